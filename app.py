@@ -1,0 +1,129 @@
+"""Composition root and command line: the one place concrete classes are wired together."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import zipfile
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiohttp import web
+
+from settings import ROOT, Settings, SettingsError
+
+log = logging.getLogger("app")
+settings_key = web.AppKey("settings", Settings)
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
+    """Build the web app; the database and bot are opened in cleanup_ctx, not here."""
+    from bot.http import MAX_BODY, healthz, messages
+
+    app = web.Application(client_max_size=MAX_BODY)
+    app[settings_key] = settings
+    app.cleanup_ctx.append(lambda app: _bot_context(app, clock))
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None]:
+    from bot.adapter import create_adapter
+    from bot.basics import Basics
+    from bot.handler import FtaBot
+    from bot.http import adapter_key, bot_key, database_key
+    from storage import migrate
+    from storage.conversations import SqlConversationDirectory
+    from storage.database import open_database
+
+    settings = app[settings_key]
+    database = open_database(settings.database_url)
+    await migrate.upgrade(database)
+    basics = Basics()
+    app[database_key] = database
+    app[adapter_key] = create_adapter(settings)
+    app[bot_key] = FtaBot(
+        directory=SqlConversationDirectory(database), clock=clock,
+        commands=basics.commands(), actions=basics.actions(),
+        welcome=basics.welcome, unrecognised=basics.unrecognised)
+    yield
+    await database.dispose()
+
+
+def serve(settings: Settings) -> None:
+    if settings.anonymous:
+        log.warning("ANONYMOUS MODE: MicrosoftAppId is not set, so /api/messages accepts "
+                    "unauthenticated requests. Use this only locally (Agents Playground).")
+    log.info("FTA bot listening on http://%s:%s/api/messages", settings.host, settings.port)
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+
+
+async def upgrade_database(settings: Settings) -> None:
+    from storage import migrate
+    from storage.database import open_database
+
+    database = open_database(settings.database_url)
+    try:
+        await migrate.upgrade(database)
+    finally:
+        await database.dispose()
+
+
+def package(settings: Settings, out: Path) -> Path:
+    """Zip manifest.json (app id filled in) with its two icons: the Teams app package."""
+    if settings.anonymous:
+        raise SettingsError("MicrosoftAppId must be set to build the Teams app package")
+    folder = ROOT / "manifest"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["id"] = settings.app_id
+    manifest["bots"][0]["botId"] = settings.app_id
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+        for icon in ("color.png", "outline.png"):
+            archive.write(folder / icon, icon)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="app.py", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", help="run the bot (the default)")
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    pack = commands.add_parser("package", help="build the Teams app package (zip)")
+    pack.add_argument("--out", type=Path, default=ROOT / "dist" / "fta-assign.zip")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        if args.command == "db":
+            asyncio.run(upgrade_database(settings))
+            print("Database is at the newest migration.")
+        elif args.command == "package":
+            print(f"Teams app package written to {package(settings, args.out)}")
+        else:
+            serve(settings)
+    except SettingsError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Teams activity handling: activities in, domain commands out, cards and messages back."""

@@ -1,0 +1,54 @@
+"""The bot's manners: a welcome on install, `help`, and a hint for anything unrecognised."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from botbuilder.core import TurnContext
+
+from bot.commands import Command, command
+from bot.replies import InvokeBody, card_invoke, card_message
+from cards import verbs
+from cards.welcome import create_help_card, create_welcome_card
+
+HINT = ("I didn't catch that. Try **request FTA** to ask for a FastTrack Architect, "
+        "**my requests** to see yours, or **help** for everything I can do.")
+
+CATALOGUE = (
+    ("request FTA", "Ask for a FastTrack Architect, or for help from FTCHelp"),
+    ("my requests", "See your requests and where each one stands"),
+    ("status FTA-2026-00042", "Show one of your requests"),
+    ("cancel", "Abandon the request you are filling in"),
+    ("help", "Show this card"),
+)
+
+
+class Basics:
+    """Welcome, help and the unrecognised-text hint."""
+
+    def __init__(self, catalogue: tuple[tuple[str, str], ...] = CATALOGUE) -> None:
+        self._catalogue = catalogue
+
+    def commands(self) -> list[Command]:
+        return [command("help", "Show what the bot can do", r"help|\?|what can you do\??",
+                        self.send_help)]
+
+    def actions(self) -> dict[str, Any]:
+        return {verbs.SHOW_HELP: self.show_help}
+
+    async def welcome(self, turn_context: TurnContext) -> None:
+        """Introduce the bot when it is installed or added to a team."""
+        await turn_context.send_activity(card_message(create_welcome_card(self._catalogue)))
+
+    async def send_help(self, turn_context: TurnContext, _: re.Match[str]) -> None:
+        """Answer `help` with the card of what the bot can do."""
+        await turn_context.send_activity(card_message(create_help_card(self._catalogue)))
+
+    async def show_help(self, _turn_context: TurnContext, _data: dict[str, Any]) -> InvokeBody:
+        """The Help button: the help card replaces the one clicked."""
+        return card_invoke(create_help_card(self._catalogue))
+
+    async def unrecognised(self, turn_context: TurnContext) -> None:
+        """Never silence: a short hint for text no command matched."""
+        await turn_context.send_activity(HINT)

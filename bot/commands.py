@@ -1,0 +1,41 @@
+"""Typed commands: the text a user sends, cleaned of @mentions, matched against one table."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity
+
+CommandHandler = Callable[[TurnContext, "re.Match[str]"], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str
+    pattern: re.Pattern[str]
+    handler: CommandHandler
+
+
+def command(name: str, description: str, pattern: str, handler: CommandHandler) -> Command:
+    return Command(name, description, re.compile(rf"^(?:{pattern})$", re.IGNORECASE), handler)
+
+
+def command_text(activity: Activity) -> str:
+    """The message text with the bot's @mention (and any stray <at> tags) removed."""
+    text = TurnContext.remove_recipient_mention(activity) or ""
+    text = re.sub(r"<at>[^<]*</at>", " ", text)
+    text = re.sub(r"<[^>]+>", " ", text).replace("&nbsp;", " ")
+    return " ".join(text.split())
+
+
+def match(commands: Sequence[Command], text: str) -> tuple[Command, re.Match[str]] | None:
+    text = text.rstrip(".!?") or text  # "help?" and "help!" mean "help"
+    for candidate in commands:
+        found = candidate.pattern.match(text)
+        if found:
+            return candidate, found
+    return None

@@ -1,0 +1,96 @@
+"""The Teams activity handler: remembers where it was reached, then routes by command or verb."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import ChannelAccount
+from botbuilder.schema.teams import TeamInfo
+
+from bot.addresses import address_of
+from bot.commands import Command, command_text, match
+from bot.replies import InvokeBody, message_invoke
+from domain.conversations import ConversationDirectory
+
+log = logging.getLogger(__name__)
+ActionHandler = Callable[[TurnContext, dict[str, Any]], Awaitable[InvokeBody]]
+TurnHandler = Callable[[TurnContext], Awaitable[None]]
+
+STALE_ACTION = ("That button belongs to an older card I no longer recognise. "
+                "Type **help** to see what I can do.")
+ACTION_FAILED = ("Sorry, I could not finish that just now. Nothing you typed was lost; "
+                 "please try the button again in a moment.")
+
+
+class FtaBot(TeamsActivityHandler):
+    def __init__(self, *, directory: ConversationDirectory, clock: Callable[[], datetime],
+                 commands: Sequence[Command], actions: Mapping[str, ActionHandler],
+                 welcome: TurnHandler, unrecognised: TurnHandler,
+                 on_files: TurnHandler | None = None) -> None:
+        super().__init__()
+        self._directory = directory
+        self._clock = clock
+        self._commands = commands
+        self._actions = actions
+        self._welcome = welcome
+        self._unrecognised = unrecognised
+        self._on_files = on_files
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if activity.conversation and activity.conversation.id and activity.from_property:
+            await self._directory.remember(address_of(activity, self._clock()))
+        await super().on_turn(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        """Route typed text through the command table; files go to the intake journey."""
+        if self._on_files and _has_files(turn_context):
+            await self._on_files(turn_context)
+            return
+        found = match(self._commands, command_text(turn_context.activity))
+        if found is None:
+            await self._unrecognised(turn_context)
+            return
+        matched_command, arguments = found
+        await matched_command.handler(turn_context, arguments)
+
+    async def on_teams_members_added(self, teams_members_added: list[ChannelAccount],
+                                     team_info: TeamInfo, turn_context: TurnContext) -> None:
+        """Welcome once, when the bot itself is the member added (install or added to a team)."""
+        bot_id = turn_context.activity.recipient.id
+        if any(member.id == bot_id for member in teams_members_added):
+            await self._welcome(turn_context)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        # Answered here, not through on_adaptive_card_invoke: botbuilder 4.17 serializes that
+        # body twice and answers 500 (see TEAMS_NOTES.md).
+        if turn_context.activity.name == "adaptiveCard/action":
+            return InvokeResponse(status=200, body=await self._card_action(turn_context))
+        return await super().on_invoke_activity(turn_context)
+
+    async def _card_action(self, turn_context: TurnContext) -> InvokeBody:
+        value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) \
+            else {}
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        verb = action.get("verb")
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        handler = self._actions.get(verb) if isinstance(verb, str) else None
+        if handler is None:
+            log.info("unknown card verb", extra={"activity_id": turn_context.activity.id})
+            return message_invoke(STALE_ACTION)
+        try:
+            return await handler(turn_context, data)
+        except Exception:
+            log.exception("card action %s failed", verb,
+                          extra={"activity_id": turn_context.activity.id})
+            return message_invoke(ACTION_FAILED)
+
+
+def _has_files(turn_context: TurnContext) -> bool:
+    return any(attachment.content_type == "application/vnd.microsoft.teams.file.download.info"
+               for attachment in turn_context.activity.attachments or [])

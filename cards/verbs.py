@@ -1,0 +1,13 @@
+"""Action.Execute verbs, shared by the card builders and the bot's verb table."""
+
+SHOW_HELP = "show_help"
+OPEN_REQUEST = "open_request"
+CHOOSE_TYPE = "choose_request_type"
+SUBMIT_REQUEST = "submit_request"
+SAVE_DRAFT = "save_draft"
+CANCEL_REQUEST = "cancel_request"
+FAQ_ANSWERED = "faq_answered"
+FAQ_NEED_HELP = "faq_need_help"
+TICKET_ASSIGN_TO_ME = "ticket_assign_to_me"
+TICKET_RESOLVE = "ticket_resolve"
+SHOW_STATUS = "show_status"

@@ -1,0 +1,34 @@
+"""Where the bot can reach people and channels later: every notification is proactive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+PERSONAL = "personal"
+GROUP_CHAT = "groupChat"
+CHANNEL = "channel"
+
+
+@dataclass(frozen=True)
+class ConversationAddress:
+    """A conversation the bot has seen, with the opaque channel reference to resume it."""
+
+    conversation_id: str
+    kind: str
+    tenant_id: str
+    service_url: str
+    updated_at: datetime
+    user_aad_id: str = ""
+    user_id: str = ""
+    team_id: str = ""
+    reference: dict[str, Any] = field(default_factory=dict)
+
+
+class ConversationDirectory(Protocol):
+    async def remember(self, address: ConversationAddress) -> None: ...
+
+    async def by_conversation(self, conversation_id: str) -> ConversationAddress | None: ...
+
+    async def personal_chat_of(self, user_aad_id: str) -> ConversationAddress | None: ...

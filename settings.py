@@ -1,0 +1,102 @@
+"""Settings from the environment: one frozen object, validated once at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{ROOT / 'var' / 'fta.db'}"
+APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the app cannot run with; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    port: int = 3978
+    host: str = "127.0.0.1"
+    database_url: str = DEFAULT_DATABASE_URL
+    app_id: str = ""
+    app_password: str = field(default="", repr=False)
+    app_type: str = "MultiTenant"
+    app_tenant_id: str = ""
+    log_level: str = "INFO"
+    ftchelp_channel_id: str = ""
+    default_timezone: str = "UTC"
+    default_country: str = "US"
+    faq_path: Path = ROOT / "domain" / "faq.yaml"
+
+    @property
+    def anonymous(self) -> bool:
+        """No app id: the bot accepts unauthenticated traffic (local use, the Playground)."""
+        return not self.app_id
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read every setting from ``env`` (default ``os.environ``) or raise SettingsError."""
+        env = os.environ if env is None else env
+        settings = cls(
+            port=_port(env.get("PORT", "3978")),
+            host=env.get("HOST", "127.0.0.1"),
+            database_url=_database_url(env.get("DATABASE_URL", DEFAULT_DATABASE_URL)),
+            app_id=env.get("MicrosoftAppId", "").strip(),
+            app_password=env.get("MicrosoftAppPassword", ""),
+            app_type=_one_of("MicrosoftAppType", env.get("MicrosoftAppType", "MultiTenant"),
+                             APP_TYPES),
+            app_tenant_id=env.get("MicrosoftAppTenantId", "").strip(),
+            log_level=_one_of("LOG_LEVEL", env.get("LOG_LEVEL", "INFO").upper(), LOG_LEVELS),
+            ftchelp_channel_id=env.get("FTCHELP_CHANNEL_ID", "").strip(),
+            default_timezone=_timezone(env.get("DEFAULT_TIMEZONE", "UTC")),
+            default_country=_country(env.get("DEFAULT_COUNTRY", "US")),
+            faq_path=Path(env.get("FAQ_PATH", str(ROOT / "domain" / "faq.yaml"))),
+        )
+        settings._check_credentials()
+        return settings
+
+    def _check_credentials(self) -> None:
+        if self.app_id and not self.app_password and self.app_type != "UserAssignedMSI":
+            raise SettingsError("MicrosoftAppPassword is required when MicrosoftAppId is set")
+        if self.app_type == "SingleTenant" and self.app_id and not self.app_tenant_id:
+            raise SettingsError("MicrosoftAppTenantId is required when MicrosoftAppType is "
+                                "SingleTenant")
+
+
+def _port(raw: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"PORT must be a number from 1 to 65535, not {raw!r}")
+    return int(raw)
+
+
+def _database_url(raw: str) -> str:
+    if not raw.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise SettingsError("DATABASE_URL must start with sqlite+aiosqlite:// or "
+                            "postgresql+asyncpg:// (an async driver)")
+    return raw
+
+
+def _one_of(name: str, raw: str, allowed: tuple[str, ...]) -> str:
+    if raw not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {raw!r}")
+    return raw
+
+
+def _timezone(raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"DEFAULT_TIMEZONE must be an IANA time zone such as "
+                            f"Europe/Paris, not {raw!r}") from None
+    return raw
+
+
+def _country(raw: str) -> str:
+    if len(raw) != 2 or not raw.isalpha():
+        raise SettingsError(f"DEFAULT_COUNTRY must be a two-letter ISO country code, not {raw!r}")
+    return raw.upper()

@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 (async) implementations of the domain's repository ports."""

@@ -1,0 +1,34 @@
+"""Conversation references, kept current on every turn so proactive notices can reach anyone."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from sqlalchemy import select
+
+from domain.conversations import PERSONAL, ConversationAddress
+from storage.database import Database
+from storage.tables import conversation_references as table
+from storage.upsert import upsert
+
+
+class SqlConversationDirectory:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def remember(self, address: ConversationAddress) -> None:
+        statement = upsert(self._database.dialect, table, asdict(address), ["conversation_id"])
+        async with self._database.engine.begin() as connection:
+            await connection.execute(statement)
+
+    async def by_conversation(self, conversation_id: str) -> ConversationAddress | None:
+        return await self._one(table.c.conversation_id == conversation_id)
+
+    async def personal_chat_of(self, user_aad_id: str) -> ConversationAddress | None:
+        return await self._one((table.c.user_aad_id == user_aad_id) & (table.c.kind == PERSONAL))
+
+    async def _one(self, condition) -> ConversationAddress | None:  # type: ignore[no-untyped-def]
+        query = select(table).where(condition).order_by(table.c.updated_at.desc()).limit(1)
+        async with self._database.engine.connect() as connection:
+            row = (await connection.execute(query)).mappings().first()
+        return ConversationAddress(**row) if row else None

@@ -1,0 +1,74 @@
+"""Fixtures shared by the suites: databases (SQLite always, PostgreSQL when configured),
+the fake Teams connector, and the real app served over HTTP."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from settings import Settings
+from storage import migrate
+from storage.database import Database, open_database
+from tests.support.connector import FakeConnector
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+FIXED_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+DATABASES = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(
+        not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")),
+]
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+    return POSTGRES_URL
+
+
+async def reset_postgres(url: str) -> None:
+    database = open_database(url)
+    async with database.engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await database.dispose()
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    if database_url.startswith("postgresql"):
+        await reset_postgres(database_url)
+    opened = open_database(database_url)
+    await migrate.upgrade(opened)
+    yield opened
+    await opened.dispose()
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    fake = FakeConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, default_timezone="Europe/Paris")
+
+
+@pytest.fixture
+async def bot(aiohttp_client, settings: Settings, database_url: str):  # type: ignore[no-untyped-def]
+    """The real app (adapter, handler, storage) served on loopback, clock fixed."""
+    from app import create_app
+
+    if database_url.startswith("postgresql"):
+        await reset_postgres(database_url)
+    return await aiohttp_client(create_app(settings, clock=lambda: FIXED_NOW))

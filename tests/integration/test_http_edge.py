@@ -1,0 +1,62 @@
+"""/api/messages refuses bad requests with the right 4xx, never 500; /healthz reports the DB."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.activities import message
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+async def test_malformed_json_is_a_400(bot) -> None:
+    response = await bot.post("/api/messages", data=b"{not json",
+                              headers={"Content-Type": "application/json"})
+    assert response.status == 400
+
+
+async def test_a_wrong_content_type_is_a_415(bot) -> None:
+    response = await bot.post("/api/messages", data=b"help",
+                              headers={"Content-Type": "text/plain"})
+    assert response.status == 415
+
+
+async def test_a_body_over_256_kb_is_a_413(bot, connector) -> None:
+    body = message(connector.url, "x" * (257 * 1024))
+    response = await bot.post("/api/messages", json=body)
+    assert response.status == 413
+    assert connector.sent == []
+
+
+async def test_a_body_over_256_kb_without_content_length_is_a_413(bot) -> None:
+    async def chunks():  # type: ignore[no-untyped-def]
+        yield b'{"type": "message", "text": "'
+        for _ in range(300):
+            yield b"x" * 1024
+        yield b'"}'
+
+    response = await bot.post("/api/messages", data=chunks(),
+                              headers={"Content-Type": "application/json"})
+    assert response.status == 413
+
+
+@pytest.mark.parametrize("body", [[], "help", 42, {}, {"type": "message"},
+                                  {"type": "message", "conversation": "oops"},
+                                  {"type": 7, "conversation": {"id": 3}}])
+async def test_json_that_is_not_an_activity_is_a_400(bot, body) -> None:
+    response = await bot.post("/api/messages", json=body)
+    assert response.status == 400
+
+
+async def test_get_on_messages_is_not_allowed(bot) -> None:
+    response = await bot.get("/api/messages")
+    assert response.status == 405
+
+
+async def test_healthz_reports_the_database(bot) -> None:
+    response = await bot.get("/healthz")
+    assert response.status == 200
+    assert await response.json() == {
+        "status": "ok",
+        "database": {"dialect": "sqlite", "reachable": True, "migrations_current": True},
+    }

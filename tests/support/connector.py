@@ -1,0 +1,81 @@
+"""A fake Teams connector on loopback: it answers like the Bot Connector and records every call.
+
+Teams' rate limits answer 429 with Retry-After; ``fail_next`` lets a test inject those answers.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+
+@dataclass
+class Sent:
+    method: str
+    conversation_id: str
+    activity_id: str | None
+    body: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return self.body.get("text") or ""
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        return [a["content"] for a in self.body.get("attachments") or []
+                if a.get("contentType") == "application/vnd.microsoft.card.adaptive"]
+
+
+@dataclass
+class FakeConnector:
+    sent: list[Sent] = field(default_factory=list)
+    failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    server: TestServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("")).rstrip("/")
+
+    def fail_next(self, status: int, retry_after: int | None = None) -> None:
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        self.failures.append((status, headers))
+
+    def texts(self) -> list[str]:
+        return [s.text for s in self.sent if s.text]
+
+    def cards(self) -> list[dict[str, Any]]:
+        return [card for s in self.sent for card in s.cards]
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{cid}/activities", self._send)
+        app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._send)
+        app.router.add_post("/v3/conversations", self._create_conversation)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.close()
+
+    async def _send(self, request: web.Request) -> web.Response:
+        if self.failures:
+            status, headers = self.failures.pop(0)
+            return web.json_response({"error": {"code": "Throttled"}}, status=status,
+                                     headers=headers)
+        body = await request.json()
+        self.sent.append(Sent(request.method, request.match_info["cid"],
+                              request.match_info.get("aid"), body))
+        return web.json_response({"id": request.match_info.get("aid") or
+                                  f"activity-{next(self._ids)}"})
+
+    async def _create_conversation(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        return web.json_response({"id": f"a:personal-{body['members'][0]['id']}"})

@@ -1,0 +1,57 @@
+"""Settings come from the environment and a bad value is named clearly."""
+
+from __future__ import annotations
+
+import pytest
+
+from settings import DEFAULT_DATABASE_URL, Settings, SettingsError
+
+
+def test_defaults_run_on_sqlite_in_anonymous_mode() -> None:
+    settings = Settings.from_env({})
+    assert settings.port == 3978
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.database_url.startswith("sqlite+aiosqlite:///")
+    assert settings.anonymous
+
+
+def test_a_postgres_url_switches_the_database_with_no_other_change() -> None:
+    url = "postgresql+asyncpg://bot@db:5432/fta"
+    assert Settings.from_env({"DATABASE_URL": url}).database_url == url
+
+
+def test_credentials_use_botbuilder_names() -> None:
+    settings = Settings.from_env({"MicrosoftAppId": "app", "MicrosoftAppPassword": "secret",
+                                  "MicrosoftAppType": "SingleTenant",
+                                  "MicrosoftAppTenantId": "tenant"})
+    assert (settings.app_id, settings.app_type, settings.app_tenant_id) == (
+        "app", "SingleTenant", "tenant")
+    assert not settings.anonymous
+
+
+def test_the_password_never_appears_in_the_repr() -> None:
+    settings = Settings.from_env({"MicrosoftAppId": "app", "MicrosoftAppPassword": "s3cret"})
+    assert "s3cret" not in repr(settings)
+
+
+@pytest.mark.parametrize(("env", "named"), [
+    ({"PORT": "eighty"}, "PORT"),
+    ({"PORT": "70000"}, "PORT"),
+    ({"DATABASE_URL": "postgresql://db/fta"}, "DATABASE_URL"),
+    ({"MicrosoftAppType": "Multi"}, "MicrosoftAppType"),
+    ({"MicrosoftAppId": "app"}, "MicrosoftAppPassword"),
+    ({"MicrosoftAppId": "a", "MicrosoftAppPassword": "p", "MicrosoftAppType": "SingleTenant"},
+     "MicrosoftAppTenantId"),
+    ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+    ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE"),
+    ({"DEFAULT_COUNTRY": "USA"}, "DEFAULT_COUNTRY"),
+])
+def test_a_bad_value_is_refused_naming_the_setting(env, named) -> None:
+    with pytest.raises(SettingsError, match=named):
+        Settings.from_env(env)
+
+
+def test_settings_are_frozen() -> None:
+    settings = Settings.from_env({})
+    with pytest.raises(AttributeError):
+        settings.port = 1  # type: ignore[misc]
