@@ -74,12 +74,8 @@ class FtaBot(TeamsActivityHandler):
         return await super().on_invoke_activity(turn_context)
 
     async def _card_action(self, turn_context: TurnContext) -> InvokeBody:
-        value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) \
-            else {}
-        action = value.get("action") if isinstance(value.get("action"), dict) else {}
-        verb = action.get("verb")
-        data = action.get("data") if isinstance(action.get("data"), dict) else {}
-        handler = self._actions.get(verb) if isinstance(verb, str) else None
+        verb, data = _verb_and_data(turn_context.activity.value)
+        handler = self._actions.get(verb) if verb else None
         if handler is None:
             log.info("unknown card verb", extra={"activity_id": turn_context.activity.id})
             return message_invoke(STALE_ACTION)
@@ -89,6 +85,14 @@ class FtaBot(TeamsActivityHandler):
             log.exception("card action %s failed", verb,
                           extra={"activity_id": turn_context.activity.id})
             return message_invoke(ACTION_FAILED)
+
+def _verb_and_data(value: Any) -> tuple[str | None, dict[str, Any]]:
+    """The verb and data of an Action.Execute invoke, tolerating any shape the client sends."""
+    action = value.get("action") if isinstance(value, dict) else None
+    if not isinstance(action, dict):
+        return None, {}
+    verb, data = action.get("verb"), action.get("data")
+    return (verb if isinstance(verb, str) else None), (data if isinstance(data, dict) else {})
 
 
 def _has_files(turn_context: TurnContext) -> bool:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from microsoft_teams.cards import AdaptiveCard, CardElement, ExecuteAction, TextBlock
 
-VERSION = "1.5"
+VERSION: Literal["1.5"] = "1.5"
 Card = dict[str, Any]
 
 

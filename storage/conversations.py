@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from domain.conversations import PERSONAL, ConversationAddress
 from storage.database import Database
@@ -27,7 +27,7 @@ class SqlConversationDirectory:
     async def personal_chat_of(self, user_aad_id: str) -> ConversationAddress | None:
         return await self._one((table.c.user_aad_id == user_aad_id) & (table.c.kind == PERSONAL))
 
-    async def _one(self, condition) -> ConversationAddress | None:  # type: ignore[no-untyped-def]
+    async def _one(self, condition: ColumnElement[bool]) -> ConversationAddress | None:
         query = select(table).where(condition).order_by(table.c.updated_at.desc()).limit(1)
         async with self._database.engine.connect() as connection:
             row = (await connection.execute(query)).mappings().first()

@@ -1,0 +1,95 @@
+"""Start the real bot and the Agents Playground as processes, and find Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from settings import ROOT
+
+PLAYGROUND = ROOT / "node_modules" / ".bin" / "agentsplayground"
+ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or \
+        shutil.which("chromium-browser")
+
+
+def missing_parts() -> list[str]:
+    missing = []
+    if chromium_path() is None:
+        missing.append("Chromium (apt-get install chromium)")
+    if not PLAYGROUND.exists():
+        missing.append("the Agents Playground (npm ci)")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing.append("Playwright for Python (pip install -e '.[test]')")
+    return missing
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Process:
+    """A child process in its own group, its output kept in a log file for failures."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str], log: Path) -> None:
+        self.name, self.log = name, log
+        self._output = log.open("wb")
+        self._process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                                         stdout=self._output, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+
+    def wait_for(self, url: str, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited: {self.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError(f"{self.name} not ready at {url}: {self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            os.killpg(self._process.pid, signal.SIGTERM)
+            try:
+                self._process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._process.pid, signal.SIGKILL)
+        self._output.close()
+
+
+def start_bot(workdir: Path, port: int, extra_env: dict[str, str] | None = None) -> Process:
+    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1",
+           "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'e2e.db'}", **(extra_env or {})}
+    for name in ("MicrosoftAppId", "MicrosoftAppPassword"):
+        env.pop(name, None)  # the Playground talks to the bot in anonymous mode
+    bot = Process("bot", [sys.executable, "app.py", "serve"], env, workdir / "bot.log")
+    bot.wait_for(f"http://127.0.0.1:{port}/healthz")
+    return bot
+
+
+def start_playground(workdir: Path, bot_port: int, port: int) -> Process:
+    command = [str(PLAYGROUND), "-e", f"http://127.0.0.1:{bot_port}/api/messages",
+               "-c", "msteams", "--dt", "-p", str(port)]
+    playground = Process("playground", command, {**os.environ}, workdir / "playground.log")
+    playground.wait_for(f"http://127.0.0.1:{port}/")
+    return playground

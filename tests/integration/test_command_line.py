@@ -1,0 +1,49 @@
+"""The command line: migrations, a refused bad setting, and `serve` answering over HTTP."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from settings import ROOT
+from tests.e2e import harness
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, env={**os.environ, **env})
+
+
+def test_db_upgrade_migrates_an_empty_database(tmp_path: Path, database_url: str) -> None:
+    result = run("db", "upgrade", DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'new.db'}")
+    assert result.returncode == 0, result.stderr
+    assert "newest migration" in result.stdout
+
+
+def test_a_bad_setting_stops_the_app_with_a_clear_message(database_url: str) -> None:
+    result = run("serve", PORT="not-a-port")
+    assert result.returncode == 2
+    assert "Configuration error: PORT must be a number" in result.stderr
+
+
+def test_serve_migrates_and_answers_healthz(tmp_path: Path, database_url: str) -> None:
+    bot = harness.start_bot(tmp_path, harness.free_port())
+    try:
+        log = bot.log.read_text()
+    finally:
+        bot.stop()
+    assert "ANONYMOUS MODE" in log
+
+
+def test_package_builds_the_zip(tmp_path: Path, database_url: str) -> None:
+    out = tmp_path / "fta.zip"
+    result = run("package", "--out", str(out), MicrosoftAppId="app-id",
+                 MicrosoftAppPassword="secret")
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
