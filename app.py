@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from domain.faq import Faq
 from settings import ROOT, Settings, SettingsError
 
 log = logging.getLogger("app")
@@ -39,28 +40,60 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
 
 async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None]:
     from bot.adapter import create_adapter
+    from bot.attachments import AttachmentInbox
     from bot.basics import Basics
+    from bot.ftchelp import FtcHelpDesk
     from bot.handler import FtaBot
     from bot.http import adapter_key, bot_key, database_key
+    from bot.intake import Intake
+    from bot.messenger import Messenger
+    from bot.my_requests import MyRequests
     from storage import migrate
     from storage.conversations import SqlConversationDirectory
     from storage.database import open_database
+    from storage.requests import SqlRequestRepository
 
     settings = app[settings_key]
+    faq = load_faq(settings.faq_path)
     database = open_database(settings.database_url)
     await migrate.upgrade(database)
-    basics = Basics()
+    adapter = create_adapter(settings)
+    directory = SqlConversationDirectory(database)
+    requests = SqlRequestRepository(database)
+    desk = FtcHelpDesk(requests, directory, Messenger(adapter, settings.app_id), faq,
+                       settings.ftchelp_channel_id)
+    intake = Intake(requests, desk, clock, settings.default_timezone, settings.default_country)
+    mine, basics = MyRequests(requests), Basics()
+    journeys = (basics, intake, mine, desk)
     app[database_key] = database
-    app[adapter_key] = create_adapter(settings)
+    app[adapter_key] = adapter
     app[bot_key] = FtaBot(
-        directory=SqlConversationDirectory(database), clock=clock,
-        commands=basics.commands(), actions=basics.actions(),
-        welcome=basics.welcome, unrecognised=basics.unrecognised)
+        directory=directory, clock=clock,
+        commands=[c for journey in (basics, intake, mine) for c in journey.commands()],
+        actions={verb: handler for journey in journeys
+                 for verb, handler in journey.actions().items()},
+        welcome=basics.welcome, unrecognised=basics.unrecognised,
+        on_files=AttachmentInbox(requests).receive)
     yield
     await database.dispose()
 
 
+def load_faq(path: Path) -> Faq:
+    """FTCHelp's FAQ file, or SettingsError naming what is wrong with it."""
+    import yaml
+
+    from domain.faq import FaqError, parse_faq
+
+    try:
+        return parse_faq(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, FaqError) as error:
+        raise SettingsError(f"FAQ_PATH {path}: {error}") from None
+
+
 def serve(settings: Settings) -> None:
+    load_faq(settings.faq_path)  # a broken FAQ file stops start-up with a clear message
+    if not settings.ftchelp_channel_id:
+        log.warning("FTCHELP_CHANNEL_ID is not set: FTCHelp tickets will not be posted.")
     if settings.anonymous:
         log.warning("ANONYMOUS MODE: MicrosoftAppId is not set, so /api/messages accepts "
                     "unauthenticated requests. Use this only locally (Agents Playground).")

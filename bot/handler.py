@@ -14,8 +14,9 @@ from botbuilder.schema.teams import TeamInfo
 
 from bot.addresses import address_of
 from bot.commands import Command, command_text, match
-from bot.replies import InvokeBody, message_invoke
+from bot.replies import InvokeBody, Refused, message_invoke
 from domain.conversations import ConversationDirectory
+from domain.requests import RequestError, StaleRequest
 
 log = logging.getLogger(__name__)
 ActionHandler = Callable[[TurnContext, dict[str, Any]], Awaitable[InvokeBody]]
@@ -23,6 +24,8 @@ TurnHandler = Callable[[TurnContext], Awaitable[None]]
 
 STALE_ACTION = ("That button belongs to an older card I no longer recognise. "
                 "Type **help** to see what I can do.")
+CHANGED_MEANWHILE = ("This request changed in another window a moment ago. Nothing was lost; "
+                     "press the button again to continue from the latest version.")
 ACTION_FAILED = ("Sorry, I could not finish that just now. Nothing you typed was lost; "
                  "please try the button again in a moment.")
 
@@ -81,6 +84,12 @@ class FtaBot(TeamsActivityHandler):
             return message_invoke(STALE_ACTION)
         try:
             return await handler(turn_context, data)
+        except Refused as refused:
+            return refused.body
+        except RequestError as error:
+            return message_invoke(str(error))
+        except StaleRequest:
+            return message_invoke(CHANGED_MEANWHILE)
         except Exception:
             log.exception("card action %s failed", verb,
                           extra={"activity_id": turn_context.activity.id})

@@ -24,3 +24,24 @@ def card_invoke(card: dict[str, Any]) -> InvokeBody:
 def message_invoke(text: str) -> InvokeBody:
     """Leave the card as it is and show ``text`` to the user who acted."""
     return {"statusCode": 200, "type": MESSAGE_TYPE, "value": text}
+
+
+class Refused(Exception):
+    """A card action that must not go ahead; ``body`` tells the user why (and changes nothing)."""
+
+    def __init__(self, body: InvokeBody) -> None:
+        super().__init__(body.get("value") if isinstance(body.get("value"), str) else "refused")
+        self.body = body
+
+
+def card_inputs(data: dict[str, Any], field_ids: set[str]) -> dict[str, str]:
+    """The typed values among an Action.Execute's data, as text, for the given field ids."""
+    values = {}
+    for key in field_ids & data.keys():
+        value = data[key]
+        if isinstance(value, bool):
+            values[key] = "true" if value else "false"
+        elif isinstance(value, str | int | float):
+            values[key] = str(int(value)) if isinstance(value, float) and value.is_integer() \
+                else str(value)
+    return values

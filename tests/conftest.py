@@ -17,6 +17,7 @@ from storage.database import Database, open_database
 from tests.support.connector import FakeConnector
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+FTCHELP_CHANNEL = "19:ftchelp@thread.tacv2"
 FIXED_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
 DATABASES = [
@@ -61,7 +62,8 @@ async def connector() -> AsyncIterator[FakeConnector]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, default_timezone="Europe/Paris")
+    return Settings(database_url=database_url, default_timezone="Europe/Paris",
+                    ftchelp_channel_id=FTCHELP_CHANNEL)
 
 
 @pytest.fixture

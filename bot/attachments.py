@@ -1,0 +1,62 @@
+"""Sales attachments sent as files in the personal chat, kept on the seller's draft."""
+
+from __future__ import annotations
+
+import re
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Attachment
+
+from bot.identity import person_id
+from bot.replies import card_message
+from cards.intake import create_form_card
+from domain.requests import FtaRequest, ReceivedFile, RequestRepository
+
+FILE_INFO = "application/vnd.microsoft.teams.file.download.info"
+SLOT_WORDS = (("sow", r"\bsow\b|statement"), ("staffing", r"staff|wbs|work breakdown"),
+              ("cost", r"cost|budget|pric"))
+NO_DRAFT = ("I keep files for the sales attachments of a Discovery Workshop or ECIF / DWR "
+            "request. Start one with **request FTA**, pick the type, then send me the files.")
+
+
+class AttachmentInbox:
+    def __init__(self, requests: RequestRepository) -> None:
+        self._requests = requests
+
+    async def receive(self, turn_context: TurnContext) -> None:
+        """Put each file sent to the bot in the draft's attachment slot it names."""
+        draft = await self._requests.draft_of(person_id(turn_context.activity))
+        slots = [f.id for f in draft.type.fields if f.attachment] if draft and draft.type else []
+        if draft is None or not slots:
+            await turn_context.send_activity(NO_DRAFT)
+            return
+        text = turn_context.activity.text or ""
+        received = []
+        for attachment in turn_context.activity.attachments or []:
+            if attachment.content_type != FILE_INFO:
+                continue
+            slot = _slot_for(f"{text} {attachment.name}", slots, set(draft.files))
+            draft.attach(slot, ReceivedFile(attachment.name or "file", _link(attachment)))
+            received.append(f"**{attachment.name}** as the {_label(draft, slot)}")
+        await self._requests.save(draft)
+        await turn_context.send_activity(card_message(create_form_card(
+            draft, banner="Got " + "; ".join(received) + ". Here is your draft.")))
+
+
+def _slot_for(words: str, slots: list[str], filled: set[str]) -> str:
+    for slot, pattern in SLOT_WORDS:
+        if slot in slots and re.search(pattern, words, re.IGNORECASE):
+            return slot
+    empty = [slot for slot in slots if slot not in filled]
+    return empty[0] if empty else slots[-1]
+
+
+def _link(attachment: Attachment) -> str:
+    # contentUrl is the file's lasting OneDrive address; downloadUrl expires within the hour.
+    content = attachment.content if isinstance(attachment.content, dict) else {}
+    return attachment.content_url or content.get("downloadUrl") or ""
+
+
+def _label(draft: FtaRequest, slot: str) -> str:
+    fields = draft.type.fields if draft.type else ()
+    return next((f.label for f in fields if f.id == slot), slot)

@@ -1,0 +1,145 @@
+"""The seller's journey: `request FTA`, the type, the form, files, submit, cancel.
+Every step saves the draft, so a seller who leaves comes back to where they were."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity
+
+from bot.commands import Command, command
+from bot.ftchelp import FtcHelpDesk
+from bot.identity import person_id, requester_of
+from bot.ownership import owned_request
+from bot.replies import InvokeBody, Refused, card_inputs, card_invoke, card_message, message_invoke
+from cards import verbs
+from cards.intake import create_form_card, create_type_card
+from cards.requests import create_cancelled_card, create_confirmation_card
+from domain.request_types import request_type
+from domain.requests import STATE_LABELS, FtaRequest, RequestRepository, State
+
+RESUMED = "Welcome back: here is your draft as you left it."
+SAVED = "Draft saved. Come back any time with **request FTA**."
+STALE = ("This card was out of date (your draft changed since), so nothing was changed. "
+         "Here is your latest draft.")
+
+
+class Intake:
+    def __init__(self, requests: RequestRepository, desk: FtcHelpDesk,
+                 clock: Callable[[], datetime], default_timezone: str,
+                 default_country: str) -> None:
+        self._requests = requests
+        self._desk = desk
+        self._clock = clock
+        self._defaults = (default_timezone, default_country)
+
+    def commands(self) -> list[Command]:
+        return [command("request FTA", "Start or resume a request",
+                        r"(?:request|new)(?:\s+(?:an?\s+)?(?:fta|fasttrack architect))?",
+                        self.start),
+                command("cancel", "Abandon the draft", r"cancel(?:\s+(?:my\s+)?draft)?",
+                        self.cancel_draft)]
+
+    def actions(self) -> dict[str, Any]:
+        return {verbs.OPEN_REQUEST: self.open, verbs.CHOOSE_TYPE: self.choose_type,
+                verbs.SAVE_DRAFT: self.save, verbs.SUBMIT_REQUEST: self.submit,
+                verbs.CANCEL_REQUEST: self.cancel}
+
+    async def start(self, turn_context: TurnContext, _: re.Match[str]) -> None:
+        """`request FTA`: the seller's draft where they left it, or a new one."""
+        request, resumed = await self._draft_for(turn_context.activity)
+        await turn_context.send_activity(card_message(_step(request, RESUMED if resumed
+                                                            else None)))
+
+    async def open(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+        """Request an FTA (from help or welcome), or Change type (from the form)."""
+        if data.get("step") == "type":
+            request = await self._own_draft(turn_context, data, check_version=False)
+            return card_invoke(create_type_card(request))
+        request, resumed = await self._draft_for(turn_context.activity)
+        return card_invoke(_step(request, RESUMED if resumed else None))
+
+    async def choose_type(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+        """Step 1 done: the chosen type's form replaces the card."""
+        request = await self._own_draft(turn_context, data)
+        key = data.get("request_type")
+        if not isinstance(key, str) or request_type(key) is None:
+            return card_invoke(create_type_card(request, "Pick a request type to continue."))
+        request.choose_type(key)
+        await self._requests.save(request)
+        return card_invoke(create_form_card(request))
+
+    async def save(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+        """Keep what was typed without checking it."""
+        request = await self._filled_draft(turn_context, data)
+        await self._requests.save(request)
+        return card_invoke(create_form_card(request, banner=SAVED))
+
+    async def submit(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+        """Check the request; route it if complete, else show every problem beside its field."""
+        request = await self._filled_draft(turn_context, data)
+        problems = request.problems()
+        if problems:
+            await self._requests.save(request)
+            return card_invoke(create_form_card(request, problems))
+        queue = request.submit(self._clock())
+        answer = self._desk.faq_answer(request)
+        if answer is not None:
+            request.offer_faq()
+        await self._requests.save(request)
+        if answer is not None:
+            return card_invoke(self._desk.faq_card(request, answer))
+        if request.state is State.FTCHELP_OPEN:
+            await self._desk.post_ticket(request, turn_context.activity)
+        return card_invoke(create_confirmation_card(request, queue))
+
+    async def cancel(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+        request = await self._own_draft(turn_context, data, check_version=False)
+        request.cancel()
+        await self._requests.save(request)
+        return card_invoke(create_cancelled_card(request))
+
+    async def cancel_draft(self, turn_context: TurnContext, _: re.Match[str]) -> None:
+        """`cancel`: abandon the draft being filled in."""
+        draft = await self._requests.draft_of(person_id(turn_context.activity))
+        if draft is None:
+            await turn_context.send_activity("You have no draft to cancel.")
+            return
+        draft.cancel()
+        await self._requests.save(draft)
+        await turn_context.send_activity(card_message(create_cancelled_card(draft)))
+
+    async def _draft_for(self, activity: Activity) -> tuple[FtaRequest, bool]:
+        requester = requester_of(activity, *self._defaults)
+        draft = await self._requests.draft_of(requester.id)
+        if draft is not None:
+            return draft, True
+        return await self._requests.add(FtaRequest(requester, self._clock())), False
+
+    async def _filled_draft(self, turn_context: TurnContext, data: dict[str, Any]) -> FtaRequest:
+        request = await self._own_draft(turn_context, data)
+        if request.type is None:
+            raise Refused(card_invoke(create_type_card(request, "Pick a request type first.")))
+        request.fill(card_inputs(data, {f.id for f in request.type.all_fields()}))
+        return request
+
+    async def _own_draft(self, turn_context: TurnContext, data: dict[str, Any],
+                         check_version: bool = True) -> FtaRequest:
+        request = await owned_request(self._requests, turn_context, data)
+        if request.state is not State.DRAFT:
+            raise Refused(message_invoke(
+                f"{request.number} was already sent on ({STATE_LABELS[request.state].lower()}). "
+                f"Type **status {request.number}** to see where it stands."))
+        if check_version and data.get("version") != request.version:
+            raise Refused(card_invoke(_step(request, STALE)))
+        return request
+
+
+def _step(request: FtaRequest, banner: str | None = None) -> dict[str, Any]:
+    if request.type is None:
+        return create_type_card(request)
+    return create_form_card(request, banner=banner)

@@ -1,0 +1,60 @@
+"""`my requests` and `status FTA-2026-00042`: a seller sees their own requests, and only those."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from botbuilder.core import TurnContext
+
+from bot.commands import Command, command
+from bot.identity import person_id
+from bot.replies import InvokeBody, card_message, message_invoke
+from cards import verbs
+from cards.requests import create_request_list_card, create_status_card
+from domain.requests import RequestRepository
+
+NUMBER = r"FTA-(?P<year>\d{4})-(?P<id>\d{1,9})"
+
+
+class MyRequests:
+    def __init__(self, requests: RequestRepository) -> None:
+        self._requests = requests
+
+    def commands(self) -> list[Command]:
+        return [command("my requests", "List your requests", r"my\s+requests|requests|list",
+                        self.list),
+                command("status", "Show one request", rf"(?:status\s+)?{NUMBER}",
+                        self.status),
+                command("status", "Ask for a number", r"status", self.status_without_number)]
+
+    def actions(self) -> dict[str, Any]:
+        return {verbs.SHOW_STATUS: self.list_from_card}
+
+    async def list(self, turn_context: TurnContext, _: re.Match[str]) -> None:
+        """`my requests`: the seller's requests, newest first."""
+        await self._send_list(turn_context)
+
+    async def list_from_card(self, turn_context: TurnContext, _: dict[str, Any]) -> InvokeBody:
+        """The My requests button: the list arrives as a new message below."""
+        await self._send_list(turn_context)
+        return message_invoke("Here are your requests.")
+
+    async def _send_list(self, turn_context: TurnContext) -> None:
+        mine = await self._requests.list_of(person_id(turn_context.activity))
+        await turn_context.send_activity(card_message(create_request_list_card(mine)))
+
+    async def status(self, turn_context: TurnContext, found: re.Match[str]) -> None:
+        """`status FTA-…`: one request, if it is the seller's own."""
+        number = f"FTA-{found['year']}-{int(found['id']):05d}"
+        request = await self._requests.get(int(found["id"]))
+        if (request is None or request.number != number
+                or not request.is_owned_by(person_id(turn_context.activity))):
+            await turn_context.send_activity(
+                f"I can't find {number} among your requests. Type **my requests** to see them.")
+            return
+        await turn_context.send_activity(card_message(create_status_card(request)))
+
+    async def status_without_number(self, turn_context: TurnContext, _: re.Match[str]) -> None:
+        await turn_context.send_activity("Which request? Type e.g. **status FTA-2026-00042**, "
+                                         "or **my requests** to list them.")

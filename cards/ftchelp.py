@@ -1,0 +1,72 @@
+"""FTCHelp's side: the FAQ answer offered to the seller, and the ticket in FTCHelp's channel."""
+
+from __future__ import annotations
+
+from microsoft_teams.cards import CardElement, Fact, FactSet, OpenUrlAction, TextInput
+
+from cards import verbs
+from cards.base import Card, build, execute, paragraph, title
+from domain.faq import FaqAnswer
+from domain.forms import Field
+from domain.requests import FtaRequest, State
+
+
+def create_faq_card(request: FtaRequest, answer: FaqAnswer) -> Card:
+    state = {"request_id": request.id, "version": request.version}
+    links = [OpenUrlAction(title=text, url=url) for text, url in answer.links]
+    return build(
+        [title(answer.title), paragraph(answer.answer),
+         paragraph(f"From the FTCHelp FAQ, for your request {request.number}. "
+                   "Does it answer your question?", is_subtle=True)],
+        [*links, execute("This answers it", verbs.FAQ_ANSWERED, state, style="positive"),
+         execute("I still need help", verbs.FAQ_NEED_HELP, state)])
+
+
+def create_faq_closed_card(request: FtaRequest) -> Card:
+    return build([title("Glad that helped"),
+                  paragraph(f"I closed {request.number}. Type **request FTA** any time.")])
+
+
+def create_ticket_card(request: FtaRequest) -> Card:
+    """The ticket as FTCHelp sees it: Unassigned, then Assigned to someone, then Resolved."""
+    state = {"request_id": request.id, "version": request.version}
+    status = {State.FTCHELP_OPEN: "Unassigned",
+              State.FTCHELP_ASSIGNED: f"Assigned to {request.agent_name}",
+              State.RESOLVED: f"Resolved by {request.agent_name}"}.get(request.state, "Closed")
+    body: list[CardElement] = [title(f"FTCHelp ticket {request.number} · {status}"),
+                               FactSet(facts=_ticket_facts(request))]
+    actions = []
+    if request.state is State.FTCHELP_OPEN:
+        actions = [execute("Assign to me", verbs.TICKET_ASSIGN_TO_ME, state, style="positive")]
+    elif request.state is State.FTCHELP_ASSIGNED:
+        body.append(TextInput(id="answer", label="Answer for the seller", is_multiline=True,
+                              is_required=True, error_message="Write the answer first.",
+                              max_length=4000))
+        actions = [execute("Resolve", verbs.TICKET_RESOLVE, state, style="positive")]
+    elif request.answer:
+        body.append(paragraph(f"**Answer sent to the seller:** {request.answer}"))
+    return build(body, actions)
+
+
+def create_answer_card(request: FtaRequest) -> Card:
+    return build([title(f"FTCHelp answered {request.number}"), paragraph(request.answer),
+                  paragraph(f"Answered by {request.agent_name}.", is_subtle=True)])
+
+
+def _ticket_facts(request: FtaRequest) -> list[Fact]:
+    request_type = request.type
+    facts = [Fact(title="Type", value=request_type.title if request_type else "-"),
+             Fact(title="Requester", value=request.requester.name)]
+    fields: tuple[Field, ...] = request_type.all_fields() if request_type else ()
+    for field in fields:
+        value = request.values.get(field.id, "").strip()
+        if value:
+            facts.append(Fact(title=field.label.split(" (")[0], value=_readable(field, value)))
+    return facts
+
+
+def _readable(field: Field, value: str) -> str:
+    names = dict(field.choices)
+    return ", ".join(names.get(part, part) for part in value.split(",")) if names else value
+
+

@@ -1,0 +1,141 @@
+"""The request card: step 1 picks the type, step 2 is that type's form, shown again with each
+problem beside its field and every typed value kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from microsoft_teams.cards import (
+    CardElement,
+    Choice,
+    ChoiceSetInput,
+    Container,
+    NumberInput,
+    TextBlock,
+    TextInput,
+    ToggleInput,
+)
+
+from cards import verbs
+from cards.base import Card, build, execute, paragraph, title
+from domain.forms import Field, Kind
+from domain.request_types import TYPES
+from domain.requests import FtaRequest
+from domain.rules import Problem
+
+ATTACHMENT_HELP = ("Paste an https link (SharePoint or OneDrive) for each, or send me the file "
+                   "here in our personal chat, saying which one it is (SOW, staffing or cost).")
+
+
+def _state(request: FtaRequest) -> dict[str, Any]:
+    return {"request_id": request.id, "version": request.version}
+
+
+def create_type_card(request: FtaRequest, problem: str | None = None) -> Card:
+    choices = [Choice(title=f"{t.title} ({t.family.lower()}): {t.explanation}", value=t.key)
+               for t in TYPES]
+    body: list[CardElement] = [
+        title("Request a FastTrack Architect"),
+        paragraph(f"Draft {request.number}. What do you need?", is_subtle=True),
+        ChoiceSetInput(id="request_type", label="Request type", style="expanded", wrap=True,
+                       is_required=True, error_message="Pick a request type.",
+                       choices=choices, value=request.type_key),
+    ]
+    if problem:
+        body.append(_error(problem))
+    return build(body, [execute("Next", verbs.CHOOSE_TYPE, _state(request), style="positive"),
+                        execute("Cancel", verbs.CANCEL_REQUEST, _state(request),
+                                associated_inputs="none")])
+
+
+def create_form_card(request: FtaRequest, problems: list[Problem] | None = None,
+                     banner: str | None = None) -> Card:
+    request_type = request.type
+    assert request_type is not None, "a form needs a chosen type"
+    by_field = {p.field: p.message for p in problems or []}
+    body: list[CardElement] = [
+        title(f"{request_type.title} request"),
+        paragraph(f"Draft {request.number} · saved at every step", is_subtle=True),
+    ]
+    if banner:
+        body.append(paragraph(banner, color="Warning"))
+    if by_field:
+        body.append(_summary(request_type.all_fields(), by_field))
+    body.append(_section("Customer and account team", request_type.common_fields(), request,
+                         by_field))
+    details = ATTACHMENT_HELP if any(f.attachment for f in request_type.fields) else None
+    body.append(_section(_details_title(request_type.family), request_type.fields, request,
+                         by_field, details))
+    return build(body, [
+        execute("Submit", verbs.SUBMIT_REQUEST, _state(request), style="positive"),
+        execute("Save draft", verbs.SAVE_DRAFT, _state(request)),
+        execute("Change type", verbs.OPEN_REQUEST, {**_state(request), "step": "type"},
+                associated_inputs="none"),
+        execute("Cancel", verbs.CANCEL_REQUEST, _state(request), associated_inputs="none",
+                style="destructive"),
+    ])
+
+
+def _details_title(family: str) -> str:
+    return {"Funding": "Sales attachments", "Migration exception": "Exception details"}.get(
+        family, "Details")
+
+
+def _summary(fields: tuple[Field, ...], by_field: dict[str, str]) -> CardElement:
+    labels = [f.label.split(" (")[0] for f in fields if f.id in by_field]
+    count = "1 thing" if len(labels) == 1 else f"{len(labels)} things"
+    return Container(style="attention", items=[paragraph(
+        f"Almost there: {count} to fix before I can route this: " + "; ".join(labels) + ".",
+        weight="Bolder")])
+
+
+def _section(heading: str, fields: tuple[Field, ...], request: FtaRequest,
+             by_field: dict[str, str], help_text: str | None = None) -> CardElement:
+    items: list[CardElement] = [TextBlock(text=heading, weight="Bolder", size="Medium",
+                                          separator=True, spacing="Large", wrap=True)]
+    if help_text:
+        items.append(paragraph(help_text, is_subtle=True, size="Small"))
+    for field in fields:
+        items.extend(_field(field, request, by_field.get(field.id)))
+    return Container(items=items)
+
+
+def _field(field: Field, request: FtaRequest, problem: str | None) -> list[CardElement]:
+    value = request.values.get(field.id, "")
+    received = request.files.get(field.id)
+    required = field.required and received is None
+    label = field.label + (" (link or file)" if field.attachment else "")
+    elements = [_input(field, label, value, required)]
+    if received:
+        elements.append(paragraph(f"📎 Received: **{received.name}**", color="Good",
+                                  size="Small", spacing="None"))
+    if problem:
+        elements.append(_error(problem))
+    return elements
+
+
+def _input(field: Field, label: str, value: str, required: bool) -> CardElement:
+    common: dict[str, Any] = {"id": field.id, "label": label, "is_required": required}
+    if required:
+        common["error_message"] = "This is required."
+    if field.kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
+        multi = field.kind is Kind.MULTI_CHOICE
+        return ChoiceSetInput(**common, choices=[Choice(title=t, value=k)
+                                                 for k, t in field.choices],
+                              is_multi_select=multi, style="expanded" if multi else "compact",
+                              wrap=True, value=value or None)
+    if field.kind is Kind.TOGGLE:
+        return ToggleInput(**common, title=field.label, value=value or "false")
+    if field.kind is Kind.NUMBER and value.isdigit():
+        return NumberInput(**common, min=0, value=int(value))
+    if field.kind is Kind.NUMBER:
+        return NumberInput(**common, min=0, placeholder=field.placeholder or None)
+    return TextInput(**common, value=value or None, max_length=field.max_length,
+                     is_multiline=field.kind is Kind.LONG_TEXT,
+                     style="Url" if field.kind is Kind.LINK else None,
+                     placeholder=field.placeholder or None)
+
+
+def _error(message: str) -> CardElement:
+    return TextBlock(text=f"⚠ {message}", color="Attention", size="Small", wrap=True,
+                     spacing="None")

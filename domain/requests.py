@@ -1,0 +1,160 @@
+"""A seller's request from draft to its queue, and what may happen to it there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from domain import rules
+from domain.calendar import assignment_deadline
+from domain.request_types import Queue, RequestType, request_type
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    AWAITING_FTA = "awaiting_fta"
+    FAQ_OFFERED = "faq_offered"
+    ANSWERED_BY_FAQ = "answered_by_faq"
+    FTCHELP_OPEN = "ftchelp_open"
+    FTCHELP_ASSIGNED = "ftchelp_assigned"
+    RESOLVED = "resolved"
+    CANCELLED = "cancelled"
+
+
+STATE_LABELS = {
+    State.DRAFT: "Draft", State.AWAITING_FTA: "In the FTA assignment queue",
+    State.FAQ_OFFERED: "FAQ answer offered", State.ANSWERED_BY_FAQ: "Answered by the FAQ",
+    State.FTCHELP_OPEN: "With FTCHelp (unassigned)",
+    State.FTCHELP_ASSIGNED: "With FTCHelp (being answered)",
+    State.RESOLVED: "Resolved by FTCHelp", State.CANCELLED: "Cancelled"}
+
+
+class RequestError(Exception):
+    """An action that does not fit the request's state; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Requester:
+    id: str  # AAD object id where Teams gives one, else the Teams user id
+    name: str
+    timezone: str
+    country: str
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    name: str
+    url: str
+
+
+@dataclass
+class FtaRequest:
+    requester: Requester
+    created_at: datetime
+    id: int = 0
+    type_key: str | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    files: dict[str, ReceivedFile] = field(default_factory=dict)
+    state: State = State.DRAFT
+    version: int = 1
+    submitted_at: datetime | None = None
+    deadline: datetime | None = None
+    agent_id: str = ""
+    agent_name: str = ""
+    answer: str = ""
+
+    @property
+    def number(self) -> str:
+        return f"FTA-{self.created_at.year}-{self.id:05d}"
+
+    @property
+    def type(self) -> RequestType | None:
+        return request_type(self.type_key)
+
+    def is_owned_by(self, person_id: str) -> bool:
+        return self.requester.id == person_id
+
+    def choose_type(self, key: str) -> None:
+        self._expect(State.DRAFT)
+        if request_type(key) is None:
+            raise RequestError("Pick one of the request types on the card.")
+        self.type_key = key
+
+    def fill(self, values: dict[str, str]) -> None:
+        """Keep what the seller typed, as typed, for the fields of the chosen type."""
+        self._expect(State.DRAFT)
+        known = {f.id for f in self.type.all_fields()} if self.type else set()
+        self.values = {**self.values, **{k: v for k, v in values.items() if k in known}}
+
+    def attach(self, slot: str, received: ReceivedFile) -> None:
+        self._expect(State.DRAFT)
+        self.files = {**self.files, slot: received}
+
+    def problems(self) -> list[rules.Problem]:
+        if self.type is None:
+            return [rules.Problem("request_type", "Pick a request type.")]
+        return rules.check(self.type, self.values, self.files)
+
+    def submit(self, now: datetime) -> Queue:
+        """Route a complete draft to its queue; raise RequestError if anything is missing."""
+        self._expect(State.DRAFT)
+        if self.type is None or self.problems():
+            raise RequestError("The request is not complete yet.")
+        self.submitted_at = now
+        self.deadline = assignment_deadline(now, self.requester.timezone, self.requester.country)
+        queue = self.type.queue
+        self.state = State.AWAITING_FTA if queue is Queue.FTA else State.FTCHELP_OPEN
+        return queue
+
+    def offer_faq(self) -> None:
+        self._expect(State.FTCHELP_OPEN)
+        self.state = State.FAQ_OFFERED
+
+    def close_as_answered_by_faq(self) -> None:
+        self._expect(State.FAQ_OFFERED)
+        self.state = State.ANSWERED_BY_FAQ
+
+    def escalate_to_ftchelp(self) -> None:
+        self._expect(State.FAQ_OFFERED)
+        self.state = State.FTCHELP_OPEN
+
+    def take(self, agent_id: str, agent_name: str) -> None:
+        self._expect(State.FTCHELP_OPEN)
+        self.state, self.agent_id, self.agent_name = State.FTCHELP_ASSIGNED, agent_id, agent_name
+
+    def resolve(self, agent_id: str, answer: str) -> None:
+        self._expect(State.FTCHELP_ASSIGNED)
+        if agent_id != self.agent_id:
+            raise RequestError(f"{self.agent_name} is answering this ticket.")
+        if not answer.strip():
+            raise RequestError("Write the answer the seller will receive.")
+        self.state, self.answer = State.RESOLVED, answer.strip()
+
+    def cancel(self) -> None:
+        self._expect(State.DRAFT)
+        self.state = State.CANCELLED
+
+    def _expect(self, *states: State) -> None:
+        if self.state not in states:
+            raise RequestError(f"{self.number} is {STATE_LABELS[self.state].lower()}; "
+                               "that action no longer applies.")
+
+
+class StaleRequest(Exception):
+    """Someone saved the request since it was read (optimistic concurrency)."""
+
+
+class RequestRepository(Protocol):
+    async def add(self, request: FtaRequest) -> FtaRequest: ...
+
+    async def get(self, request_id: int) -> FtaRequest | None: ...
+
+    async def save(self, request: FtaRequest) -> None:
+        """Store ``request`` if nobody saved it since it was read, and bump its version."""
+        ...
+
+    async def draft_of(self, requester_id: str) -> FtaRequest | None: ...
+
+    async def list_of(self, requester_id: str, limit: int = 20) -> list[FtaRequest]: ...

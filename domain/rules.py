@@ -1,0 +1,156 @@
+"""Completeness rules: every problem of a request at once, each beside its field, in words a
+seller understands. Field checks come from the form spec; consistency checks are per type."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from domain import forms
+from domain.forms import Field, Kind
+from domain.request_types import RequestType
+
+Values = Mapping[str, str]
+MAX_SEATS = 10_000_000
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+DOMAIN = re.compile(r"^(?=.{4,253}$)([A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63}$")
+GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+
+
+def check(request_type: RequestType, values: Values,
+          files: Mapping[str, object] | None = None) -> list[Problem]:
+    """Every problem with ``values`` for ``request_type``; an empty list means complete."""
+    files = files or {}
+    problems: dict[str, Problem] = {}
+    for field in request_type.all_fields():
+        message = _field_problem(field, _value(values, field.id), field.id in files)
+        if message:
+            problems[field.id] = Problem(field.id, message)
+    for problem in CONSISTENCY.get(request_type.key, _nothing)(values):
+        problems.setdefault(problem.field, problem)
+    order = [field.id for field in request_type.all_fields()]
+    return sorted(problems.values(), key=lambda problem: order.index(problem.field))
+
+
+def _value(values: Values, field_id: str) -> str:
+    value = values.get(field_id, "")
+    return value.strip() if isinstance(value, str) else str(value).strip()
+
+
+def _field_problem(field: Field, value: str, has_file: bool) -> str | None:
+    if not value:
+        if field.required and not has_file:
+            return ("Add a link, or send me the file in our personal chat."
+                    if field.attachment else "This is required.")
+        return None
+    if len(value) > field.max_length:
+        return f"Keep this to {field.max_length} characters (it has {len(value)})."
+    return FORMATS.get(field.id, KINDS.get(field.kind, _nothing_str))(field, value)
+
+
+def _number(_field: Field, value: str) -> str | None:
+    if not value.isdigit() or not 0 < int(value) <= MAX_SEATS:
+        return f"Enter a whole number from 1 to {MAX_SEATS:,}, like 5000."
+    return None
+
+
+def _choice(field: Field, value: str) -> str | None:
+    allowed = {key for key, _ in field.choices}
+    picked = [part for part in value.split(",") if part]
+    if not picked or any(part not in allowed for part in picked):
+        return "Pick from the options shown."
+    if field.kind is Kind.CHOICE and len(picked) > 1:
+        return "Pick one option."
+    return None
+
+
+def _link(_field: Field, value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme.lower() != "https" or not parts.hostname or " " in value:
+        return "Enter a full https:// link, e.g. https://contoso.sharepoint.com/sites/deal/SOW.docx"
+    if not DOMAIN.match(parts.hostname):
+        return "That link's address does not look right; copy it again from SharePoint."
+    return None
+
+
+def _toggle(_field: Field, value: str) -> str | None:
+    return None if value in ("true", "false") else "Choose yes or no."
+
+
+def _email(_field: Field, value: str) -> str | None:
+    return None if EMAIL.match(value) else "Enter an e-mail address, like ae@contoso.com."
+
+
+def _tenant(_field: Field, value: str) -> str | None:
+    if DOMAIN.match(value) or GUID.match(value):
+        return None
+    return ("Enter a domain like contoso.onmicrosoft.com or a tenant id (GUID), "
+            "or leave it empty if it is not known yet.")
+
+
+def _country(_field: Field, value: str) -> str | None:
+    return None if COUNTRY.match(value) else "Enter a two-letter country code, like US or DE."
+
+
+def _nothing_str(_field: Field, _value: str) -> str | None:
+    return None
+
+
+KINDS: dict[Kind, Callable[[Field, str], str | None]] = {
+    Kind.NUMBER: _number, Kind.CHOICE: _choice, Kind.MULTI_CHOICE: _choice, Kind.LINK: _link,
+    Kind.TOGGLE: _toggle}
+FORMATS: dict[str, Callable[[Field, str], str | None]] = {
+    "atu_contact": _email, "csu_contact": _email, "tenant": _tenant, "country": _country}
+
+
+def _nothing(_values: Values) -> Iterator[Problem]:
+    return iter(())
+
+
+MAILBOX_SOURCES = {"domino", "other_mail"}
+SOURCE_DETAILS = {"domino": ("domino_details", "A Domino / Notes exception needs the Domino "
+                             "environment details."),
+                  "other_mail": ("source_mail_details", "A parallel mail migration needs the "
+                                 "source mail environment details."),
+                  "file_shares": ("file_details", "A parallel OneDrive for Business migration "
+                                  "needs the file environment details.")}
+
+
+def _migration(values: Values) -> Iterator[Problem]:
+    source = _value(values, "source")
+    if source in MAILBOX_SOURCES:
+        count = _value(values, "mailbox_count")
+        if not count.isdigit() or int(count) == 0:
+            yield Problem("mailbox_count", "A mailbox migration exception needs a mailbox "
+                          "count above zero.")
+        if not _value(values, "mailbox_details"):
+            yield Problem("mailbox_details", "Describe the mailboxes (sizes, types, archives) "
+                          "so the FTA can check them against the justification.")
+    if source in SOURCE_DETAILS and not _value(values, SOURCE_DETAILS[source][0]):
+        yield Problem(*SOURCE_DETAILS[source])
+    if _value(values, "local_migration") == "true" and not _value(values, "local_justification"):
+        yield Problem("local_justification", "A local migration needs its own justification.")
+    justification = _value(values, "justification")
+    if justification and len(justification.split()) < 5:
+        yield Problem("justification", "Explain the business reason in a sentence or two.")
+
+
+def _land_ftc(values: Values) -> Iterator[Problem]:
+    present = set(_value(values, "csp_sections").split(","))
+    missing = [label for key, label in forms.CSP_SECTIONS if key not in present]
+    if missing and present - {""}:
+        yield Problem("csp_sections", "A quality Customer Success Plan has every one of these "
+                      "sections; yours is missing: " + "; ".join(missing) + ".")
+
+
+CONSISTENCY: dict[str, Callable[[Values], Iterator[Problem]]] = {
+    "migration_exception": _migration, "land_ftc_benefit": _land_ftc}

@@ -1,0 +1,140 @@
+"""Non-funding requests go to FTCHelp: the FAQ first where it fits, then a ticket in FTCHelp's
+channel that an agent takes and resolves, with the answer sent back to the seller."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.requests import State
+from storage.database import open_database
+from storage.requests import SqlRequestRepository
+from tests.conftest import FTCHELP_CHANNEL
+from tests.support.driver import User, card_state, texts_of
+from tests.support.requests import COMPLETE
+
+MESSAGE = "application/vnd.microsoft.activity.message"
+
+
+@pytest.fixture
+def seller(bot, connector) -> User:  # type: ignore[no-untyped-def]
+    return User(bot, connector, number=1)
+
+
+def agent(bot, connector, number: int = 5) -> User:  # type: ignore[no-untyped-def]
+    return User(bot, connector, number=number, conversation=f"{FTCHELP_CHANNEL};messageid=7",
+                kind="channel")
+
+
+async def state_of(database_url: str, request_id: int) -> State:
+    database = open_database(database_url)
+    try:
+        request = await SqlRequestRepository(database).get(request_id)
+    finally:
+        await database.dispose()
+    assert request is not None
+    return request.state
+
+
+async def submit(seller: User, type_key: str, **changes: str) -> dict:
+    form = await seller.open_form(type_key)
+    return await seller.press("submit_request",
+                              {**card_state(form), **COMPLETE[type_key], **changes})
+
+
+def tickets(connector) -> list[dict]:  # type: ignore[no-untyped-def]
+    return [card for sent in connector.sent if sent.conversation_id == FTCHELP_CHANNEL
+            for card in sent.cards]
+
+
+async def test_an_faq_topic_is_answered_from_the_faq_first(seller, connector,
+                                                           database_url) -> None:
+    answer = await submit(seller, "sales_support", topic="eligibility")
+
+    card = answer["value"]
+    assert "FastTrack eligibility" in texts_of(card) and "150 or more" in texts_of(card)
+    assert await state_of(database_url, card_state(card)["request_id"]) is State.FAQ_OFFERED
+    assert tickets(connector) == []
+
+
+async def test_this_answers_it_closes_the_inquiry(seller, connector, database_url) -> None:
+    faq = (await submit(seller, "sales_support", topic="gcc"))["value"]
+
+    closed = await seller.press("faq_answered", card_state(faq))
+
+    assert "Glad that helped" in texts_of(closed["value"])
+    assert await state_of(database_url, card_state(faq)["request_id"]) is State.ANSWERED_BY_FAQ
+    assert tickets(connector) == []
+
+
+async def test_i_still_need_help_posts_a_ticket_in_the_ftchelp_channel(seller, connector,
+                                                                       database_url) -> None:
+    faq = (await submit(seller, "sales_support", topic="windows10"))["value"]
+
+    answer = await seller.press("faq_need_help", card_state(faq))
+
+    assert "It went to the FTCHelp team" in texts_of(answer["value"])
+    [ticket] = tickets(connector)
+    assert "Unassigned" in texts_of(ticket) and "Windows 10" in texts_of(ticket)
+    assert await state_of(database_url, card_state(faq)["request_id"]) is State.FTCHELP_OPEN
+
+
+@pytest.mark.parametrize(("type_key", "changes"), [("sales_support", {"topic": "other"}),
+                                                   ("land_ftc_benefit", {})])
+async def test_other_non_funding_requests_go_straight_to_ftchelp(seller, connector, type_key,
+                                                                 changes) -> None:
+    answer = await submit(seller, type_key, **changes)
+    assert "It went to the FTCHelp team" in texts_of(answer["value"])
+    assert len(tickets(connector)) == 1
+
+
+async def test_an_agent_takes_and_resolves_a_ticket_and_the_seller_gets_the_answer(
+        bot, connector, seller, database_url) -> None:
+    await submit(seller, "land_ftc_benefit")
+    [ticket] = tickets(connector)
+    pat = agent(bot, connector)
+
+    taken = await pat.press("ticket_assign_to_me", card_state(ticket))
+    assert "Assigned to Seller 5" in texts_of(taken["value"])
+    resolved = await pat.press("ticket_resolve",
+                               {**card_state(taken["value"]), "answer": "Benefit landed."})
+
+    assert "Resolved by Seller 5" in texts_of(resolved["value"])
+    [to_seller] = [s for s in connector.sent if s.conversation_id == "a:personal-1" and s.cards
+                   and "FTCHelp answered" in texts_of(s.cards[0])]
+    assert "Benefit landed." in texts_of(to_seller.cards[0])
+    request_id = card_state(ticket)["request_id"]
+    assert await state_of(database_url, request_id) is State.RESOLVED
+
+
+async def test_a_second_agent_sees_who_already_took_the_ticket(bot, connector, seller) -> None:
+    await submit(seller, "land_ftc_benefit")
+    [ticket] = tickets(connector)
+    await agent(bot, connector, 5).press("ticket_assign_to_me", card_state(ticket))
+
+    late = await agent(bot, connector, 6).press("ticket_assign_to_me", card_state(ticket))
+
+    assert "Assigned to Seller 5" in texts_of(late["value"])
+
+
+async def test_only_the_agent_who_took_it_resolves_and_only_with_an_answer(bot, connector,
+                                                                           seller) -> None:
+    await submit(seller, "land_ftc_benefit")
+    [ticket] = tickets(connector)
+    taken = (await agent(bot, connector, 5).press("ticket_assign_to_me", card_state(ticket)))
+    state = card_state(taken["value"])
+
+    other = await agent(bot, connector, 6).press("ticket_resolve", {**state, "answer": "Mine"})
+    empty = await agent(bot, connector, 5).press("ticket_resolve", {**state, "answer": "  "})
+
+    assert other["type"] == MESSAGE and "Seller 5 is answering" in other["value"]
+    assert empty["type"] == MESSAGE and "Write the answer" in empty["value"]
+
+
+async def test_tickets_cannot_be_worked_from_outside_the_ftchelp_channel(connector,
+                                                                         seller) -> None:
+    await submit(seller, "land_ftc_benefit")
+    [ticket] = tickets(connector)
+
+    answer = await seller.press("ticket_assign_to_me", card_state(ticket))
+
+    assert answer["type"] == MESSAGE and "Only the FTCHelp team" in answer["value"]

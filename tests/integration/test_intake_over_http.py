@@ -1,0 +1,202 @@
+"""A seller files requests through the real adapter over HTTP; the fake connector records
+what the bot sends, and the database shows what was kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.requests import State
+from storage.database import open_database
+from storage.requests import SqlRequestRepository
+from tests.support.driver import User, card_state, input_values, texts_of
+from tests.support.requests import COMPLETE
+
+CARD = "application/vnd.microsoft.card.adaptive"
+MESSAGE = "application/vnd.microsoft.activity.message"
+
+
+@pytest.fixture
+def seller(bot, connector) -> User:  # type: ignore[no-untyped-def]
+    return User(bot, connector, number=1)
+
+
+async def stored(database_url: str, request_id: int):  # type: ignore[no-untyped-def]
+    database = open_database(database_url)
+    try:
+        return await SqlRequestRepository(database).get(request_id)
+    finally:
+        await database.dispose()
+
+
+@pytest.mark.parametrize("text", ["request FTA", "request fta", "REQUEST an FTA", "request"])
+async def test_request_fta_opens_the_type_card(seller, text) -> None:
+    [sent] = await seller.say(text)
+    [card] = sent.cards
+    assert card["version"] == "1.5"
+    assert "Request a FastTrack Architect" in texts_of(card)
+    choices = next(b for b in card["body"] if b.get("id") == "request_type")["choices"]
+    assert len(choices) == 6 and all(": " in c["title"] for c in choices)
+
+
+async def test_choosing_a_type_replaces_the_card_with_its_form(seller) -> None:
+    form = await seller.open_form("discovery_workshop")
+    assert "Discovery Workshop request" in texts_of(form)
+    assert "Statement of Work (SOW) (link or file)" in texts_of(form)
+
+
+async def test_an_incomplete_submit_names_every_problem_and_keeps_what_was_typed(
+        seller, database_url) -> None:
+    form = await seller.open_form("discovery_workshop")
+    typed = {**COMPLETE["discovery_workshop"], "cost": "", "atu_contact": "Alex",
+             "sow": "http://contoso.sharepoint.com/SOW.docx"}
+
+    answer = await seller.press("submit_request", {**card_state(form), **typed})
+
+    assert answer["type"] == CARD
+    card = answer["value"]
+    text = texts_of(card)
+    assert "Almost there: 3 things to fix" in text
+    assert "Add a link, or send me the file" in text
+    assert "Enter an e-mail address" in text and "https://" in text
+    kept = input_values(card)
+    assert kept["customer"] == "Contoso Ltd" and kept["atu_contact"] == "Alex"
+    assert kept["sow"] == typed["sow"] and kept["seats"] == 5000
+    draft = await stored(database_url, card_state(card)["request_id"])
+    assert draft.state is State.DRAFT and draft.values["customer"] == "Contoso Ltd"
+
+
+async def test_a_complete_discovery_workshop_goes_to_the_fta_queue(seller, database_url) -> None:
+    form = await seller.open_form("discovery_workshop")
+
+    answer = await seller.press("submit_request",
+                                {**card_state(form), **COMPLETE["discovery_workshop"]})
+
+    text = texts_of(answer["value"])
+    request_id = card_state(form)["request_id"]
+    assert f"Request FTA-2026-{request_id:05d} submitted" in text
+    assert "FastTrack Architect assignment queue" in text
+    assert "Thu 26 Nov 2026, 23:59 (Europe/Paris)" in text  # Tuesday + 2 French business days
+    request = await stored(database_url, request_id)
+    assert request.state is State.AWAITING_FTA
+    assert request.submitted_at is not None
+    assert request.requester.timezone == "Europe/Paris" and request.requester.country == "FR"
+
+
+async def test_save_draft_keeps_values_and_request_fta_resumes_there(seller) -> None:
+    form = await seller.open_form("ecif_review")
+    await seller.press("save_draft", {**card_state(form), "customer": "Fabrikam"})
+
+    [sent] = await seller.say("request FTA")
+
+    card = sent.cards[0]
+    assert "Welcome back" in texts_of(card) and "ECIF / DWR review request" in texts_of(card)
+    assert input_values(card)["customer"] == "Fabrikam"
+    assert card_state(card)["request_id"] == card_state(form)["request_id"]
+
+
+async def test_a_stale_card_changes_nothing_and_shows_the_latest(seller, database_url) -> None:
+    form = await seller.open_form("ecif_review")
+    await seller.press("save_draft", {**card_state(form), "customer": "Newer"})
+
+    answer = await seller.press("submit_request", {**card_state(form), "customer": "Older"})
+
+    assert "out of date" in texts_of(answer["value"])
+    assert input_values(answer["value"])["customer"] == "Newer"
+    request = await stored(database_url, card_state(form)["request_id"])
+    assert request.values["customer"] == "Newer" and request.state is State.DRAFT
+
+
+async def test_a_submitted_request_cannot_be_submitted_again(seller) -> None:
+    form = await seller.open_form("discovery_workshop")
+    state = {**card_state(form), **COMPLETE["discovery_workshop"]}
+    await seller.press("submit_request", state)
+
+    again = await seller.press("submit_request", {**state, "version": state["version"] + 1})
+
+    assert again["type"] == MESSAGE and "already sent on" in again["value"]
+
+
+async def test_card_data_pointing_at_someone_elses_request_is_refused(bot, connector, seller,
+                                                                      database_url) -> None:
+    form = await seller.open_form("discovery_workshop")
+    intruder = User(bot, connector, number=2)
+
+    answer = await intruder.press("submit_request",
+                                  {**card_state(form), **COMPLETE["discovery_workshop"]})
+
+    assert answer["type"] == MESSAGE and "someone else's request" in answer["value"]
+    request = await stored(database_url, card_state(form)["request_id"])
+    assert request.state is State.DRAFT and request.values == {}
+
+
+@pytest.mark.parametrize("data", [{"request_id": "1"}, {"request_id": True},
+                                  {"request_id": 99999, "version": 1}, {}])
+async def test_garbled_card_data_is_refused_politely(seller, data) -> None:
+    answer = await seller.press("submit_request", data)
+    assert answer["type"] == MESSAGE and "someone else's request" in answer["value"]
+
+
+async def test_over_long_text_is_flagged_and_kept(seller) -> None:
+    form = await seller.open_form("migration_exception")
+    long_text = "x" * 2500
+
+    answer = await seller.press("submit_request", {**card_state(form), **COMPLETE[
+        "migration_exception"], "justification": long_text})
+
+    assert "Keep this to 2000 characters (it has 2500)" in texts_of(answer["value"])
+    assert input_values(answer["value"])["justification"] == long_text
+
+
+async def test_cancel_abandons_the_draft(seller, database_url) -> None:
+    form = await seller.open_form("ecif_review")
+    [sent] = await seller.say("cancel")
+    assert "cancelled" in texts_of(sent.cards[0])
+    request = await stored(database_url, card_state(form)["request_id"])
+    assert request.state is State.CANCELLED
+    [nothing] = await seller.say("cancel")
+    assert nothing.text == "You have no draft to cancel."
+
+
+async def test_my_requests_lists_only_mine_and_status_hides_others(bot, connector,
+                                                                   seller) -> None:
+    form = await seller.open_form("discovery_workshop")
+    await seller.press("submit_request", {**card_state(form), **COMPLETE["discovery_workshop"]})
+    number = f"FTA-2026-{card_state(form)['request_id']:05d}"
+    other = User(bot, connector, number=2)
+    await other.say("request FTA")
+
+    [mine] = await seller.say("my requests")
+    [theirs] = await other.say(f"status {number}")
+    [own] = await seller.say(f"status {number}")
+
+    assert number in texts_of(mine.cards[0]) and "Contoso Ltd" in texts_of(mine.cards[0])
+    assert f"I can't find {number} among your requests" in theirs.text
+    assert "In the FTA assignment queue" in texts_of(own.cards[0])
+
+
+async def test_a_file_sent_in_the_personal_chat_fills_its_attachment_slot(seller) -> None:
+    form = await seller.open_form("discovery_workshop")
+    file = {"contentType": "application/vnd.microsoft.teams.file.download.info",
+            "name": "Contoso cost model.xlsx",
+            "contentUrl": "https://contoso-my.sharepoint.com/personal/s/Cost.xlsx",
+            "content": {"downloadUrl": "https://temporary", "fileType": "xlsx"}}
+
+    [sent] = await seller.send(seller.activity(text="", attachments=[file]))
+
+    text = texts_of(sent.cards[0])
+    assert "Got **Contoso cost model.xlsx** as the Cost breakdown" in text
+    assert "Received: **Contoso cost model.xlsx**" in text
+    values = {**COMPLETE["discovery_workshop"], "cost": ""}
+    answer = await seller.press("submit_request", {**card_state(sent.cards[0]), **values})
+    assert "submitted" in texts_of(answer["value"])
+    assert card_state(form)["request_id"] == card_state(sent.cards[0])["request_id"]
+
+
+async def test_a_mention_in_a_channel_opens_the_request_card_there(bot, connector) -> None:
+    from tests.support.activities import mention_message
+
+    await bot.post("/api/messages", json=mention_message(
+        connector.url, "request FTA", conversation="19:sales@thread.tacv2", kind="channel"))
+
+    [card] = connector.cards()
+    assert "Request a FastTrack Architect" in texts_of(card)
