@@ -23,6 +23,10 @@ from domain.request_types import TYPES
 from domain.requests import FtaRequest
 from domain.rules import Problem
 
+# Required inputs are marked in their label, not with isRequired: clients then refuse every
+# action of the card, Save draft included, until all are filled, and the seller never sees the
+# server's list of every problem at once.
+REQUIRED = " (required)"
 ATTACHMENT_HELP = ("Paste an https link (SharePoint or OneDrive) for each, or send me the file "
                    "here in our personal chat, saying which one it is (SOW, staffing or cost).")
 
@@ -103,9 +107,10 @@ def _section(heading: str, fields: tuple[Field, ...], request: FtaRequest,
 def _field(field: Field, request: FtaRequest, problem: str | None) -> list[CardElement]:
     value = request.values.get(field.id, "")
     received = request.files.get(field.id)
-    required = field.required and received is None
     label = field.label + (" (link or file)" if field.attachment else "")
-    elements = [_input(field, label, value, required)]
+    if field.required and received is None:
+        label += REQUIRED
+    elements = [_input(field, label, value)]
     if received:
         elements.append(paragraph(f"📎 Received: **{received.name}**", color="Good",
                                   size="Small", spacing="None"))
@@ -114,10 +119,8 @@ def _field(field: Field, request: FtaRequest, problem: str | None) -> list[CardE
     return elements
 
 
-def _input(field: Field, label: str, value: str, required: bool) -> CardElement:
-    common: dict[str, Any] = {"id": field.id, "label": label, "is_required": required}
-    if required:
-        common["error_message"] = "This is required."
+def _input(field: Field, label: str, value: str) -> CardElement:
+    common: dict[str, Any] = {"id": field.id, "label": label}
     if field.kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
         multi = field.kind is Kind.MULTI_CHOICE
         return ChoiceSetInput(**common, choices=[Choice(title=t, value=k)

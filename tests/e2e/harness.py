@@ -15,6 +15,8 @@ from pathlib import Path
 from settings import ROOT
 
 PLAYGROUND = ROOT / "node_modules" / ".bin" / "agentsplayground"
+PLAYGROUND_CONFIG = ROOT / ".m365agentsplayground.yml"
+FTCHELP_CHANNEL = "ftchelp-channel-id"  # the FTCHelp channel in the Playground's config
 ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -79,6 +81,7 @@ class Process:
 
 def start_bot(workdir: Path, port: int, extra_env: dict[str, str] | None = None) -> Process:
     env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1",
+           "FTCHELP_CHANNEL_ID": FTCHELP_CHANNEL,
            "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'e2e.db'}", **(extra_env or {})}
     for name in ("MicrosoftAppId", "MicrosoftAppPassword"):
         env.pop(name, None)  # the Playground talks to the bot in anonymous mode
@@ -90,6 +93,8 @@ def start_bot(workdir: Path, port: int, extra_env: dict[str, str] | None = None)
 def start_playground(workdir: Path, bot_port: int, port: int) -> Process:
     command = [str(PLAYGROUND), "-e", f"http://127.0.0.1:{bot_port}/api/messages",
                "-c", "msteams", "--dt", "-p", str(port)]
-    playground = Process("playground", command, {**os.environ}, workdir / "playground.log")
+    env = {**os.environ, "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(PLAYGROUND_CONFIG),
+           "M365_AGENTS_PLAYGROUND_LOGFILE": str(workdir / "playground-devtools.log")}
+    playground = Process("playground", command, env, workdir / "playground.log")
     playground.wait_for(f"http://127.0.0.1:{port}/")
     return playground

@@ -5,13 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import screenshot
-
-
-def say(page: Page, text: str) -> None:
-    box = page.locator('[contenteditable="true"]').first
-    box.click()
-    box.fill(text)
-    page.keyboard.press("Enter")
+from tests.e2e.playground import say
 
 
 def test_the_bot_welcomes_and_answers_help_with_its_card(page: Page) -> None:

@@ -1,0 +1,81 @@
+"""A seller files requests in the Agents Playground, as they would in Teams."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import screenshot
+from tests.e2e.playground import choose, say, type_into, value_of
+
+R = " (required)"
+SHAREPOINT = "https://contoso.sharepoint.com/sites/deal/"
+
+
+def start(page: Page, request_type: str) -> None:
+    say(page, "cancel")  # a draft left by an earlier test must not be resumed
+    expect(page.get_by_text(re.compile("no draft to cancel|cancelled")).last).to_be_visible()
+    say(page, "request FTA")
+    expect(page.get_by_text("Request a FastTrack Architect").last).to_be_visible()
+    page.get_by_role("radio", name=re.compile(f"^{re.escape(request_type)}")).last.check()
+    page.get_by_role("button", name="Next").last.click()
+    expect(page.get_by_text(f"{request_type} request").last).to_be_visible()
+
+
+def fill_customer(page: Page, fta: bool) -> None:
+    type_into(page, "Customer name" + R, "Contoso Ltd")
+    type_into(page, "Production tenant (domain or tenant id; leave empty if not known yet)",
+              "contoso.onmicrosoft.com")
+    choose(page, "Segment" + R, "Enterprise")
+    choose(page, "Region" + R, "North America")
+    type_into(page, "Customer country (two-letter code)" + R, "US")
+    if fta:
+        page.get_by_role("checkbox", name="Exchange").last.check()
+        page.get_by_label("Seat count" + R, exact=True).last.fill("5000")
+        type_into(page, "ATU contact (e-mail)" + R, "ae@contoso.com")
+
+
+def test_a_discovery_workshop_request_from_start_to_confirmation(page: Page) -> None:
+    start(page, "Discovery Workshop")
+    fill_customer(page, fta=True)
+    type_into(page, "Statement of Work (SOW) (link or file)" + R, SHAREPOINT + "SOW.docx")
+    type_into(page, "Staffing plan / work breakdown structure (link or file)" + R,
+              SHAREPOINT + "Staffing.xlsx")
+
+    page.get_by_role("button", name="Submit").last.click()
+
+    expect(page.get_by_text("Almost there: 1 thing to fix").last).to_be_visible()
+    expect(page.get_by_text("Add a link, or send me the file").last).to_be_visible()
+    assert value_of(page, "Customer name" + R) == "Contoso Ltd"
+    assert value_of(page, "Statement of Work (SOW) (link or file)" + R) == SHAREPOINT + "SOW.docx"
+    screenshot(page, "intake-incomplete")
+
+    type_into(page, "Cost breakdown (link or file)" + R, SHAREPOINT + "Cost.xlsx")
+    page.get_by_role("button", name="Submit").last.click()
+
+    expect(page.get_by_text(re.compile(r"Request FTA-\d{4}-\d{5} submitted")).last).to_be_visible()
+    expect(page.get_by_text("It went to the FastTrack Architect assignment queue.").last
+           ).to_be_visible()
+    expect(page.get_by_text("FTA assigned by").last).to_be_visible()
+    expect(page.get_by_text("invoke 500")).to_have_count(0)
+    screenshot(page, "intake-confirmation")
+
+
+def test_a_sales_support_inquiry_is_answered_by_the_faq(page: Page) -> None:
+    start(page, "Sales support inquiry")
+    fill_customer(page, fta=False)
+    choose(page, "Topic" + R, "Eligibility")
+    choose(page, "Impact" + R, "Medium: slows the deal")
+    choose(page, "Customer type" + R, "Existing customer")
+    choose(page, "Deployment status" + R, "Planning")
+    type_into(page, "Your question" + R, "Are 140 E3 plus 20 F3 seats eligible?")
+
+    page.get_by_role("button", name="Submit").last.click()
+
+    expect(page.get_by_text("FastTrack eligibility").last).to_be_visible()
+    expect(page.get_by_text(re.compile("150 or more licenses")).last).to_be_visible()
+    screenshot(page, "faq-answer")
+    page.get_by_role("button", name="This answers it").last.click()
+    expect(page.get_by_text("Glad that helped").last).to_be_visible()
+    expect(page.get_by_text("invoke 500")).to_have_count(0)

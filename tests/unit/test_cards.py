@@ -1,0 +1,146 @@
+"""Every card the bot sends: valid 1.5 structure, labelled inputs, and a reviewed snapshot.
+Set UPDATE_SNAPSHOTS=1 to rewrite the snapshots after an intended change, then review the diff."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cards import verbs
+from cards.ftchelp import create_answer_card, create_faq_card, create_ticket_card
+from cards.intake import REQUIRED, create_form_card, create_type_card
+from cards.requests import (
+    create_confirmation_card,
+    create_request_list_card,
+    create_status_card,
+)
+from cards.welcome import create_help_card, create_welcome_card
+from domain.faq import FaqAnswer
+from domain.request_types import TYPES, Queue
+from domain.requests import FtaRequest, ReceivedFile, Requester
+from tests.support.requests import COMPLETE
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+SELLER = Requester("aad-1", "Sam Seller", "Europe/Paris", "FR")
+ALL_VERBS = {value for name, value in vars(verbs).items() if name.isupper()}
+
+
+def draft(type_key: str | None = None, **values: str) -> FtaRequest:
+    request = FtaRequest(SELLER, NOW, id=42, version=3)
+    if type_key:
+        request.choose_type(type_key)
+        request.fill(values)
+    return request
+
+
+def submitted(type_key: str) -> FtaRequest:
+    request = draft(type_key, **COMPLETE[type_key])
+    request.submit(NOW)
+    return request
+
+
+def ticket(state: str) -> FtaRequest:
+    request = submitted("land_ftc_benefit")
+    if state in ("assigned", "resolved"):
+        request.take("aad-agent", "Pat Agent")
+    if state == "resolved":
+        request.resolve("aad-agent", "Benefit landed for Contoso.")
+    return request
+
+
+ELIGIBILITY = FaqAnswer("eligibility", "FastTrack eligibility", "150 seats or more.",
+                        (("Eligibility", "https://learn.microsoft.com/fasttrack"),))
+CATALOGUE = (("help", "Show this card"), ("request FTA", "Ask for an FTA"))
+
+CARDS: dict[str, Any] = {
+    "welcome": lambda: create_welcome_card(CATALOGUE),
+    "help": lambda: create_help_card(CATALOGUE),
+    "type": lambda: create_type_card(draft()),
+    "type_with_problem": lambda: create_type_card(draft(), "Pick a request type to continue."),
+    **{f"form_{t.key}": (lambda key=t.key: create_form_card(draft(key))) for t in TYPES},
+    "form_with_problems": lambda: create_form_card(
+        draft("discovery_workshop", customer="Contoso", sow="http://x.com/a"),
+        draft("discovery_workshop", customer="Contoso", sow="http://x.com/a").problems()),
+    "form_with_file": lambda: _with_file(),
+    "confirmation_fta": lambda: create_confirmation_card(submitted("discovery_workshop"),
+                                                         Queue.FTA),
+    "status": lambda: create_status_card(submitted("ecif_review")),
+    "list_empty": lambda: create_request_list_card([]),
+    "list": lambda: create_request_list_card([submitted("ecif_review"), draft("ecif_review")]),
+    "faq": lambda: create_faq_card(draft(), ELIGIBILITY),
+    "ticket_open": lambda: create_ticket_card(ticket("open")),
+    "ticket_assigned": lambda: create_ticket_card(ticket("assigned")),
+    "ticket_resolved": lambda: create_ticket_card(ticket("resolved")),
+    "answer": lambda: create_answer_card(ticket("resolved")),
+}
+
+
+def _with_file() -> dict[str, Any]:
+    request = draft("discovery_workshop")
+    request.attach("cost", ReceivedFile("Cost.xlsx", "https://contoso.sharepoint.com/Cost.xlsx"))
+    return create_form_card(request)
+
+
+def walk(node: Any) -> list[dict[str, Any]]:
+    found = []
+    if isinstance(node, dict):
+        found.append(node)
+        for value in node.values():
+            found.extend(walk(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(walk(item))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(CARDS))
+def test_the_card_is_version_1_5_and_small(name) -> None:
+    card = CARDS[name]()
+    assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
+    assert len(json.dumps(card).encode()) < 80_000
+
+
+@pytest.mark.parametrize("name", sorted(CARDS))
+def test_every_input_has_a_unique_id_and_a_label(name) -> None:
+    inputs = [n for n in walk(CARDS[name]()) if str(n.get("type", "")).startswith("Input.")]
+    assert all(i.get("id") and i.get("label") for i in inputs)
+    assert len({i["id"] for i in inputs}) == len(inputs)
+
+
+@pytest.mark.parametrize("name", sorted(CARDS))
+def test_every_button_has_a_known_verb_that_its_data_repeats(name) -> None:
+    for action in walk(CARDS[name]()):
+        if action.get("type") == "Action.Execute":
+            assert action["verb"] in ALL_VERBS
+            assert action["data"]["verb"] == action["verb"]
+
+
+@pytest.mark.parametrize("request_type", TYPES, ids=lambda t: t.key)
+def test_required_inputs_are_marked_and_optional_ones_are_not(request_type) -> None:
+    card = create_form_card(draft(request_type.key))
+    labels = {n["id"]: n["label"] for n in walk(card) if "label" in n and "id" in n}
+    for field in request_type.all_fields():
+        assert labels[field.id].endswith(REQUIRED) == field.required, field.id
+
+
+def test_a_received_file_satisfies_its_slot_on_the_card() -> None:
+    labels = {n["id"]: n["label"] for n in walk(_with_file()) if "label" in n and "id" in n}
+    assert not labels["cost"].endswith(REQUIRED) and labels["sow"].endswith(REQUIRED)
+    assert "Received: **Cost.xlsx**" in json.dumps(_with_file())
+
+
+@pytest.mark.parametrize("name", sorted(CARDS))
+def test_the_card_matches_its_snapshot(name) -> None:
+    path = SNAPSHOTS / f"{name}.json"
+    rendered = json.dumps(CARDS[name](), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        SNAPSHOTS.mkdir(exist_ok=True)
+        path.write_text(rendered, encoding="utf-8")
+    assert path.exists(), f"no snapshot for {name}: run with UPDATE_SNAPSHOTS=1 and review it"
+    assert rendered == path.read_text(encoding="utf-8")
