@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 3978
 PLAYGROUND_PORT ?= 56150
 DEMO_DB ?= sqlite+aiosqlite:///$(CURDIR)/var/demo.db
+DEMO_ENV = DATABASE_URL=$(DEMO_DB) FTCHELP_CHANNEL_ID=ftchelp-channel-id
 
 .PHONY: demo test lint typecheck clean
 
@@ -21,12 +22,12 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 demo: $(VENV)/.installed node_modules/.installed
-	DATABASE_URL=$(DEMO_DB) $(PY) app.py db upgrade
+	$(DEMO_ENV) $(PY) app.py sample-data
 	@echo
 	@echo "  Open http://127.0.0.1:$(PLAYGROUND_PORT)/ to chat with the bot (Ctrl+C stops both)."
 	@echo
 	trap 'kill 0' EXIT INT TERM; \
-	DATABASE_URL=$(DEMO_DB) PORT=$(PORT) $(PY) app.py serve & \
+	($(DEMO_ENV) PORT=$(PORT) $(PY) app.py serve || kill 0) & \
 	node_modules/.bin/agentsplayground -e http://127.0.0.1:$(PORT)/api/messages -c msteams \
 		--dt -p $(PLAYGROUND_PORT) < /dev/null
 

@@ -112,6 +112,19 @@ async def upgrade_database(settings: Settings) -> None:
         await database.dispose()
 
 
+async def load_sample_data(settings: Settings) -> int:
+    """Migrate, then add the demo's sample data (once)."""
+    from storage import migrate, sample_data
+    from storage.database import open_database
+
+    database = open_database(settings.database_url)
+    try:
+        await migrate.upgrade(database)
+        return await sample_data.load(database)
+    finally:
+        await database.dispose()
+
+
 def package(settings: Settings, out: Path) -> Path:
     """Zip manifest.json (app id filled in) with its two icons: the Teams app package."""
     if settings.anonymous:
@@ -134,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("serve", help="run the bot (the default)")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
+    commands.add_parser("sample-data", help="migrate and add the demo's sample data")
     pack = commands.add_parser("package", help="build the Teams app package (zip)")
     pack.add_argument("--out", type=Path, default=ROOT / "dist" / "fta-assign.zip")
     args = parser.parse_args(argv)
@@ -148,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "db":
             asyncio.run(upgrade_database(settings))
             print("Database is at the newest migration.")
+        elif args.command == "sample-data":
+            added = asyncio.run(load_sample_data(settings))
+            print(f"Sample data: {added} requests added.")
         elif args.command == "package":
             print(f"Teams app package written to {package(settings, args.out)}")
         else:

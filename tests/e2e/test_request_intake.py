@@ -79,3 +79,24 @@ def test_a_sales_support_inquiry_is_answered_by_the_faq(page: Page) -> None:
     page.get_by_role("button", name="This answers it").last.click()
     expect(page.get_by_text("Glad that helped").last).to_be_visible()
     expect(page.get_by_text("invoke 500")).to_have_count(0)
+
+
+def test_an_inquiry_the_faq_cannot_answer_becomes_a_ticket_in_the_ftchelp_channel(
+        page: Page) -> None:
+    start(page, "Sales support inquiry")
+    fill_customer(page, fta=False)
+    choose(page, "Topic" + R, "Something else")
+    choose(page, "Impact" + R, "High: deal or deployment blocked")
+    choose(page, "Customer type" + R, "New customer")
+    choose(page, "Deployment status" + R, "Not started")
+    type_into(page, "Your question" + R, "Can FastTrack start before the EA is signed?")
+    page.get_by_role("button", name="Submit").last.click()
+    expect(page.get_by_text("It went to the FTCHelp team.").last).to_be_visible()
+
+    page.get_by_text("FTCHelp", exact=True).first.click()
+
+    expect(page.get_by_text(re.compile(r"FTCHelp ticket FTA-\d{4}-\d{5} · Unassigned")).last
+           ).to_be_visible()
+    page.get_by_role("button", name="Assign to me").last.click()
+    expect(page.get_by_text(re.compile("· Assigned to Alex Wilber")).last).to_be_visible()
+    screenshot(page, "ftchelp-ticket")

@@ -47,3 +47,10 @@ def test_package_builds_the_zip(tmp_path: Path, database_url: str) -> None:
                  MicrosoftAppPassword="secret")
     assert result.returncode == 0, result.stderr
     assert out.exists()
+
+
+def test_sample_data_is_added_once(tmp_path: Path, database_url: str) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
+    first, second = run("sample-data", DATABASE_URL=url), run("sample-data", DATABASE_URL=url)
+    assert "2 requests added" in first.stdout, first.stderr
+    assert "0 requests added" in second.stdout, second.stderr

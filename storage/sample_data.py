@@ -1,0 +1,41 @@
+"""The demo's sample data: a few requests for the Agents Playground's user, Alex Wilber."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from domain.requests import FtaRequest, Requester
+from storage.database import Database
+from storage.requests import SqlRequestRepository
+
+# The Playground's current user (see .m365agentsplayground.yml).
+ALEX = Requester("00000000-0000-0000-0000-0000000000020", "Alex Wilber", "America/New_York",
+                 "US")
+CUSTOMER = {"tenant": "", "segment": "enterprise", "region": "NA", "country": "US",
+            "workloads": "exchange,teams", "seats": "12000", "atu_contact": "ae@fabrikam.com",
+            "csu_contact": "", "notes": ""}
+DEAL = "https://fabrikam.sharepoint.com/sites/deal/"
+SAMPLES = (
+    ("discovery_workshop", {**CUSTOMER, "customer": "Fabrikam Inc", "sow": DEAL + "SOW.docx",
+                            "staffing": DEAL + "Staffing.xlsx", "cost": DEAL + "Cost.xlsx"}),
+    ("sales_support", {**CUSTOMER, "customer": "Northwind Traders", "workloads": "",
+                       "topic": "gcc", "impact": "high", "customer_type": "new",
+                       "deployment_status": "not_started",
+                       "question": "Can FastTrack help a GCC High tenant with Teams?"}),
+)
+
+
+async def load(database: Database, now: datetime | None = None) -> int:
+    """Add the sample requests unless Alex already has requests; how many were added."""
+    requests = SqlRequestRepository(database)
+    if await requests.list_of(ALEX.id, limit=1):
+        return 0
+    now = now or datetime.now(UTC)
+    for age, (type_key, values) in enumerate(SAMPLES, start=1):
+        submitted = now - timedelta(days=age)
+        request = await requests.add(FtaRequest(ALEX, submitted))
+        request.choose_type(type_key)
+        request.fill(values)
+        request.submit(submitted)
+        await requests.save(request)
+    return len(SAMPLES)
