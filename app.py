@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from domain.balancer import POLICY_NAMES
 from domain.faq import Faq
 from settings import ROOT, Settings, SettingsError
 
@@ -125,6 +126,22 @@ async def load_sample_data(settings: Settings) -> int:
         await database.dispose()
 
 
+def simulate(path: Path, policy_name: str) -> int:
+    """Print the JSON report of ``policy_name`` over the trace at ``path``; 2 if it is bad."""
+    from domain.balancer import Policy
+    from domain.simulation import simulate as run
+    from domain.trace import TraceError, parse_trace
+
+    try:
+        trace = parse_trace(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as error:  # TraceError and JSONDecodeError are ValueErrors
+        kind = "Invalid trace" if isinstance(error, TraceError) else "Cannot read trace"
+        print(f"{kind}: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(run(trace, Policy(policy_name)), indent=2))
+    return 0
+
+
 def package(settings: Settings, out: Path) -> Path:
     """Zip manifest.json (app id filled in) with its two icons: the Teams app package."""
     if settings.anonymous:
@@ -147,10 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("serve", help="run the bot (the default)")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
+    sim = commands.add_parser("simulate", help="replay a trace through the balancer")
+    sim.add_argument("trace", type=Path)
+    sim.add_argument("--policy", default="balanced", choices=POLICY_NAMES)
     commands.add_parser("sample-data", help="migrate and add the demo's sample data")
     pack = commands.add_parser("package", help="build the Teams app package (zip)")
     pack.add_argument("--out", type=Path, default=ROOT / "dist" / "fta-assign.zip")
     args = parser.parse_args(argv)
+    if args.command == "simulate":  # needs no settings: it touches no database
+        return simulate(args.trace, args.policy)
     try:
         settings = Settings.from_env()
     except SettingsError as error:

@@ -45,3 +45,12 @@ def assignment_deadline(submitted_at: datetime, timezone: str, country: str,
     due = calendar_for(country, subdivision).add_business_days(local_day,
                                                                ASSIGNMENT_BUSINESS_DAYS)
     return datetime.combine(due, END_OF_DAY, tzinfo=zone)
+
+
+def business_days_later(moment: datetime, days: int, timezone: str, country: str,
+                        subdivision: str | None = None) -> datetime:
+    """The same local time of day, ``days`` business days after ``moment``."""
+    zone = ZoneInfo(timezone)
+    local = moment.astimezone(zone)
+    day = calendar_for(country, subdivision).add_business_days(local.date(), days)
+    return datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=zone)

@@ -54,3 +54,24 @@ def test_sample_data_is_added_once(tmp_path: Path, database_url: str) -> None:
     first, second = run("sample-data", DATABASE_URL=url), run("sample-data", DATABASE_URL=url)
     assert "2 requests added" in first.stdout, first.stderr
     assert "0 requests added" in second.stdout, second.stderr
+
+
+def test_simulate_prints_the_report_and_refuses_a_bad_trace(tmp_path: Path,
+                                                            database_url: str) -> None:
+    import json
+
+    from bench.traces import synthetic_trace
+
+    good, bad = tmp_path / "trace.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(synthetic_trace(10, 50)))
+    bad.write_text(json.dumps({"start": "2027-01-04", "end": "2027-02-01", "architects": [],
+                               "requests": [{"id": "r1"}]}))
+
+    report = run("simulate", str(good), "--policy", "round_robin")
+    refused = run("simulate", str(bad))
+
+    assert report.returncode == 0, report.stderr
+    parsed = json.loads(report.stdout)
+    assert parsed["policy"] == "round_robin" and parsed["metrics"]["requests"] == 50
+    assert refused.returncode == 2
+    assert "Invalid trace: requests[0].type: required" in refused.stderr

@@ -1,0 +1,151 @@
+"""Balancer benchmarks: decision time, a simulated quarter, and the policies compared.
+
+    python bench/balancer.py [--quick]
+
+Decision time is measured against a naive reference in the same run: the same rules and order
+without the (segment, region) index and the shortlist, i.e. every architect ranked in full."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.traces import synthetic_trace
+from domain.balancer import (
+    POLICY_NAMES,
+    DecisionClock,
+    Load,
+    Policy,
+    _ranked,
+    decide,
+    hard_rule,
+)
+from domain.roster import RosterIndex
+from domain.simulation import Simulation, simulate
+from domain.trace import parse_trace
+
+NOW = datetime(2027, 2, 3, 15, 0, tzinfo=UTC)
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def naive_decide(demand, architects, loads, now, policy):  # type: ignore[no-untyped-def]
+    """Reference: every architect checked and ranked in full, then sorted."""
+    weight, clock = policy.weight_of(demand.type_key), DecisionClock(now)
+    ranked = [_ranked(a, demand, loads.get(a.id) or Load(), weight, clock) for a in architects
+              if demand.segment in a.segments and demand.region in a.regions
+              and hard_rule(a, demand, (loads.get(a.id) or Load()).points + weight, clock) is None]
+    ranked.sort(key=policy.rank_key())
+    return ranked[0].architect_id if ranked else None
+
+
+def decision_times(architects: int, decisions: int) -> dict[str, float]:
+    trace = parse_trace(synthetic_trace(architects, decisions, seed=architects))
+    draw = random.Random(3)
+    loads = {a.id: Load(draw.randint(0, max(0, a.capacity - 1))) for a in trace.architects}
+    roster, policy = RosterIndex(trace.architects), Policy()
+    ours, reference = [], []
+    for request in trace.requests:
+        started = time.perf_counter()
+        chosen = decide(request.demand, roster, loads, NOW, policy).chosen
+        ours.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        expected = naive_decide(request.demand, trace.architects, loads, NOW, policy)
+        reference.append(time.perf_counter() - started)
+        assert chosen == expected, (request.demand.request_id, chosen, expected)
+    return {"median_ms": statistics.median(ours) * 1e3,
+            "p99_ms": sorted(ours)[int(0.99 * (len(ours) - 1))] * 1e3,
+            "reference_median_ms": statistics.median(reference) * 1e3}
+
+
+def quarter(architects: int, requests: int) -> dict[str, float]:
+    trace = parse_trace(synthetic_trace(architects, requests))
+    started = time.perf_counter()
+    report = simulate(trace, Policy())
+    return {"seconds": time.perf_counter() - started, **report["metrics"]}  # type: ignore[dict-item]
+
+
+SCENARIOS = {
+    "steady": {},
+    "overloaded": {"engagement_days": (5, 14)},
+    "many declines": {"decline_rate": 0.6},
+    "uneven capacity": {"capacity": (2, 20)},
+}
+
+
+def compare_policies(scale: float) -> list[dict[str, object]]:
+    rows = []
+    for name, options in SCENARIOS.items():
+        architects = 200 if scale == 1 else 100
+        trace = parse_trace(synthetic_trace(architects, architects * 40, seed=2,
+                                            **options))  # type: ignore[arg-type]
+        for policy in POLICY_NAMES:
+            metrics = simulate(trace, Policy(policy))["metrics"]
+            rows.append({"scenario": name, "policy": policy, **metrics})  # type: ignore[dict-item]
+    return rows
+
+
+def plot_utilisation(path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    trace = parse_trace(synthetic_trace(24, 900, seed=5, capacity=(4, 14)))
+    figure, axes = plt.subplots(1, 2, figsize=(13, 4.5), sharey=True)
+    for axis, policy in zip(axes, ("balanced", "round_robin"), strict=True):
+        result = Simulation(trace, Policy(policy)).run()
+        days = [moment for moment, _ in result.utilisation]
+        for architect in trace.architects:
+            if architect.active and architect.capacity:
+                axis.plot(days, [u.get(architect.id, 0) for _, u in result.utilisation],
+                          linewidth=0.8, alpha=0.7)
+        axis.set_title(f"{policy}: each FTA's load / capacity")
+        axis.set_ylim(0, 1.05)
+        axis.tick_params(axis="x", rotation=30)
+    axes[0].set_ylabel("utilisation")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke test")
+    args = parser.parse_args()
+    scale = 0.25 if args.quick else 1.0
+    print("Decision time (balanced policy), against a naive full ranking in the same run")
+    print(f"{'architects':>10} {'median ms':>10} {'p99 ms':>8} {'naive median ms':>16} "
+          f"{'speed-up':>9}")
+    for size in (1_000, 10_000):
+        figures = decision_times(size, 200 if args.quick else 2_000)
+        print(f"{size:>10,} {figures['median_ms']:>10.3f} {figures['p99_ms']:>8.3f} "
+              f"{figures['reference_median_ms']:>16.3f} "
+              f"{figures['reference_median_ms'] / figures['median_ms']:>8.1f}x")
+    requests = int(20_000 * scale)
+    figures = quarter(500, requests)
+    print(f"\nA quarter of {requests:,} requests over 500 architects simulated in "
+          f"{figures['seconds']:.1f} s (SLA attainment {figures['sla_attainment']:.1%})")
+    print("\nPolicies compared (same traces; SLA = assigned within 2 business days)")
+    print(f"{'scenario':<16} {'policy':<13} {'SLA':>7} {'p90 h':>7} {'util stdev':>10} "
+          f"{'skill match':>11} {'declines':>8}")
+    rows = compare_policies(scale)
+    for row in rows:
+        print(f"{row['scenario']:<16} {row['policy']:<13} {row['sla_attainment']:>7.1%} "
+              f"{row['time_to_assign_hours']['p90']:>7.1f} "  # type: ignore[index]
+              f"{row['utilisation']['spread_stdev_mean']:>10.3f} "  # type: ignore[index]
+              f"{row['skill_match_rate']:>11.1%} {row['reassignments']:>8}")
+    DOCS.mkdir(exist_ok=True)
+    plot_utilisation(DOCS / "utilisation.png")
+    (DOCS / "policies.json").write_text(json.dumps(rows, indent=1))
+    print(f"\nUtilisation plot: {DOCS / 'utilisation.png'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,261 @@
+"""The workload balancer: hard rules first, then the policy's order among those left, and a
+decision that says why each runner-up was passed over.
+
+Balanced order: lowest relative load after the assignment (load / capacity: with unequal
+capacities this has the best proven worst case, Albers & Schubert on online b-matching), then
+skill for the requested workloads, continuity with the customer, time-zone closeness; ties go
+to the architect assigned least recently, then by id, so results are deterministic."""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from domain.roster import Architect, RosterIndex
+
+DEFAULT_WEIGHTS = {"discovery_workshop": 3, "ecif_review": 2, "migration_exception": 1,
+                   "engage_before_license": 1}
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+RULES = {"inactive": "not active", "out_of_office": "out of office on the assignment day",
+         "declined": "declined this request before", "over_capacity": "no capacity left",
+         "not_covering": "does not cover the request's segment and region"}
+
+
+@dataclass(frozen=True)
+class Demand:
+    """What the balancer needs to know of a request."""
+
+    request_id: str
+    type_key: str
+    segment: str
+    region: str
+    timezone: str = "UTC"
+    workloads: tuple[str, ...] = ()
+    customer: str = ""
+    declined_by: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Load:
+    """An architect's current commitments."""
+
+    points: int = 0
+    last_assigned_at: datetime | None = None
+    customers: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Ranked:
+    architect_id: str
+    points_after: int
+    relative_load: float
+    skill: float
+    continuity: bool
+    tz_gap_hours: float
+    last_assigned_at: datetime | None
+    passed_over: str = ""
+
+
+RankKey = Callable[[Ranked], tuple]
+NO_LOAD = Load()
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str = "balanced"
+    weights: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    load_band: float = 0.10  # relative loads this close count as equal; then skill decides
+    runners_up: int = 3
+    seed: int = 7
+
+    def weight_of(self, type_key: str) -> int:
+        return self.weights.get(type_key, 1)
+
+    def primary(self, weight: int) -> Callable[[Architect, Load], float]:
+        """The first component of rank_key, cheap to compute before anything is ranked."""
+        if self.name == "least_loaded":
+            return lambda a, load: load.points + weight
+        if self.name == "round_robin":
+            return lambda a, load: (load.last_assigned_at or EPOCH).timestamp()
+        if self.name == "random":
+            return lambda a, load: 0.0
+        band = self.load_band or 1e-12
+        return lambda a, load: (math.floor((load.points + weight) / a.capacity / band + 1e-9)
+                                if a.capacity else math.inf)
+
+    def rank_key(self) -> RankKey:
+        if self.name == "least_loaded":
+            return lambda r: (r.points_after, r.architect_id)
+        if self.name == "round_robin":
+            return lambda r: (r.last_assigned_at or EPOCH, r.architect_id)
+        if self.name == "random":
+            draw = random.Random(self.seed)
+            return lambda r: (draw.random(), r.architect_id)
+        band = self.load_band
+        return lambda r: (math.floor(r.relative_load / band + 1e-9) if band else r.relative_load,
+                          -r.skill, not r.continuity, r.tz_gap_hours,
+                          r.last_assigned_at or EPOCH, r.architect_id)
+
+
+POLICY_NAMES = ("balanced", "round_robin", "least_loaded", "random")
+
+
+@dataclass(frozen=True)
+class Decision:
+    request_id: str
+    weight: int
+    policy: str
+    chosen: str | None
+    ranked: tuple[Ranked, ...]
+    excluded: Mapping[str, int]
+    examples: tuple[tuple[str, str], ...] = ()
+    override: bool = False
+
+    def reason(self) -> str:
+        if self.chosen is None:
+            why = ", ".join(f"{n} {RULES[rule]}" for rule, n in self.excluded.items() if n)
+            return f"no eligible architect ({why or 'empty roster'})"
+        best = self.ranked[0]
+        text = (f"{self.chosen}: relative load {best.relative_load:.2f} after assignment, "
+                f"skill {best.skill:.1f}/5" + (", works with this customer" if best.continuity
+                                               else ""))
+        return text + (" (manager override over capacity)" if self.override else "")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"request": self.request_id, "policy": self.policy, "weight": self.weight,
+                "chosen": self.chosen, "reason": self.reason(), "override": self.override,
+                "runners_up": [{"architect": r.architect_id, "why": r.passed_over,
+                                "relative_load": round(r.relative_load, 3),
+                                "skill": round(r.skill, 2)} for r in self.ranked[1:]],
+                "excluded": dict(self.excluded),
+                "excluded_examples": [{"architect": a, "rule": RULES[r]}
+                                      for a, r in self.examples]}
+
+
+class DecisionClock:
+    """Local dates and UTC offsets at one instant, computed once per time zone."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._days: dict[str, date] = {}
+        self._offsets: dict[str, float] = {}
+
+    def local_day(self, timezone: str) -> date:
+        if timezone not in self._days:
+            self._days[timezone] = self.now.astimezone(ZoneInfo(timezone)).date()
+        return self._days[timezone]
+
+    def offset_hours(self, timezone: str) -> float:
+        if timezone not in self._offsets:
+            offset = self.now.astimezone(ZoneInfo(timezone)).utcoffset()
+            self._offsets[timezone] = offset.total_seconds() / 3600 if offset else 0.0
+        return self._offsets[timezone]
+
+
+def hard_rule(architect: Architect, demand: Demand, points_after: int,
+              clock: DecisionClock, enforce_capacity: bool = True) -> str | None:
+    """The first hard rule ``architect`` breaks for ``demand``, or None if eligible."""
+    if not architect.active:
+        return "inactive"
+    if architect.id in demand.declined_by:
+        return "declined"
+    if architect.out_of_office and architect.is_away_on(clock.local_day(architect.timezone)):
+        return "out_of_office"
+    if enforce_capacity and points_after > architect.capacity:
+        return "over_capacity"
+    return None
+
+
+def decide(demand: Demand, roster: RosterIndex, loads: Mapping[str, Load], now: datetime,
+           policy: Policy) -> Decision:
+    """Choose an architect for ``demand`` at ``now``, or nobody, and say why."""
+    weight = policy.weight_of(demand.type_key)
+    clock = DecisionClock(now)
+    covering = roster.covering(demand.segment, demand.region)
+    excluded: Counter[str] = Counter({"not_covering": len(roster) - len(covering)})
+    examples: list[tuple[str, str]] = []
+    eligible: list[tuple[Architect, Load]] = []
+    for architect in covering:
+        load = loads.get(architect.id) or NO_LOAD
+        rule = hard_rule(architect, demand, load.points + weight, clock)
+        if rule is None:
+            eligible.append((architect, load))
+            continue
+        excluded[rule] += 1
+        if len(examples) < 10:
+            examples.append((architect.id, rule))
+    count = policy.runners_up + 1
+    shortlist = _shortlist(eligible, policy.primary(weight), count)
+    key = policy.rank_key()
+    best = heapq.nsmallest(count, (_ranked(a, demand, load, weight, clock)
+                                   for a, load in shortlist), key=key)
+    chosen = best[0].architect_id if best else None
+    ranked = tuple(best[:1]) + tuple(_why_passed_over(r, best[0], key, policy.name)
+                                     for r in best[1:])
+    return Decision(demand.request_id, weight, policy.name, chosen, ranked,
+                    {rule: n for rule, n in excluded.items() if n}, tuple(examples))
+
+
+def _shortlist(eligible: list[tuple[Architect, Load]],
+               primary: Callable[[Architect, Load], float],
+               count: int) -> list[tuple[Architect, Load]]:
+    """Those whose first criterion is within the best ``count``: the full order's top ``count``
+    are all among them, so only they need ranking in full."""
+    if len(eligible) <= count:
+        return eligible
+    firsts = [primary(a, load) for a, load in eligible]
+    cutoff = heapq.nsmallest(count, firsts)[-1]
+    return [pair for pair, first in zip(eligible, firsts, strict=True) if first <= cutoff]
+
+
+def override(demand: Demand, architect: Architect, load: Load, now: datetime,
+             policy: Policy) -> Decision:
+    """A manager's choice: every hard rule but capacity holds; going over capacity is flagged."""
+    weight = policy.weight_of(demand.type_key)
+    clock = DecisionClock(now)
+    rule = hard_rule(architect, demand, load.points + weight, clock, enforce_capacity=False)
+    if rule is not None:
+        raise ValueError(f"{architect.name} is {RULES[rule]}")
+    ranked = _ranked(architect, demand, load, weight, clock)
+    return Decision(demand.request_id, weight, "manager", architect.id, (ranked,), {},
+                    override=ranked.points_after > architect.capacity)
+
+
+def _ranked(architect: Architect, demand: Demand, load: Load, weight: int,
+            clock: DecisionClock) -> Ranked:
+    after = load.points + weight
+    gap = abs(clock.offset_hours(architect.timezone) - clock.offset_hours(demand.timezone))
+    return Ranked(architect.id, after, after / architect.capacity if architect.capacity else 9e9,
+                  architect.skill_for(demand.workloads),
+                  bool(demand.customer) and demand.customer in load.customers,
+                  min(gap, 24 - gap), load.last_assigned_at)
+
+
+CRITERIA = {
+    "balanced": ("higher relative load after assignment", "lower skill match",
+                 "the chosen architect already works with this customer", "farther time zone",
+                 "assigned more recently", "tie broken by id"),
+    "least_loaded": ("more points committed", "tie broken by id"),
+    "round_robin": ("assigned more recently", "tie broken by id"),
+    "random": ("not drawn", "tie broken by id"),
+}
+
+
+def _why_passed_over(runner_up: Ranked, chosen: Ranked, key: RankKey, policy: str) -> Ranked:
+    """The first criterion of the policy's order on which ``runner_up`` lost."""
+    theirs, ours = key(runner_up), key(chosen)
+    index = next((i for i, (a, b) in enumerate(zip(theirs, ours, strict=True)) if a != b), -1)
+    why = CRITERIA[policy][index]
+    if why.startswith("higher relative load"):
+        why += f" ({runner_up.relative_load:.2f} vs {chosen.relative_load:.2f})"
+    elif why == "lower skill match":
+        why += f" ({runner_up.skill:.1f} vs {chosen.skill:.1f})"
+    elif why == "farther time zone":
+        why += f" ({runner_up.tz_gap_hours:.0f}h vs {chosen.tz_gap_hours:.0f}h)"
+    return Ranked(**{**runner_up.__dict__, "passed_over": why})

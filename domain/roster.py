@@ -1,0 +1,68 @@
+"""The FastTrack Architects who can be assigned, and what limits each one."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Absence:
+    """Out of office on every local date from ``start`` to ``end``, both included."""
+
+    start: date
+    end: date
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Architect:
+    id: str
+    name: str
+    capacity: int
+    email: str = ""
+    aad_id: str = ""
+    teams_user_id: str = ""
+    manager: str = ""
+    skills: Mapping[str, int] = field(default_factory=dict)
+    segments: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    timezone: str = "UTC"
+    holiday_country: str = "US"
+    holiday_subdivision: str | None = None
+    active: bool = True
+    out_of_office: tuple[Absence, ...] = ()
+
+    def is_away_on(self, day: date) -> bool:
+        return any(absence.covers(day) for absence in self.out_of_office)
+
+    def skill_for(self, workloads: Iterable[str]) -> float:
+        """Mean proficiency (0-5) over the requested workloads; 0 for a workload not held."""
+        wanted = list(workloads)
+        if not wanted:
+            return 0.0
+        return sum(self.skills.get(workload, 0) for workload in wanted) / len(wanted)
+
+
+class RosterIndex:
+    """Architects filed by (segment, region), so a decision reads only those who cover both."""
+
+    def __init__(self, architects: Iterable[Architect]) -> None:
+        self.by_id: dict[str, Architect] = {}
+        self._cells: dict[tuple[str, str], list[Architect]] = defaultdict(list)
+        for architect in sorted(architects, key=lambda a: a.id):
+            self.by_id[architect.id] = architect
+            for segment in architect.segments:
+                for region in architect.regions:
+                    self._cells[(segment, region)].append(architect)
+
+    def covering(self, segment: str, region: str) -> list[Architect]:
+        return self._cells.get((segment, region), [])
+
+    def __len__(self) -> int:
+        return len(self.by_id)

@@ -1,0 +1,155 @@
+"""Replays a trace through the same balancer the bot uses, in simulated time."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.balancer import Decision, Load, Policy, decide
+from domain.calendar import assignment_deadline, business_days_later
+from domain.metrics import summarise
+from domain.roster import RosterIndex
+from domain.trace import Trace, TraceRequest
+
+
+@dataclass
+class Assignment:
+    request: TraceRequest
+    architect: str
+    assigned_at: datetime
+    offers: list[str]
+    decision: Decision
+
+
+@dataclass
+class SimulationResult:
+    policy: str
+    assignments: list[Assignment] = field(default_factory=list)
+    unassigned: dict[str, str] = field(default_factory=dict)
+    utilisation: list[tuple[datetime, dict[str, float]]] = field(default_factory=list)
+    declines: int = 0
+
+
+class Simulation:
+    def __init__(self, trace: Trace, policy: Policy) -> None:
+        self.trace, self.policy = trace, replace(policy, weights=trace.weights)
+        self.roster = RosterIndex(trace.architects)
+        self.loads: dict[str, Load] = {}
+        self.queue: list[TraceRequest] = []
+        self.result = SimulationResult(policy.name)
+        self._events: list[tuple[datetime, int, str, object]] = []
+        self._order = itertools.count()
+
+    def run(self) -> SimulationResult:
+        for request in self.trace.requests:
+            self._at(request.submitted_at, "arrive", request)
+        for architect in self.trace.architects:
+            for absence in architect.out_of_office:
+                back = datetime.combine(absence.end + timedelta(days=1), time(0),
+                                        ZoneInfo(architect.timezone))
+                self._at(back, "return", architect.id)
+        for moment in self._sample_times():
+            self._at(moment, "sample", None)
+        while self._events:
+            moment, _, kind, payload = heapq.heappop(self._events)
+            self._handle(moment, kind, payload)
+        for request in self.queue:
+            decision = self._decide(request, request.declined_by, self._end())
+            self.result.unassigned[request.demand.request_id] = decision.reason()
+        return self.result
+
+    def _handle(self, moment: datetime, kind: str, payload: object) -> None:
+        if kind == "arrive":
+            assert isinstance(payload, TraceRequest)
+            if not self._assign(payload, moment):
+                self.queue.append(payload)
+        elif kind == "release":
+            assert isinstance(payload, tuple)
+            architect_id: str = payload[0]
+            weight: int = payload[1]
+            load = self.loads[architect_id]
+            self.loads[architect_id] = replace(load, points=load.points - weight)
+            self._retry(moment, architect_id)
+        elif kind == "return":
+            self._retry(moment, str(payload))
+        else:
+            self.result.utilisation.append((moment, self._utilisation()))
+
+    def _assign(self, request: TraceRequest, moment: datetime) -> bool:
+        declined: set[str] = set()
+        offers: list[str] = []
+        while True:
+            decision = self._decide(request, frozenset(declined), moment)
+            if decision.chosen is None:
+                return False
+            offers.append(decision.chosen)
+            if decision.chosen in request.declined_by:
+                declined.add(decision.chosen)
+                self.result.declines += 1
+                continue
+            self._commit(request, decision, moment, offers)
+            return True
+
+    def _commit(self, request: TraceRequest, decision: Decision, moment: datetime,
+                offers: list[str]) -> None:
+        chosen = self.roster.by_id[decision.chosen or ""]
+        load = self.loads.get(chosen.id) or Load()
+        self.loads[chosen.id] = Load(load.points + decision.weight, moment,
+                                     load.customers | {request.demand.customer})
+        ends = business_days_later(moment, request.engagement_business_days, chosen.timezone,
+                                   chosen.holiday_country, chosen.holiday_subdivision)
+        self._at(ends, "release", (chosen.id, decision.weight))
+        self.result.assignments.append(Assignment(request, chosen.id, moment, offers, decision))
+
+    def _retry(self, moment: datetime, freed: str) -> None:
+        """Capacity freed at ``freed``: the oldest queued requests it could take go first."""
+        architect = self.roster.by_id[freed]
+        lightest = min(self.trace.weights.values())
+        for request in list(self.queue):
+            load = self.loads.get(freed) or Load()
+            if load.points + lightest > architect.capacity:
+                break
+            covers = (request.demand.segment in architect.segments
+                      and request.demand.region in architect.regions)
+            if covers and self._assign(request, moment):
+                self.queue.remove(request)
+
+    def _decide(self, request: TraceRequest, declined: frozenset[str],
+                moment: datetime) -> Decision:
+        demand = replace(request.demand, declined_by=declined)
+        return decide(demand, self.roster, self.loads, moment, self.policy)
+
+    def _utilisation(self) -> dict[str, float]:
+        return {a.id: (self.loads.get(a.id) or Load()).points / a.capacity
+                for a in self.trace.architects if a.active and a.capacity}
+
+    def _sample_times(self) -> Iterator[datetime]:
+        day = self.trace.start
+        while day <= self.trace.end:
+            if day.weekday() < 5:
+                yield datetime.combine(day, time(12), UTC)
+            day += timedelta(days=1)
+
+    def _end(self) -> datetime:
+        return datetime.combine(self.trace.end, time(23, 59, 59), UTC)
+
+    def _at(self, moment: datetime, kind: str, payload: object) -> None:
+        heapq.heappush(self._events, (moment, next(self._order), kind, payload))
+
+
+def simulate(trace: Trace, policy: Policy) -> dict[str, object]:
+    """The JSON report of one policy over one trace."""
+    result = Simulation(trace, policy).run()
+    return {
+        "policy": policy.name,
+        "assignments": [{"request": a.request.demand.request_id, "architect": a.architect,
+                         "assigned_at": a.assigned_at.astimezone(UTC).isoformat(),
+                         "offers": a.offers,
+                         "reason": a.decision.reason()} for a in result.assignments],
+        "unassigned": [{"request": r, "reason": why} for r, why in result.unassigned.items()],
+        "metrics": summarise(trace, result, deadline=assignment_deadline),
+    }

@@ -1,0 +1,106 @@
+"""The simulator replays traces with the bot's own balancer; bad traces name the bad field."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from bench.traces import synthetic_trace
+from domain.balancer import Policy
+from domain.simulation import simulate
+from domain.trace import TraceError, parse_trace
+
+ARCHITECT = {"id": "a01", "capacity": 10, "timezone": "America/New_York",
+             "holiday_country": "US", "skills": {"exchange": 4, "teams": 3},
+             "segments": ["enterprise"], "regions": ["NA"], "active": True,
+             "out_of_office": [{"from": "2027-01-11", "to": "2027-01-15"}]}
+REQUEST = {"id": "r0001", "submitted_at": "2027-01-04T15:30:00Z",
+           "type": "discovery_workshop", "segment": "enterprise", "region": "NA",
+           "country": "US", "timezone": "America/New_York", "workloads": ["exchange"],
+           "customer": "Contoso", "declined_by": [], "engagement_business_days": 15}
+
+
+def trace(architects: list[dict[str, Any]], requests: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"start": "2027-01-04", "end": "2027-03-31",
+            "weights": {"discovery_workshop": 3, "ecif_review": 2, "migration_exception": 1},
+            "architects": architects, "requests": requests}
+
+
+def request(id: str, at: str, **fields: Any) -> dict[str, Any]:
+    return {**REQUEST, "id": id, "submitted_at": at, **fields}
+
+
+def run(raw: dict[str, Any], policy: str = "balanced") -> dict[str, Any]:
+    return simulate(parse_trace(raw), Policy(policy))
+
+
+def test_a_decline_moves_the_offer_to_the_next_architect() -> None:
+    b = {**ARCHITECT, "id": "a02", "out_of_office": []}
+    report = run(trace([ARCHITECT, b], [request("r1", "2027-01-04T15:30:00Z",
+                                                declined_by=["a01"])]))
+    [assignment] = report["assignments"]
+    assert assignment["offers"] == ["a01", "a02"] and assignment["architect"] == "a02"
+    assert report["metrics"]["reassignments"] == 1
+
+
+def test_a_request_waits_until_capacity_frees_then_goes_oldest_first() -> None:
+    small = {**ARCHITECT, "capacity": 3, "out_of_office": []}
+    report = run(trace([small], [
+        request("r1", "2027-01-04T15:30:00Z", engagement_business_days=2),
+        request("r2", "2027-01-04T16:00:00Z"), request("r3", "2027-01-04T17:00:00Z")]))
+    assigned = {a["request"]: a["assigned_at"] for a in report["assignments"]}
+    # r1 holds the capacity until the same time 2 business days later (Wednesday 15:30 UTC).
+    assert assigned["r2"] == "2027-01-06T15:30:00+00:00"
+    assert assigned["r2"] < assigned["r3"]
+
+
+def test_out_of_office_makes_an_architect_unavailable_on_every_local_date() -> None:
+    report = run(trace([ARCHITECT], [request("r1", "2027-01-12T15:00:00Z")]))
+    [assignment] = report["assignments"]
+    assert assignment["assigned_at"] == "2027-01-16T05:00:00+00:00"  # midnight in New York
+    assert report["metrics"]["sla_attainment"] == 0.0
+
+
+def test_nobody_eligible_is_reported_with_the_reason() -> None:
+    report = run(trace([ARCHITECT], [request("r1", "2027-01-04T15:30:00Z", region="EMEA")]))
+    assert report["assignments"] == []
+    [unassigned] = report["unassigned"]
+    assert unassigned["request"] == "r1" and "segment and region" in unassigned["reason"]
+
+
+@pytest.mark.parametrize("policy", ["balanced", "round_robin", "least_loaded", "random"])
+def test_no_architect_ever_holds_more_than_their_capacity(policy) -> None:
+    raw = synthetic_trace(30, 900, seed=4)
+    capacity = {a["id"]: a["capacity"] for a in raw["architects"]}
+    from domain.simulation import Simulation
+
+    result = Simulation(parse_trace(raw), Policy(policy)).run()
+    for _, utilisation in result.utilisation:
+        assert all(u <= 1.0 for u in utilisation.values())
+    assert len(result.assignments) + len(result.unassigned) == 900
+    assert all(capacity[a.architect] > 0 for a in result.assignments)
+
+
+def test_the_same_trace_gives_the_same_report() -> None:
+    raw = synthetic_trace(20, 300, seed=9)
+    assert run(copy.deepcopy(raw)) == run(raw)
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda t: t.pop("start"), "trace.start: required"),
+    (lambda t: t.update(end="31/03/2027"), "trace.end: expected a date"),
+    (lambda t: t["architects"][0].update(capacity="ten"), "architects[0].capacity"),
+    (lambda t: t["architects"][0].update(timezone="Mars/Base"), "architects[0].timezone"),
+    (lambda t: t["architects"][0]["skills"].update(teams=9), "architects[0].skills"),
+    (lambda t: t["requests"][0].update(submitted_at="soon"), "requests[0].submitted_at"),
+    (lambda t: t["requests"][0].update(engagement_business_days=0),
+     "requests[0].engagement_business_days"),
+    (lambda t: t["weights"].update(ecif_review=0), "weights.ecif_review"),
+])
+def test_an_invalid_trace_names_the_field(change, field) -> None:
+    raw = trace([copy.deepcopy(ARCHITECT)], [dict(REQUEST)])
+    change(raw)
+    with pytest.raises(TraceError, match=field.replace("[", r"\[").replace("]", r"\]")):
+        parse_trace(raw)
