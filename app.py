@@ -142,6 +142,34 @@ def simulate(path: Path, policy_name: str) -> int:
     return 0
 
 
+async def roster_command(settings: Settings, action: str, path: Path | None,
+                         kind: str) -> int:
+    """`roster import FILE` (all or nothing) and `roster export`."""
+    from storage import migrate
+    from storage.database import open_database
+    from storage.roster import SqlRoster
+    from storage.roster_file import RosterFileError, read_roster, write_roster
+
+    database = open_database(settings.database_url)
+    try:
+        await migrate.upgrade(database)
+        roster = SqlRoster(database)
+        if action == "export":
+            print(write_roster(await roster.all(), kind), end="")
+            return 0
+        assert path is not None
+        try:
+            architects = read_roster(path.read_text(encoding="utf-8"),
+                                     "csv" if path.suffix.lower() == ".csv" else "yaml")
+        except (OSError, RosterFileError) as error:
+            print(f"Nothing imported. {path}:\n{error}", file=sys.stderr)
+            return 2
+        print(f"Roster replaced: {await roster.replace_all(architects)} architects.")
+        return 0
+    finally:
+        await database.dispose()
+
+
 def package(settings: Settings, out: Path) -> Path:
     """Zip manifest.json (app id filled in) with its two icons: the Teams app package."""
     if settings.anonymous:
@@ -167,6 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     sim = commands.add_parser("simulate", help="replay a trace through the balancer")
     sim.add_argument("trace", type=Path)
     sim.add_argument("--policy", default="balanced", choices=POLICY_NAMES)
+    roster = commands.add_parser("roster", help="import or export the FTA roster")
+    roster.add_argument("action", choices=["import", "export"])
+    roster.add_argument("file", type=Path, nargs="?")
+    roster.add_argument("--format", default="yaml", choices=["yaml", "csv"])
     commands.add_parser("sample-data", help="migrate and add the demo's sample data")
     pack = commands.add_parser("package", help="build the Teams app package (zip)")
     pack.add_argument("--out", type=Path, default=ROOT / "dist" / "fta-assign.zip")
@@ -180,10 +212,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if settings.log_level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         if args.command == "db":
             asyncio.run(upgrade_database(settings))
             print("Database is at the newest migration.")
+        elif args.command == "roster":
+            if args.action == "import" and args.file is None:
+                parser.error("roster import needs a FILE (CSV or YAML)")
+            return asyncio.run(roster_command(settings, args.action, args.file, args.format))
         elif args.command == "sample-data":
             added = asyncio.run(load_sample_data(settings))
             print(f"Sample data: {added} requests added.")

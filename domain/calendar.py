@@ -54,3 +54,26 @@ def business_days_later(moment: datetime, days: int, timezone: str, country: str
     local = moment.astimezone(zone)
     day = calendar_for(country, subdivision).add_business_days(local.date(), days)
     return datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=zone)
+
+
+BUSINESS_START, BUSINESS_END = time(9), time(17)
+
+
+def business_hours_later(moment: datetime, hours: float, timezone: str, country: str,
+                         subdivision: str | None = None) -> datetime:
+    """``moment`` plus ``hours`` of business time (09:00-17:00 local on business days)."""
+    zone, calendar = ZoneInfo(timezone), calendar_for(country, subdivision)
+    local, remaining = moment.astimezone(zone), timedelta(hours=hours)
+    while True:
+        day = local.date()
+        opens = datetime.combine(day, BUSINESS_START, tzinfo=zone)
+        closes = datetime.combine(day, BUSINESS_END, tzinfo=zone)
+        if not calendar.is_business_day(day) or local >= closes:
+            local = datetime.combine(calendar.add_business_days(day, 1), BUSINESS_START,
+                                     tzinfo=zone)
+            continue
+        local = max(local, opens)
+        if local + remaining <= closes:
+            return local + remaining
+        remaining -= closes - local
+        local = closes

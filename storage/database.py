@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,11 +11,15 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+
+SERIALIZED_LOCK = 0x46_54_41  # "FTA": one lock for every balancing decision
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,19 @@ class Database:
         """Raise if the database cannot answer a trivial query."""
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
+
+    @asynccontextmanager
+    async def serialized(self) -> AsyncIterator[AsyncConnection]:
+        """A transaction no other serialized transaction overlaps, from any instance: an
+        advisory lock on PostgreSQL, BEGIN IMMEDIATE (the write lock) on SQLite."""
+        async with self.engine.connect() as connection:
+            if self.dialect == "sqlite":
+                connection = await connection.execution_options(sqlite_immediate=True)
+            async with connection.begin():
+                if self.dialect == "postgresql":
+                    await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                             {"key": SERIALIZED_LOCK})
+                yield connection
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -47,13 +66,21 @@ def open_database(url: str) -> Database:
     engine = create_async_engine(url, **options)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
+        event.listen(engine.sync_engine, "begin", _begin_sqlite)
     return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own implicit BEGIN is switched off so _begin_sqlite can choose its kind.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _begin_sqlite(connection: Any) -> None:
+    immediate = connection.get_execution_options().get("sqlite_immediate")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
 
 metadata = MetaData()
 
@@ -39,4 +51,60 @@ requests = Table(
     Column("agent_name", String(200), nullable=False, default=""),
     Column("answer", Text, nullable=False, default=""),
     Index("ix_requests_requester_state", "requester_id", "state"),
+)
+
+architects = Table(
+    "architects", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(254), nullable=False, default=""),
+    Column("aad_id", String(64), nullable=False, default=""),
+    Column("teams_user_id", String(200), nullable=False, default=""),
+    Column("manager", String(254), nullable=False, default=""),
+    Column("skills", JSON, nullable=False),
+    Column("segments", JSON, nullable=False),
+    Column("regions", JSON, nullable=False),
+    Column("languages", JSON, nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("holiday_country", String(2), nullable=False),
+    Column("holiday_subdivision", String(10)),
+    Column("capacity", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("out_of_office", JSON, nullable=False),
+    Index("ix_architects_aad_id", "aad_id"),
+)
+
+LIVE = text("state IN ('offered', 'accepted')")
+offers = Table(
+    "offers", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", Integer, nullable=False),
+    Column("architect_id", String(64), nullable=False),
+    Column("weight", Integer, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("customer", String(200), nullable=False, default=""),
+    Column("override", Boolean, nullable=False, default=False),
+    Column("offered_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("engagement_ends_at", DateTime(timezone=True)),
+    Column("reason", Text, nullable=False, default=""),
+    Column("decision", JSON, nullable=False),
+    # The database itself refuses a second live offer or assignment for one request.
+    Index("uq_offers_live_request", "request_id", unique=True, sqlite_where=LIVE,
+          postgresql_where=LIVE),
+    Index("ix_offers_architect_state", "architect_id", "state"),
+)
+
+timers = Table(
+    "timers", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(30), nullable=False),
+    Column("request_id", Integer, nullable=False),
+    Column("offer_id", Integer),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("leased_by", String(64), nullable=False, default=""),
+    Column("done_at", DateTime(timezone=True)),
+    Index("ix_timers_due", "done_at", "due_at"),
 )

@@ -1,0 +1,67 @@
+"""The roster in SQL; an import replaces it whole, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+
+from domain.roster import Absence, Architect
+from storage.database import Database
+from storage.tables import architects as table
+
+
+class SqlRoster:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def all(self) -> list[Architect]:
+        async with self._database.engine.connect() as connection:
+            rows = (await connection.execute(select(table).order_by(table.c.id))).mappings()
+            return [architect_from(row) for row in rows]
+
+    async def by_aad_id(self, aad_id: str) -> Architect | None:
+        query = select(table).where(table.c.aad_id == aad_id).limit(1)
+        async with self._database.engine.connect() as connection:
+            row = (await connection.execute(query)).mappings().first()
+        return architect_from(row) if row else None
+
+    async def replace_all(self, architects: Iterable[Architect]) -> int:
+        rows = [row_of(a) for a in architects]
+        async with self._database.engine.begin() as connection:
+            await connection.execute(delete(table))
+            if rows:
+                await connection.execute(insert(table), rows)
+        return len(rows)
+
+    async def save(self, architect: Architect) -> None:
+        async with self._database.engine.begin() as connection:
+            await connection.execute(update(table).where(table.c.id == architect.id)
+                                     .values(row_of(architect)))
+
+
+def row_of(architect: Architect) -> dict[str, Any]:
+    return {"id": architect.id, "name": architect.name, "email": architect.email,
+            "aad_id": architect.aad_id, "teams_user_id": architect.teams_user_id,
+            "manager": architect.manager, "skills": dict(architect.skills),
+            "segments": sorted(architect.segments), "regions": sorted(architect.regions),
+            "languages": sorted(architect.languages), "timezone": architect.timezone,
+            "holiday_country": architect.holiday_country,
+            "holiday_subdivision": architect.holiday_subdivision,
+            "capacity": architect.capacity, "active": architect.active,
+            "out_of_office": [[a.start.isoformat(), a.end.isoformat()]
+                              for a in architect.out_of_office]}
+
+
+def architect_from(row: Any) -> Architect:
+    return Architect(
+        id=row["id"], name=row["name"], capacity=row["capacity"], email=row["email"],
+        aad_id=row["aad_id"], teams_user_id=row["teams_user_id"], manager=row["manager"],
+        skills=dict(row["skills"]), segments=frozenset(row["segments"]),
+        regions=frozenset(row["regions"]), languages=frozenset(row["languages"]),
+        timezone=row["timezone"], holiday_country=row["holiday_country"],
+        holiday_subdivision=row["holiday_subdivision"], active=bool(row["active"]),
+        out_of_office=tuple(Absence(date.fromisoformat(a), date.fromisoformat(b))
+                            for a, b in row["out_of_office"]))
