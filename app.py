@@ -142,8 +142,8 @@ def simulate(path: Path, policy_name: str) -> int:
     return 0
 
 
-async def roster_command(settings: Settings, action: str, path: Path | None,
-                         kind: str) -> int:
+async def roster_command(settings: Settings, action: str, path: Path | None, kind: str,
+                         text: str = "") -> int:
     """`roster import FILE` (all or nothing) and `roster export`."""
     from storage import migrate
     from storage.database import open_database
@@ -159,9 +159,8 @@ async def roster_command(settings: Settings, action: str, path: Path | None,
             return 0
         assert path is not None
         try:
-            architects = read_roster(path.read_text(encoding="utf-8"),
-                                     "csv" if path.suffix.lower() == ".csv" else "yaml")
-        except (OSError, RosterFileError) as error:
+            architects = read_roster(text, "csv" if path.suffix.lower() == ".csv" else "yaml")
+        except RosterFileError as error:
             print(f"Nothing imported. {path}:\n{error}", file=sys.stderr)
             return 2
         print(f"Roster replaced: {await roster.replace_all(architects)} architects.")
@@ -221,7 +220,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "roster":
             if args.action == "import" and args.file is None:
                 parser.error("roster import needs a FILE (CSV or YAML)")
-            return asyncio.run(roster_command(settings, args.action, args.file, args.format))
+            try:
+                text = args.file.read_text(encoding="utf-8") if args.file else ""
+            except OSError as error:
+                print(f"Nothing imported: {error}", file=sys.stderr)
+                return 2
+            return asyncio.run(roster_command(settings, args.action, args.file, args.format,
+                                              text))
         elif args.command == "sample-data":
             added = asyncio.run(load_sample_data(settings))
             print(f"Sample data: {added} requests added.")

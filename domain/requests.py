@@ -21,6 +21,7 @@ class State(StrEnum):
     FTCHELP_ASSIGNED = "ftchelp_assigned"
     RESOLVED = "resolved"
     CANCELLED = "cancelled"
+    ASSIGNED = "assigned"
 
 
 STATE_LABELS = {
@@ -28,7 +29,8 @@ STATE_LABELS = {
     State.FAQ_OFFERED: "FAQ answer offered", State.ANSWERED_BY_FAQ: "Answered by the FAQ",
     State.FTCHELP_OPEN: "With FTCHelp (unassigned)",
     State.FTCHELP_ASSIGNED: "With FTCHelp (being answered)",
-    State.RESOLVED: "Resolved by FTCHelp", State.CANCELLED: "Cancelled"}
+    State.RESOLVED: "Resolved by FTCHelp", State.CANCELLED: "Cancelled",
+    State.ASSIGNED: "Assigned to an FTA"}
 
 
 class RequestError(Exception):

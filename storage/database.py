@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-
 SERIALIZED_LOCK = 0x46_54_41  # "FTA": one lock for every balancing decision
 
 

@@ -48,7 +48,7 @@ class SqlRequestRepository:
         query = select(table).where(condition).order_by(table.c.id.desc()).limit(limit)
         async with self._database.engine.connect() as connection:
             rows = (await connection.execute(query)).mappings().all()
-        return [_request(row) for row in rows]
+        return [request_from(row) for row in rows]
 
 
 def _row(request: FtaRequest) -> dict[str, Any]:
@@ -64,15 +64,15 @@ def _row(request: FtaRequest) -> dict[str, Any]:
     }
 
 
-def _request(row: Any) -> FtaRequest:
+def request_from(row: Any) -> FtaRequest:
     return FtaRequest(
         id=row["id"], requester=Requester(row["requester_id"], row["requester_name"],
                                           row["requester_timezone"], row["requester_country"]),
-        created_at=_aware(row["created_at"]), type_key=row["type_key"],
+        created_at=aware(row["created_at"]), type_key=row["type_key"],
         values=dict(row["values"]),
         files={slot: ReceivedFile(**f) for slot, f in row["files"].items()},
         state=State(row["state"]), version=row["version"],
-        submitted_at=_aware(row["submitted_at"]), deadline=_aware(row["deadline"]),
+        submitted_at=aware(row["submitted_at"]), deadline=aware(row["deadline"]),
         agent_id=row["agent_id"], agent_name=row["agent_name"], answer=row["answer"])
 
 
@@ -81,6 +81,6 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC) if value is not None else None
 
 
-def _aware(value: datetime | None) -> Any:
+def aware(value: datetime | None) -> Any:
     # SQLite hands back naive datetimes; everything is stored in UTC.
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value

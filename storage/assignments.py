@@ -1,0 +1,183 @@
+"""Offers and assignments: each balancing decision runs inside one serialized transaction that
+reads the loads, decides, and reserves the capacity, so concurrent requests never over-fill an
+architect and a request is never offered twice."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.balancer import Demand, Load, Policy, decide
+from domain.calendar import business_days_later, business_hours_later
+from domain.offers import ENGAGEMENT_BUSINESS_DAYS, Offer, OfferError, OfferState, Outcome
+from domain.requests import FtaRequest, State
+from domain.roster import RosterIndex
+from storage.database import Database
+from storage.requests import aware, request_from
+from storage.roster import architect_from
+from storage.tables import architects, offers, requests, timers
+
+LIVE = or_(offers.c.state == OfferState.OFFERED, offers.c.state == OfferState.ACCEPTED)
+
+
+class SqlAssignmentDesk:
+    def __init__(self, database: Database, offer_hours: float = 4.0) -> None:
+        self._database = database
+        self._offer_hours = offer_hours
+
+    async def offer_next(self, request_id: int, now: datetime, policy: Policy) -> Outcome:
+        """Offer the request to the best eligible architect, or say why nobody can take it."""
+        async with self._database.serialized() as connection:
+            row = (await connection.execute(select(requests).where(
+                requests.c.id == request_id))).mappings().first()
+            if row is None:
+                raise OfferError("That request no longer exists.")
+            request = request_from(row)
+            if request.state is not State.AWAITING_FTA:
+                return Outcome(request, None, note="not waiting for an FTA")
+            if await _has_live_offer(connection, request_id):
+                return Outcome(request, None, note="already offered")
+            roster = RosterIndex([architect_from(r) for r in (await connection.execute(
+                select(architects))).mappings()])
+            demand = demand_of(request, await _declined(connection, request_id))
+            decision = decide(demand, roster, await loads(connection, now), now, policy)
+            if decision.chosen is None:
+                return Outcome(request, None, decision)
+            chosen = roster.by_id[decision.chosen]
+            offer = Offer(request.id, chosen.id, decision.weight, now,
+                          business_hours_later(now, self._offer_hours, chosen.timezone,
+                                               chosen.holiday_country,
+                                               chosen.holiday_subdivision),
+                          decision.as_dict(), customer=demand.customer)
+            offer.id = await _insert_offer(connection, offer)
+            await connection.execute(insert(timers).values(
+                kind="offer_timeout", request_id=request.id, offer_id=offer.id,
+                due_at=offer.expires_at))
+            return Outcome(request, offer, decision)
+
+    async def accept(self, offer_id: int, architect_id: str, now: datetime) -> Offer:
+        async with self._database.serialized() as connection:
+            offer = await self._answerable(connection, offer_id, architect_id)
+            chosen = architect_from((await connection.execute(select(architects).where(
+                architects.c.id == architect_id))).mappings().one())
+            request = request_from((await connection.execute(select(requests).where(
+                requests.c.id == offer.request_id))).mappings().one())
+            ends = business_days_later(now, ENGAGEMENT_BUSINESS_DAYS.get(
+                request.type_key or "", 10), chosen.timezone, chosen.holiday_country)
+            await connection.execute(update(offers).where(offers.c.id == offer_id).values(
+                state=OfferState.ACCEPTED, decided_at=now, engagement_ends_at=ends))
+            await connection.execute(update(requests).where(
+                requests.c.id == offer.request_id, requests.c.state == State.AWAITING_FTA
+            ).values(state=State.ASSIGNED, agent_id=chosen.id, agent_name=chosen.name,
+                     version=requests.c.version + 1))
+            await _finish_timers(connection, offer_id, now)
+        offer.state, offer.decided_at, offer.engagement_ends_at = OfferState.ACCEPTED, now, ends
+        return offer
+
+    async def decline(self, offer_id: int, architect_id: str, reason: str,
+                      now: datetime) -> Offer:
+        async with self._database.serialized() as connection:
+            offer = await self._answerable(connection, offer_id, architect_id)
+            await connection.execute(update(offers).where(offers.c.id == offer_id).values(
+                state=OfferState.DECLINED, decided_at=now, reason=reason))
+            await _finish_timers(connection, offer_id, now)
+        offer.state, offer.decided_at, offer.reason = OfferState.DECLINED, now, reason
+        return offer
+
+    async def expire(self, offer_id: int, now: datetime) -> Offer | None:
+        """Time an unanswered offer out; None if it was answered meanwhile."""
+        async with self._database.serialized() as connection:
+            result = await connection.execute(update(offers).where(
+                offers.c.id == offer_id, offers.c.state == OfferState.OFFERED,
+                offers.c.expires_at <= now).values(state=OfferState.EXPIRED, decided_at=now,
+                                                   reason="no answer in time"))
+            if result.rowcount != 1:
+                return None
+        return await self.get(offer_id)
+
+    async def get(self, offer_id: int) -> Offer | None:
+        async with self._database.engine.connect() as connection:
+            row = (await connection.execute(select(offers).where(
+                offers.c.id == offer_id))).mappings().first()
+        return offer_from(row) if row else None
+
+    async def waiting(self, limit: int = 50) -> list[int]:
+        """Requests waiting for an FTA with no live offer, oldest first."""
+        live = select(offers.c.request_id).where(LIVE)
+        query = (select(requests.c.id).where(requests.c.state == State.AWAITING_FTA,
+                                             requests.c.id.not_in(live))
+                 .order_by(requests.c.submitted_at, requests.c.id).limit(limit))
+        async with self._database.engine.connect() as connection:
+            return list((await connection.execute(query)).scalars())
+
+    async def _answerable(self, connection: AsyncConnection, offer_id: int,
+                          architect_id: str) -> Offer:
+        row = (await connection.execute(select(offers).where(
+            offers.c.id == offer_id))).mappings().first()
+        if row is None or row["architect_id"] != architect_id:
+            raise OfferError("This offer was made to someone else.")
+        offer = offer_from(row)
+        if offer.state is not OfferState.OFFERED:
+            raise OfferError(f"This offer was already {offer.state.value}.")
+        return offer
+
+
+def demand_of(request: FtaRequest, declined: frozenset[str]) -> Demand:
+    values = request.values
+    return Demand(str(request.id), request.type_key or "", values.get("segment", ""),
+                  values.get("region", ""), request.requester.timezone,
+                  tuple(w for w in values.get("workloads", "").split(",") if w),
+                  values.get("customer", ""), declined)
+
+
+async def loads(connection: AsyncConnection, now: datetime) -> dict[str, Load]:
+    """Points held per architect: open offers, and accepted engagements not yet ended."""
+    holding = or_(offers.c.state == OfferState.OFFERED,
+                  and_(offers.c.state == OfferState.ACCEPTED, offers.c.engagement_ends_at > now))
+    rows = (await connection.execute(select(
+        offers.c.architect_id, offers.c.weight, offers.c.offered_at, offers.c.customer
+    ).where(holding))).all()
+    points: dict[str, int] = defaultdict(int)
+    latest: dict[str, datetime] = {}
+    customers: dict[str, set[str]] = defaultdict(set)
+    for architect_id, weight, offered_at, customer in rows:
+        points[architect_id] += weight
+        latest[architect_id] = max(offered_at, latest.get(architect_id, offered_at))
+        customers[architect_id].add(customer)
+    return {a: Load(points[a], latest.get(a), frozenset(customers[a])) for a in points}
+
+
+async def _declined(connection: AsyncConnection, request_id: int) -> frozenset[str]:
+    rows = await connection.execute(select(offers.c.architect_id).where(
+        offers.c.request_id == request_id,
+        offers.c.state.in_([OfferState.DECLINED, OfferState.EXPIRED])))
+    return frozenset(rows.scalars())
+
+
+async def _has_live_offer(connection: AsyncConnection, request_id: int) -> bool:
+    found = await connection.execute(select(offers.c.id).where(
+        offers.c.request_id == request_id, LIVE).limit(1))
+    return found.first() is not None
+
+
+async def _insert_offer(connection: AsyncConnection, offer: Offer) -> int:
+    values = {k: v for k, v in offer.__dict__.items() if k != "id"}
+    result = await connection.execute(insert(offers).values(**values).returning(offers.c.id))
+    return int(result.scalar_one())
+
+
+async def _finish_timers(connection: AsyncConnection, offer_id: int, now: datetime) -> None:
+    await connection.execute(update(timers).where(
+        timers.c.offer_id == offer_id, timers.c.done_at.is_(None)).values(done_at=now))
+
+
+def offer_from(row: Any) -> Offer:
+    return Offer(row["request_id"], row["architect_id"], row["weight"],
+                 aware(row["offered_at"]), aware(row["expires_at"]), dict(row["decision"]),
+                 id=row["id"], state=OfferState(row["state"]), customer=row["customer"],
+                 override=bool(row["override"]), decided_at=aware(row["decided_at"]),
+                 reason=row["reason"], engagement_ends_at=aware(row["engagement_ends_at"]))

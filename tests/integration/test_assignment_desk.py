@@ -1,0 +1,129 @@
+"""Offers reserve capacity in one serialized transaction: concurrent requests never over-fill
+an architect and a request is never offered twice, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from domain.balancer import Policy
+from domain.offers import OfferError, OfferState
+from domain.requests import FtaRequest, Requester, State
+from domain.roster import Architect
+from storage.assignments import SqlAssignmentDesk, loads
+from storage.requests import SqlRequestRepository
+from storage.roster import SqlRoster
+from tests.conftest import FIXED_NOW
+from tests.support.requests import COMPLETE
+
+SELLER = Requester("aad-seller", "Sam Seller", "America/New_York", "US")
+
+
+def fta(id: str, capacity: int = 9, **fields) -> Architect:  # type: ignore[no-untyped-def]
+    return Architect(id, id.title(), capacity, segments=frozenset({"enterprise"}),
+                     regions=frozenset({"NA"}), timezone="America/New_York", **fields)
+
+
+async def waiting_request(database, type_key: str = "discovery_workshop") -> int:  # type: ignore[no-untyped-def]
+    repository = SqlRequestRepository(database)
+    request = await repository.add(FtaRequest(SELLER, FIXED_NOW))
+    request.choose_type(type_key)
+    request.fill(COMPLETE[type_key])
+    request.submit(FIXED_NOW)
+    await repository.save(request)
+    return request.id
+
+
+async def test_concurrent_requests_never_overfill_an_architect(database) -> None:
+    await SqlRoster(database).replace_all([fta("solo", capacity=7)])
+    desk = SqlAssignmentDesk(database)
+    ids = [await waiting_request(database) for _ in range(6)]  # 3 points each
+
+    outcomes = await asyncio.gather(*(desk.offer_next(i, FIXED_NOW, Policy()) for i in ids))
+
+    offered = [o for o in outcomes if o.offer is not None]
+    assert len(offered) == 2  # 3 + 3 <= 7 < 9
+    assert all("no capacity left" in o.decision.reason() for o in outcomes if o.offer is None)
+    async with database.engine.connect() as connection:
+        assert (await loads(connection, FIXED_NOW))["solo"].points == 6
+
+
+async def test_many_requests_at_once_respect_every_capacity(database) -> None:
+    roster = [fta(f"a{i}", capacity=c) for i, c in enumerate([3, 5, 7, 9, 4])]
+    await SqlRoster(database).replace_all(roster)
+    desk = SqlAssignmentDesk(database)
+    ids = [await waiting_request(database, t) for t in
+           ["discovery_workshop", "ecif_review", "migration_exception"] * 6]
+
+    outcomes = await asyncio.gather(*(desk.offer_next(i, FIXED_NOW, Policy()) for i in ids))
+
+    async with database.engine.connect() as connection:
+        held = await loads(connection, FIXED_NOW)
+    assert all(held[a.id].points <= a.capacity for a in roster if a.id in held)
+    offered = [o.offer.request_id for o in outcomes if o.offer is not None]
+    assert len(offered) == len(set(offered)) >= 5
+    assert sum(load.points for load in held.values()) == sum(
+        o.offer.weight for o in outcomes if o.offer is not None)
+    assert all("no capacity left" in o.decision.reason() for o in outcomes if o.offer is None)
+
+
+async def test_one_request_offered_concurrently_gets_one_offer(database) -> None:
+    await SqlRoster(database).replace_all([fta("a"), fta("b")])
+    desk = SqlAssignmentDesk(database)
+    request_id = await waiting_request(database)
+
+    outcomes = await asyncio.gather(*(desk.offer_next(request_id, FIXED_NOW, Policy())
+                                      for _ in range(5)))
+
+    assert sum(o.offer is not None for o in outcomes) == 1
+    assert {o.note for o in outcomes if o.offer is None} == {"already offered"}
+
+
+async def test_accept_assigns_the_request_and_only_the_offered_architect_may(database) -> None:
+    await SqlRoster(database).replace_all([fta("a")])
+    desk = SqlAssignmentDesk(database)
+    request_id = await waiting_request(database)
+    offer = (await desk.offer_next(request_id, FIXED_NOW, Policy())).offer
+    assert offer is not None
+
+    with pytest.raises(OfferError, match="someone else"):
+        await desk.accept(offer.id, "intruder", FIXED_NOW)
+    accepted = await desk.accept(offer.id, "a", FIXED_NOW)
+    with pytest.raises(OfferError, match="already accepted"):
+        await desk.accept(offer.id, "a", FIXED_NOW)
+
+    assert accepted.state is OfferState.ACCEPTED and accepted.engagement_ends_at is not None
+    request = await SqlRequestRepository(database).get(request_id)
+    assert request is not None and request.state is State.ASSIGNED
+    assert request.agent_name == "A"
+
+
+async def test_a_decline_moves_the_next_offer_to_someone_else(database) -> None:
+    await SqlRoster(database).replace_all([fta("a"), fta("b")])
+    desk = SqlAssignmentDesk(database)
+    request_id = await waiting_request(database)
+    first = (await desk.offer_next(request_id, FIXED_NOW, Policy())).offer
+    assert first is not None
+
+    await desk.decline(first.id, first.architect_id, "on leave", FIXED_NOW)
+    second = (await desk.offer_next(request_id, FIXED_NOW, Policy())).offer
+    assert second is not None and second.architect_id != first.architect_id
+    await desk.decline(second.id, second.architect_id, "too busy", FIXED_NOW)
+    nobody = await desk.offer_next(request_id, FIXED_NOW, Policy())
+
+    assert nobody.offer is None and nobody.escalate
+    assert "declined this request before" in nobody.decision.reason()
+
+
+async def test_an_offer_expires_only_once_its_time_is_up(database) -> None:
+    await SqlRoster(database).replace_all([fta("a")])
+    desk = SqlAssignmentDesk(database)
+    offer = (await desk.offer_next(await waiting_request(database), FIXED_NOW, Policy())).offer
+    assert offer is not None
+
+    assert await desk.expire(offer.id, offer.expires_at - timedelta(minutes=1)) is None
+    expired = await desk.expire(offer.id, offer.expires_at)
+    assert expired is not None and expired.state is OfferState.EXPIRED
+    assert await desk.waiting() == [offer.request_id]
