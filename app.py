@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
+import os
+import socket
 import sys
 import zipfile
 from collections.abc import AsyncIterator, Callable
@@ -20,6 +23,7 @@ from settings import ROOT, Settings, SettingsError
 
 log = logging.getLogger("app")
 settings_key = web.AppKey("settings", Settings)
+worker_key = web.AppKey("worker", object)
 Clock = Callable[[], datetime]
 
 
@@ -43,16 +47,23 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.adapter import create_adapter
     from bot.attachments import AttachmentInbox
     from bot.basics import Basics
+    from bot.channels import Poster
     from bot.ftchelp import FtcHelpDesk
     from bot.handler import FtaBot
     from bot.http import adapter_key, bot_key, database_key
     from bot.intake import Intake
     from bot.messenger import Messenger
     from bot.my_requests import MyRequests
+    from bot.offers import OfferRouter
+    from bot.worker import AssignmentWorker
+    from domain.balancer import Policy
     from storage import migrate
+    from storage.assignments import SqlAssignmentDesk
     from storage.conversations import SqlConversationDirectory
     from storage.database import open_database
     from storage.requests import SqlRequestRepository
+    from storage.roster import SqlRoster
+    from storage.timers import SqlTimers
 
     settings = app[settings_key]
     faq = load_faq(settings.faq_path)
@@ -61,21 +72,35 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     adapter = create_adapter(settings)
     directory = SqlConversationDirectory(database)
     requests = SqlRequestRepository(database)
-    desk = FtcHelpDesk(requests, directory, Messenger(adapter, settings.app_id), faq,
-                       settings.ftchelp_channel_id)
-    intake = Intake(requests, desk, clock, settings.default_timezone, settings.default_country)
+    poster = Poster(directory, Messenger(adapter, settings.app_id))
+    desk = SqlAssignmentDesk(database, settings.offer_timeout_hours)
+    timers = SqlTimers(database, worker=f"{socket.gethostname()}:{os.getpid()}")
+    router = OfferRouter(desk=desk, requests=requests, roster=SqlRoster(database),
+                         timers=timers, poster=poster, clock=clock,
+                         policy=Policy(weights=dict(settings.request_weights)),
+                         managers_channel_id=settings.managers_channel_id,
+                         sla_reminder_hours=settings.sla_reminder_hours)
+    ftchelp = FtcHelpDesk(requests, poster, faq, settings.ftchelp_channel_id)
+    intake = Intake(requests, ftchelp, router.submitted, clock, settings.default_timezone,
+                    settings.default_country)
     mine, basics = MyRequests(requests), Basics()
-    journeys = (basics, intake, mine, desk)
     app[database_key] = database
     app[adapter_key] = adapter
     app[bot_key] = FtaBot(
         directory=directory, clock=clock,
         commands=[c for journey in (basics, intake, mine) for c in journey.commands()],
-        actions={verb: handler for journey in journeys
+        actions={verb: handler for journey in (basics, intake, mine, ftchelp, router)
                  for verb, handler in journey.actions().items()},
         welcome=basics.welcome, unrecognised=basics.unrecognised,
         on_files=AttachmentInbox(requests).receive)
+    app[worker_key] = worker = AssignmentWorker(
+        router=router, desk=desk, timers=timers, requests=requests, poster=poster,
+        clock=clock, managers_channel_id=settings.managers_channel_id)
+    running = asyncio.create_task(worker.run_forever(settings.worker_interval_seconds))
     yield
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
     await database.dispose()
 
 

@@ -32,6 +32,13 @@ class Settings:
     default_timezone: str = "UTC"
     default_country: str = "US"
     faq_path: Path = ROOT / "domain" / "faq.yaml"
+    managers_channel_id: str = ""
+    offer_timeout_hours: float = 4.0
+    sla_reminder_hours: tuple[float, ...] = (24.0, 4.0)
+    worker_interval_seconds: float = 30.0
+    request_weights: tuple[tuple[str, int], ...] = (
+        ("discovery_workshop", 3), ("ecif_review", 2), ("migration_exception", 1),
+        ("engage_before_license", 1))
 
     @property
     def anonymous(self) -> bool:
@@ -56,6 +63,14 @@ class Settings:
             default_timezone=_timezone(env.get("DEFAULT_TIMEZONE", "UTC")),
             default_country=_country(env.get("DEFAULT_COUNTRY", "US")),
             faq_path=Path(env.get("FAQ_PATH", str(ROOT / "domain" / "faq.yaml"))),
+            managers_channel_id=env.get("FTA_MANAGERS_CHANNEL_ID", "").strip(),
+            offer_timeout_hours=_positive("OFFER_TIMEOUT_HOURS",
+                                          env.get("OFFER_TIMEOUT_HOURS", "4")),
+            sla_reminder_hours=tuple(_positive("SLA_REMINDER_HOURS", part) for part in
+                                     env.get("SLA_REMINDER_HOURS", "24,4").split(",") if part),
+            worker_interval_seconds=_positive("WORKER_INTERVAL_SECONDS",
+                                              env.get("WORKER_INTERVAL_SECONDS", "30")),
+            request_weights=_weights(env.get("REQUEST_WEIGHTS", "")),
         )
         settings._check_credentials()
         return settings
@@ -100,3 +115,26 @@ def _country(raw: str) -> str:
     if len(raw) != 2 or not raw.isalpha():
         raise SettingsError(f"DEFAULT_COUNTRY must be a two-letter ISO country code, not {raw!r}")
     return raw.upper()
+
+
+def _positive(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        raise SettingsError(f"{name} must be a positive number (of hours or seconds), "
+                            f"not {raw!r}")
+    return value
+
+
+def _weights(raw: str) -> tuple[tuple[str, int], ...]:
+    """REQUEST_WEIGHTS like 'discovery_workshop=3,ecif_review=2' over the defaults."""
+    weights = dict(Settings.request_weights)
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        key, _, value = part.partition("=")
+        if key.strip() not in weights or not value.strip().isdigit() or int(value) < 1:
+            raise SettingsError(f"REQUEST_WEIGHTS entries look like discovery_workshop=3 "
+                                f"with a type from {', '.join(weights)}; {part!r} is not one")
+        weights[key.strip()] = int(value)
+    return tuple(weights.items())

@@ -7,11 +7,10 @@ import logging
 from typing import Any
 
 from botbuilder.core import TurnContext
-from botbuilder.schema import Activity
 
-from bot.addresses import base_conversation_id, tenant_of
+from bot.addresses import base_conversation_id
+from bot.channels import Poster
 from bot.identity import person_id
-from bot.messenger import Messenger
 from bot.ownership import owned_request, request_id_of
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
 from cards import verbs
@@ -22,7 +21,6 @@ from cards.ftchelp import (
     create_ticket_card,
 )
 from cards.requests import create_confirmation_card
-from domain.conversations import ConversationDirectory
 from domain.faq import Faq, FaqAnswer
 from domain.request_types import Queue
 from domain.requests import FtaRequest, RequestRepository, State
@@ -32,11 +30,10 @@ ONLY_FTCHELP = "Only the FTCHelp team can work tickets, from the FTCHelp channel
 
 
 class FtcHelpDesk:
-    def __init__(self, requests: RequestRepository, directory: ConversationDirectory,
-                 messenger: Messenger, faq: Faq, channel_id: str) -> None:
+    def __init__(self, requests: RequestRepository, poster: Poster, faq: Faq,
+                 channel_id: str) -> None:
         self._requests = requests
-        self._directory = directory
-        self._messenger = messenger
+        self._poster = poster
         self._faq = faq
         self._channel_id = channel_id
 
@@ -64,7 +61,7 @@ class FtcHelpDesk:
         request = _offered(await owned_request(self._requests, turn_context, data))
         request.escalate_to_ftchelp()
         await self._requests.save(request)
-        await self.post_ticket(request, turn_context.activity)
+        await self.post_ticket(request)
         return card_invoke(create_confirmation_card(request, Queue.FTCHELP))
 
     async def assign_to_me(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
@@ -84,29 +81,14 @@ class FtcHelpDesk:
         request.resolve(person_id(turn_context.activity),
                         answer[:4000] if isinstance(answer, str) else "")
         await self._requests.save(request)
-        chat = await self._directory.personal_chat_of(request.requester.id)
-        if chat is None:
+        if not await self._poster.to_person(request.requester.id, create_answer_card(request)):
             log.warning("seller of request %s has no personal chat with the bot", request.id)
-        else:
-            await self._messenger.post_card(chat.reference, create_answer_card(request))
         return card_invoke(create_ticket_card(request))
 
-    async def post_ticket(self, request: FtaRequest, activity: Activity) -> None:
+    async def post_ticket(self, request: FtaRequest) -> None:
         """Post the ticket card in the FTCHelp channel."""
-        if not self._channel_id:
-            log.warning("FTCHELP_CHANNEL_ID is not set; request %s waits unposted", request.id)
-            return
-        known = await self._directory.by_conversation(self._channel_id)
-        reference = known.reference if known else self._channel_reference(activity)
-        await self._messenger.post_card(reference, create_ticket_card(request))
-
-    def _channel_reference(self, activity: Activity) -> dict[str, Any]:
-        # The bot has not been spoken to in the channel yet: Teams accepts a post to a channel
-        # id through the same service URL as the seller's turn.
-        return {"conversation": {"id": self._channel_id, "conversationType": "channel",
-                                 "isGroup": True, "tenantId": tenant_of(activity)},
-                "serviceUrl": activity.service_url, "channelId": activity.channel_id,
-                "bot": {"id": activity.recipient.id, "name": activity.recipient.name}}
+        if not await self._poster.to_channel(self._channel_id, create_ticket_card(request)):
+            log.warning("request %s waits unposted: FTCHelp channel not reachable", request.id)
 
     async def _ticket(self, turn_context: TurnContext, data: dict[str, Any]) -> FtaRequest:
         conversation = base_conversation_id(turn_context.activity.conversation.id)

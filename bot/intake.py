@@ -4,7 +4,7 @@ Every step saves the draft, so a seller who leaves comes back to where they were
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -30,10 +30,12 @@ STALE = ("This card was out of date (your draft changed since), so nothing was c
 
 class Intake:
     def __init__(self, requests: RequestRepository, desk: FtcHelpDesk,
+                 to_fta_queue: Callable[[FtaRequest], Awaitable[None]],
                  clock: Callable[[], datetime], default_timezone: str,
                  default_country: str) -> None:
         self._requests = requests
         self._desk = desk
+        self._to_fta_queue = to_fta_queue
         self._clock = clock
         self._defaults = (default_timezone, default_country)
 
@@ -94,7 +96,9 @@ class Intake:
         if answer is not None:
             return card_invoke(self._desk.faq_card(request, answer))
         if request.state is State.FTCHELP_OPEN:
-            await self._desk.post_ticket(request, turn_context.activity)
+            await self._desk.post_ticket(request)
+        elif request.state is State.AWAITING_FTA:
+            await self._to_fta_queue(request)
         return card_invoke(create_confirmation_card(request, queue))
 
     async def cancel(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:

@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.balancer import Demand, Load, Policy, decide
+from domain.balancer import Demand, Load, Policy, decide, override
 from domain.calendar import business_days_later, business_hours_later
 from domain.offers import ENGAGEMENT_BUSINESS_DAYS, Offer, OfferError, OfferState, Outcome
 from domain.requests import FtaRequest, State
 from domain.roster import RosterIndex
 from storage.database import Database
-from storage.requests import aware, request_from
+from storage.requests import request_from
 from storage.roster import architect_from
 from storage.tables import architects, offers, requests, timers
 
@@ -87,6 +87,39 @@ class SqlAssignmentDesk:
             await _finish_timers(connection, offer_id, now)
         offer.state, offer.decided_at, offer.reason = OfferState.DECLINED, now, reason
         return offer
+
+    async def assign_by_hand(self, request_id: int, architect_id: str, now: datetime,
+                             policy: Policy) -> Offer:
+        """A manager's assignment: hard rules hold except capacity, whose excess is flagged."""
+        async with self._database.serialized() as connection:
+            row = (await connection.execute(select(requests).where(
+                requests.c.id == request_id))).mappings().first()
+            found = (await connection.execute(select(architects).where(
+                architects.c.id == architect_id))).mappings().first()
+            if row is None or found is None:
+                raise OfferError("That request or architect no longer exists.")
+            request, chosen = request_from(row), architect_from(found)
+            if request.state is not State.AWAITING_FTA:
+                raise OfferError(f"{request.number} is no longer waiting for an FTA.")
+            await connection.execute(update(offers).where(
+                offers.c.request_id == request_id, offers.c.state == OfferState.OFFERED
+            ).values(state=OfferState.EXPIRED, decided_at=now, reason="assigned by a manager"))
+            load = (await loads(connection, now)).get(chosen.id) or Load()
+            decision = override(demand_of(request, frozenset()), chosen, load, now, policy)
+            ends = business_days_later(now, ENGAGEMENT_BUSINESS_DAYS.get(
+                request.type_key or "", 10), chosen.timezone, chosen.holiday_country)
+            offer = Offer(request.id, chosen.id, decision.weight, now, now, decision.as_dict(),
+                          state=OfferState.ACCEPTED, customer=request.values.get("customer", ""),
+                          override=decision.override, decided_at=now, engagement_ends_at=ends)
+            offer.id = await _insert_offer(connection, offer)
+            await connection.execute(update(requests).where(requests.c.id == request.id).values(
+                state=State.ASSIGNED, agent_id=chosen.id, agent_name=chosen.name,
+                version=requests.c.version + 1))
+        return offer
+
+    async def points_by_architect(self, now: datetime) -> dict[str, int]:
+        async with self._database.engine.connect() as connection:
+            return {a: load.points for a, load in (await loads(connection, now)).items()}
 
     async def expire(self, offer_id: int, now: datetime) -> Offer | None:
         """Time an unanswered offer out; None if it was answered meanwhile."""
@@ -177,7 +210,7 @@ async def _finish_timers(connection: AsyncConnection, offer_id: int, now: dateti
 
 def offer_from(row: Any) -> Offer:
     return Offer(row["request_id"], row["architect_id"], row["weight"],
-                 aware(row["offered_at"]), aware(row["expires_at"]), dict(row["decision"]),
+                 row["offered_at"], row["expires_at"], dict(row["decision"]),
                  id=row["id"], state=OfferState(row["state"]), customer=row["customer"],
-                 override=bool(row["override"]), decided_at=aware(row["decided_at"]),
-                 reason=row["reason"], engagement_ends_at=aware(row["engagement_ends_at"]))
+                 override=bool(row["override"]), decided_at=row["decided_at"],
+                 reason=row["reason"], engagement_ends_at=row["engagement_ends_at"])

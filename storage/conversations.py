@@ -27,6 +27,9 @@ class SqlConversationDirectory:
     async def personal_chat_of(self, user_aad_id: str) -> ConversationAddress | None:
         return await self._one((table.c.user_aad_id == user_aad_id) & (table.c.kind == PERSONAL))
 
+    async def latest(self) -> ConversationAddress | None:
+        return await self._one(table.c.conversation_id.is_not(None))
+
     async def _one(self, condition: ColumnElement[bool]) -> ConversationAddress | None:
         query = select(table).where(condition).order_by(table.c.updated_at.desc()).limit(1)
         async with self._database.engine.connect() as connection:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, insert, select, update
@@ -58,8 +57,8 @@ def _row(request: FtaRequest) -> dict[str, Any]:
         "requester_country": request.requester.country, "type_key": request.type_key,
         "values": request.values, "state": request.state.value, "version": request.version,
         "files": {slot: {"name": f.name, "url": f.url} for slot, f in request.files.items()},
-        "created_at": _utc(request.created_at), "submitted_at": _utc(request.submitted_at),
-        "deadline": _utc(request.deadline), "agent_id": request.agent_id,
+        "created_at": request.created_at, "submitted_at": request.submitted_at,
+        "deadline": request.deadline, "agent_id": request.agent_id,
         "agent_name": request.agent_name, "answer": request.answer,
     }
 
@@ -68,19 +67,9 @@ def request_from(row: Any) -> FtaRequest:
     return FtaRequest(
         id=row["id"], requester=Requester(row["requester_id"], row["requester_name"],
                                           row["requester_timezone"], row["requester_country"]),
-        created_at=aware(row["created_at"]), type_key=row["type_key"],
+        created_at=row["created_at"], type_key=row["type_key"],
         values=dict(row["values"]),
         files={slot: ReceivedFile(**f) for slot, f in row["files"].items()},
         state=State(row["state"]), version=row["version"],
-        submitted_at=aware(row["submitted_at"]), deadline=aware(row["deadline"]),
+        submitted_at=row["submitted_at"], deadline=row["deadline"],
         agent_id=row["agent_id"], agent_name=row["agent_name"], answer=row["answer"])
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    # SQLite keeps no offset, so every instant is stored as UTC.
-    return value.astimezone(UTC) if value is not None else None
-
-
-def aware(value: datetime | None) -> Any:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value

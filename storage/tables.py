@@ -6,7 +6,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -15,6 +14,8 @@ from sqlalchemy import (
     Text,
     text,
 )
+
+from storage.types import UtcDateTime
 
 metadata = MetaData()
 
@@ -28,7 +29,7 @@ conversation_references = Table(
     Column("user_id", String(200), nullable=False, default=""),
     Column("team_id", String(400), nullable=False, default=""),
     Column("reference", JSON, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_conversation_references_user_aad_id", "user_aad_id"),
 )
 
@@ -44,9 +45,9 @@ requests = Table(
     Column("files", JSON, nullable=False),
     Column("state", String(30), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("submitted_at", DateTime(timezone=True)),
-    Column("deadline", DateTime(timezone=True)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("submitted_at", UtcDateTime),
+    Column("deadline", UtcDateTime),
     Column("agent_id", String(200), nullable=False, default=""),
     Column("agent_name", String(200), nullable=False, default=""),
     Column("answer", Text, nullable=False, default=""),
@@ -84,10 +85,10 @@ offers = Table(
     Column("state", String(20), nullable=False),
     Column("customer", String(200), nullable=False, default=""),
     Column("override", Boolean, nullable=False, default=False),
-    Column("offered_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
-    Column("decided_at", DateTime(timezone=True)),
-    Column("engagement_ends_at", DateTime(timezone=True)),
+    Column("offered_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("decided_at", UtcDateTime),
+    Column("engagement_ends_at", UtcDateTime),
     Column("reason", Text, nullable=False, default=""),
     Column("decision", JSON, nullable=False),
     # The database itself refuses a second live offer or assignment for one request.
@@ -102,9 +103,9 @@ timers = Table(
     Column("kind", String(30), nullable=False),
     Column("request_id", Integer, nullable=False),
     Column("offer_id", Integer),
-    Column("due_at", DateTime(timezone=True), nullable=False),
-    Column("lease_until", DateTime(timezone=True)),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("lease_until", UtcDateTime),
     Column("leased_by", String(64), nullable=False, default=""),
-    Column("done_at", DateTime(timezone=True)),
+    Column("done_at", UtcDateTime),
     Index("ix_timers_due", "done_at", "due_at"),
 )

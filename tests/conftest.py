@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from tests.support.connector import FakeConnector
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 FTCHELP_CHANNEL = "19:ftchelp@thread.tacv2"
+MANAGERS_CHANNEL = "19:fta-managers@thread.tacv2"
 FIXED_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
 DATABASES = [
@@ -60,17 +61,38 @@ async def connector() -> AsyncIterator[FakeConnector]:
     await fake.close()
 
 
+class MovableClock:
+    """The app's clock in tests: starts at FIXED_NOW and moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = FIXED_NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, by: timedelta) -> None:
+        self.now += by
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
+    # The worker is ticked by the tests themselves, never by its own loop.
     return Settings(database_url=database_url, default_timezone="Europe/Paris",
-                    ftchelp_channel_id=FTCHELP_CHANNEL)
+                    ftchelp_channel_id=FTCHELP_CHANNEL, managers_channel_id=MANAGERS_CHANNEL,
+                    worker_interval_seconds=3600)
 
 
 @pytest.fixture
-async def bot(aiohttp_client, settings: Settings, database_url: str):  # type: ignore[no-untyped-def]
+async def bot(aiohttp_client, settings: Settings, database_url: str,  # type: ignore[no-untyped-def]
+              clock: MovableClock):
     """The real app (adapter, handler, storage) served on loopback, clock fixed."""
     from app import create_app
 
     if database_url.startswith("postgresql"):
         await reset_postgres(database_url)
-    return await aiohttp_client(create_app(settings, clock=lambda: FIXED_NOW))
+    return await aiohttp_client(create_app(settings, clock=clock))

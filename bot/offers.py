@@ -1,0 +1,171 @@
+"""Offers in Teams: the chosen FTA gets a card to accept or decline; a decline, a time-out or
+an FTA the bot cannot reach moves the offer on; nobody left goes to the managers' channel."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from botbuilder.core import TurnContext
+
+from bot.addresses import base_conversation_id
+from bot.channels import Poster
+from bot.identity import person_id
+from bot.ownership import request_id_of
+from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
+from cards import verbs
+from cards.offers import (
+    create_escalation_card,
+    create_offer_answered_card,
+    create_offer_card,
+    create_unreachable_card,
+)
+from cards.requests import create_status_card
+from domain.balancer import Policy
+from domain.offers import Offer, OfferError, Outcome
+from domain.requests import FtaRequest, RequestRepository
+from storage.assignments import SqlAssignmentDesk
+from storage.roster import SqlRoster
+from storage.timers import SqlTimers
+
+log = logging.getLogger(__name__)
+UNREACHABLE = "not reachable in Teams (no chat with the bot yet)"
+ONLY_MANAGERS = "Only FTA managers can assign by hand, from the FTA managers' channel."
+
+
+class OfferRouter:
+    def __init__(self, *, desk: SqlAssignmentDesk, requests: RequestRepository,
+                 roster: SqlRoster, timers: SqlTimers, poster: Poster, policy: Policy,
+                 clock: Callable[[], datetime], managers_channel_id: str,
+                 sla_reminder_hours: tuple[float, ...]) -> None:
+        self._desk, self._requests, self._roster = desk, requests, roster
+        self._timers, self._poster, self._policy = timers, poster, policy
+        self._clock, self._managers = clock, managers_channel_id
+        self._reminders = sla_reminder_hours
+
+    def actions(self) -> dict[str, Any]:
+        return {verbs.ACCEPT_OFFER: self.accept, verbs.DECLINE_OFFER: self.decline,
+                verbs.MANAGER_ASSIGN: self.assign_by_hand}
+
+    async def submitted(self, request: FtaRequest) -> None:
+        """A request joined the FTA queue: set its SLA timers and offer it."""
+        if request.deadline is not None:
+            for hours in self._reminders:
+                await self._timers.schedule("sla_reminder", request.id,
+                                            request.deadline - timedelta(hours=hours))
+            await self._timers.schedule("sla_breach", request.id, request.deadline)
+        await self.route(request.id)
+
+    async def route(self, request_id: int) -> None:
+        """Offer the request to the best eligible FTA, skipping those the bot cannot reach."""
+        while True:
+            outcome = await self._desk.offer_next(request_id, self._clock(), self._policy)
+            if outcome.offer is None:
+                if outcome.escalate:
+                    await self._escalate(outcome)
+                return
+            if await self._send_offer(outcome.request, outcome.offer):
+                return
+            await self._desk.decline(outcome.offer.id, outcome.offer.architect_id, UNREACHABLE,
+                                     self._clock())
+            await self._tell_managers_unreachable(outcome)
+
+    async def accept(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+        """The offered FTA accepts: the request is assigned and the seller told."""
+        offer, request = await self._offer_for_actor(turn_context, data)
+        try:
+            await self._desk.accept(offer.id, offer.architect_id, self._clock())
+        except OfferError as error:
+            return message_invoke(str(error))
+        assigned = await self._requests.get(request.id)
+        if assigned is not None:
+            await self._poster.to_person(assigned.requester.id, create_status_card(assigned))
+        return card_invoke(create_offer_answered_card(
+            request, f"You accepted {request.number}", "It is yours. The seller has been told."))
+
+    async def decline(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+        """The offered FTA declines with a reason: the next candidate gets the offer."""
+        offer, request = await self._offer_for_actor(turn_context, data)
+        reason = data.get("decline_reason")
+        if not isinstance(reason, str) or not reason.strip():
+            architect = await self._roster.by_aad_id(person_id(turn_context.activity))
+            assert architect is not None
+            return card_invoke(create_offer_card(request, offer, architect,
+                                                 "Say why you decline, so managers can see."))
+        try:
+            await self._desk.decline(offer.id, offer.architect_id, reason.strip()[:500],
+                                     self._clock())
+        except OfferError as error:
+            return message_invoke(str(error))
+        await self.route(request.id)
+        return card_invoke(create_offer_answered_card(
+            request, f"You declined {request.number}", "It has moved on to the next FTA."))
+
+    async def assign_by_hand(self, turn_context: TurnContext,
+                             data: dict[str, Any]) -> InvokeBody:
+        """A manager picks the FTA from the escalation card; over capacity is allowed, flagged."""
+        conversation = base_conversation_id(turn_context.activity.conversation.id)
+        if not self._managers or conversation != self._managers:
+            raise Refused(message_invoke(ONLY_MANAGERS))
+        request_id, architect_id = request_id_of(data), data.get("architect_id")
+        if request_id is None or not isinstance(architect_id, str):
+            return message_invoke("Pick an architect first.")
+        try:
+            offer = await self._desk.assign_by_hand(request_id, architect_id, self._clock(),
+                                                    self._policy)
+        except (OfferError, ValueError) as error:
+            return message_invoke(str(error))
+        request = await self._requests.get(request_id)
+        assert request is not None
+        architect = next(a for a in await self._roster.all() if a.id == architect_id)
+        await self._poster.to_person(request.requester.id, create_status_card(request))
+        await self._poster.to_person(architect.aad_id, create_offer_answered_card(
+            request, f"{request.number} was assigned to you by a manager",
+            "It is yours; reach out to the account team."))
+        flag = " (over capacity, flagged)" if offer.override else ""
+        return card_invoke(create_offer_answered_card(
+            request, f"{request.number} assigned to {architect.name}{flag}",
+            f"Assigned by {turn_context.activity.from_property.name}."))
+
+    async def _send_offer(self, request: FtaRequest, offer: Offer) -> bool:
+        architect = next((a for a in await self._roster.all() if a.id == offer.architect_id),
+                         None)
+        if architect is None:
+            return False
+        return await self._poster.to_person(architect.aad_id,
+                                            create_offer_card(request, offer, architect))
+
+    async def _escalate(self, outcome: Outcome) -> None:
+        if not await self._timers.once("escalated", outcome.request.id, self._clock()):
+            return
+        roster = await self._roster.all()
+        why = outcome.decision.reason() if outcome.decision else "nobody eligible"
+        loads = await self._desk.points_by_architect(self._clock())
+        card = create_escalation_card(outcome.request, why, roster, loads)
+        if not await self._poster.to_channel(self._managers, card):
+            log.error("request %s needs a manager but the managers' channel is unreachable",
+                      outcome.request.id)
+
+    async def _tell_managers_unreachable(self, outcome: Outcome) -> None:
+        assert outcome.offer is not None
+        log.warning("architect %s unreachable for request %s", outcome.offer.architect_id,
+                    outcome.request.id)
+        names = {a.id: a.name for a in await self._roster.all()}
+        who = names.get(outcome.offer.architect_id, outcome.offer.architect_id)
+        await self._poster.to_channel(self._managers,
+                                      create_unreachable_card(outcome.request, who))
+
+    async def _offer_for_actor(self, turn_context: TurnContext,
+                               data: dict[str, Any]) -> tuple[Offer, FtaRequest]:
+        offer_id = data.get("offer_id")
+        valid = isinstance(offer_id, int) and not isinstance(offer_id, bool)
+        offer = await self._desk.get(offer_id) if valid else None  # type: ignore[arg-type]
+        architect = await self._roster.by_aad_id(person_id(turn_context.activity))
+        if offer is None or architect is None or architect.id != offer.architect_id:
+            raise Refused(message_invoke("This offer was made to someone else."))
+        request = await self._requests.get(offer.request_id)
+        if request is None:
+            raise Refused(message_invoke("That request no longer exists."))
+        return offer, request

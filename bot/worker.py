@@ -1,0 +1,61 @@
+"""The periodic worker: offer time-outs, SLA reminders and breaches, and the waiting queue.
+Timers are leased from the database, so several instances can run it side by side."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.channels import Poster
+from bot.offers import OfferRouter
+from cards.offers import create_sla_card
+from domain.requests import RequestRepository, State
+from storage.assignments import SqlAssignmentDesk
+from storage.timers import SqlTimers, Timer
+
+log = logging.getLogger(__name__)
+
+
+class AssignmentWorker:
+    def __init__(self, *, router: OfferRouter, desk: SqlAssignmentDesk, timers: SqlTimers,
+                 requests: RequestRepository, poster: Poster, clock: Callable[[], datetime],
+                 managers_channel_id: str) -> None:
+        self._router, self._desk, self._timers = router, desk, timers
+        self._requests, self._poster, self._clock = requests, poster, clock
+        self._managers = managers_channel_id
+
+    async def tick(self) -> int:
+        """Run what is due now; how many timers ran."""
+        now = self._clock()
+        ran = 0
+        for timer in await self._timers.claim_due(now):
+            try:
+                await self._run(timer, now)
+            except Exception:  # the lease lapses and another tick retries it
+                log.exception("timer %s (%s) failed", timer.id, timer.kind)
+                continue
+            await self._timers.complete(timer.id, now)
+            ran += 1
+        for request_id in await self._desk.waiting():
+            await self._router.route(request_id)
+        return ran
+
+    async def run_forever(self, interval_seconds: float) -> None:
+        while True:
+            await asyncio.sleep(interval_seconds)
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("worker tick failed")
+
+    async def _run(self, timer: Timer, now: datetime) -> None:
+        if timer.kind == "offer_timeout" and timer.offer_id is not None:
+            if await self._desk.expire(timer.offer_id, now) is not None:
+                await self._router.route(timer.request_id)
+        elif timer.kind in ("sla_reminder", "sla_breach"):
+            request = await self._requests.get(timer.request_id)
+            if request is not None and request.state is State.AWAITING_FTA:
+                card = create_sla_card(request, breached=timer.kind == "sla_breach")
+                await self._poster.to_channel(self._managers, card)

@@ -1,0 +1,108 @@
+"""The FTA's offer card, the managers' escalation card, and SLA alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from microsoft_teams.cards import (
+    CardElement,
+    Choice,
+    ChoiceSetInput,
+    Fact,
+    FactSet,
+    OpenUrlAction,
+    TextInput,
+)
+
+from cards import verbs
+from cards.base import Card, build, execute, paragraph, title
+from cards.requests import local_time
+from domain.forms import WORKLOADS
+from domain.offers import Offer
+from domain.requests import FtaRequest
+from domain.roster import Architect
+
+ATTACHMENTS = (("sow", "SOW"), ("staffing", "Staffing plan"), ("cost", "Cost breakdown"),
+               ("csp", "Customer Success Plan"))
+
+
+def create_offer_card(request: FtaRequest, offer: Offer, architect: Architect,
+                      problem: str | None = None) -> Card:
+    state = {"offer_id": offer.id}
+    body: list[CardElement] = [
+        title(f"New request for you: {request.number}"),
+        paragraph(f"{request.type.title if request.type else 'Request'} for "
+                  f"**{request.values.get('customer', '-')}**, from {request.requester.name}."),
+        FactSet(facts=_summary(
+            request,
+            Fact(title="Assign by", value=local_time(request.deadline, architect.timezone)),
+            Fact(title="Answer by", value=local_time(offer.expires_at, architect.timezone)))),
+        paragraph(f"Why you: {offer.decision.get('reason', '')}", is_subtle=True, size="Small"),
+        TextInput(id="decline_reason", label="Reason, if you decline", max_length=500,
+                  placeholder="e.g. on leave that week"),
+    ]
+    if problem:
+        body.append(paragraph(f"⚠ {problem}", color="Attention", size="Small"))
+    return build(body, [execute("Accept", verbs.ACCEPT_OFFER, state, style="positive"),
+                        execute("Decline", verbs.DECLINE_OFFER, state),
+                        *_attachment_links(request)])
+
+
+def create_offer_answered_card(request: FtaRequest, heading: str, detail: str) -> Card:
+    return build([title(heading), FactSet(facts=_summary(request)),
+                  paragraph(detail, is_subtle=True)])
+
+
+def create_escalation_card(request: FtaRequest, why: str, roster: Sequence[Architect],
+                           loads: dict[str, int]) -> Card:
+    choices = [Choice(title=f"{a.name} ({loads.get(a.id, 0)}/{a.capacity} points)", value=a.id)
+               for a in roster if a.active]
+    return build(
+        [title(f"No FTA could be assigned to {request.number}"),
+         FactSet(facts=_summary(request, _deadline(request))),
+         paragraph(f"Why: {why}.", color="Warning"),
+         ChoiceSetInput(id="architect_id", label="Assign by hand to", choices=choices,
+                        style="compact", is_required=True,
+                        error_message="Pick an architect.")],
+        [execute("Assign", verbs.MANAGER_ASSIGN, {"request_id": request.id},
+                 style="positive")])
+
+
+def create_sla_card(request: FtaRequest, breached: bool) -> Card:
+    heading = (f"SLA breached: {request.number} has no FTA" if breached else
+               f"SLA at risk: {request.number} still has no FTA")
+    return build([title(heading), FactSet(facts=_summary(request, _deadline(request)))])
+
+
+def _deadline(request: FtaRequest) -> Fact:
+    return Fact(title="Assign by", value=local_time(request.deadline, request.requester.timezone))
+
+
+def _summary(request: FtaRequest, *extra: Fact) -> list[Fact]:
+    values = request.values
+    names = dict(WORKLOADS)
+    workloads = ", ".join(names.get(w, w) for w in values.get("workloads", "").split(",") if w)
+    return [Fact(title="Request", value=request.number),
+            Fact(title="Type", value=request.type.title if request.type else "-"),
+            Fact(title="Customer", value=values.get("customer") or "-"),
+            Fact(title="Segment / region", value=f"{values.get('segment', '-')} / "
+                                                  f"{values.get('region', '-')}"),
+            Fact(title="Workloads", value=workloads or "-"),
+            Fact(title="Seats", value=values.get("seats") or "-"), *extra]
+
+
+def _attachment_links(request: FtaRequest) -> list[OpenUrlAction]:
+    links = []
+    for slot, label in ATTACHMENTS:
+        received = request.files.get(slot)
+        url = received.url if received else request.values.get(slot, "")
+        if url.startswith("https://"):
+            links.append(OpenUrlAction(title=label, url=url))
+    return links
+
+
+def create_unreachable_card(request: FtaRequest, who: str) -> Card:
+    return build([title(f"Could not reach {who} for {request.number}"),
+                  paragraph(f"{who} has no chat with the bot yet (or removed the app), so the "
+                            "offer moved to the next FTA. Ask them to open a chat with the bot "
+                            "in Teams.")])

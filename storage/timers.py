@@ -1,0 +1,69 @@
+"""Timers in the database, claimed with a lease so any instance can run them and none twice:
+FOR UPDATE SKIP LOCKED on PostgreSQL, the write lock (BEGIN IMMEDIATE) on SQLite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, or_, select, update
+
+from storage.database import Database
+from storage.tables import timers
+
+
+@dataclass(frozen=True)
+class Timer:
+    id: int
+    kind: str
+    request_id: int
+    offer_id: int | None
+    due_at: datetime
+
+
+class SqlTimers:
+    def __init__(self, database: Database, worker: str) -> None:
+        self._database = database
+        self._worker = worker
+
+    async def schedule(self, kind: str, request_id: int, due_at: datetime,
+                       offer_id: int | None = None) -> None:
+        async with self._database.engine.begin() as connection:
+            await connection.execute(insert(timers).values(
+                kind=kind, request_id=request_id, offer_id=offer_id, due_at=due_at))
+
+    async def once(self, kind: str, request_id: int, now: datetime) -> bool:
+        """Record that ``kind`` happened for the request; False if it already had."""
+        async with self._database.serialized() as connection:
+            seen = await connection.execute(select(timers.c.id).where(
+                timers.c.kind == kind, timers.c.request_id == request_id).limit(1))
+            if seen.first() is not None:
+                return False
+            await connection.execute(insert(timers).values(
+                kind=kind, request_id=request_id, due_at=now, done_at=now))
+            return True
+
+    async def claim_due(self, now: datetime, lease: timedelta = timedelta(minutes=2),
+                        limit: int = 20) -> list[Timer]:
+        """Lease up to ``limit`` due timers that nobody holds; a crashed holder's lease lapses."""
+        due = (select(timers.c.id)
+               .where(timers.c.done_at.is_(None), timers.c.due_at <= now,
+                      or_(timers.c.lease_until.is_(None), timers.c.lease_until < now))
+               .order_by(timers.c.due_at, timers.c.id).limit(limit))
+        if self._database.dialect == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        claim = (update(timers).where(timers.c.id.in_(due.scalar_subquery()))
+                 .values(lease_until=now + lease, leased_by=self._worker)
+                 .returning(timers.c.id, timers.c.kind, timers.c.request_id,
+                            timers.c.offer_id, timers.c.due_at))
+        transaction = (self._database.engine.begin() if self._database.dialect == "postgresql"
+                       else self._database.serialized())
+        async with transaction as connection:
+            rows = (await connection.execute(claim)).all()
+        return sorted((Timer(r.id, r.kind, r.request_id, r.offer_id, r.due_at)
+                       for r in rows), key=lambda t: (t.due_at, t.id))
+
+    async def complete(self, timer_id: int, now: datetime) -> None:
+        async with self._database.engine.begin() as connection:
+            await connection.execute(update(timers).where(timers.c.id == timer_id)
+                                     .values(done_at=now))
