@@ -55,6 +55,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.messenger import Messenger
     from bot.my_requests import MyRequests
     from bot.offers import OfferRouter
+    from bot.roster_desk import RosterDesk
     from bot.worker import AssignmentWorker
     from domain.balancer import Policy
     from storage import migrate
@@ -84,12 +85,15 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     intake = Intake(requests, ftchelp, router.submitted, clock, settings.default_timezone,
                     settings.default_country)
     mine, basics = MyRequests(requests), Basics()
+    roster_desk = RosterDesk(SqlRoster(database), desk, requests, clock,
+                             settings.managers_channel_id)
     app[database_key] = database
     app[adapter_key] = adapter
     app[bot_key] = FtaBot(
         directory=directory, clock=clock,
-        commands=[c for journey in (basics, intake, mine) for c in journey.commands()],
-        actions={verb: handler for journey in (basics, intake, mine, ftchelp, router)
+        commands=[c for journey in (basics, intake, mine, roster_desk)
+                  for c in journey.commands()],
+        actions={verb: handler for journey in (basics, intake, mine, ftchelp, router, roster_desk)
                  for verb, handler in journey.actions().items()},
         welcome=basics.welcome, unrecognised=basics.unrecognised,
         on_files=AttachmentInbox(requests).receive)

@@ -22,7 +22,7 @@ from cards.offers import (
     create_offer_card,
     create_unreachable_card,
 )
-from cards.requests import create_status_card
+from cards.requests import create_assigned_card
 from domain.balancer import Policy
 from domain.offers import Offer, OfferError, Outcome
 from domain.requests import FtaRequest, RequestRepository
@@ -81,7 +81,7 @@ class OfferRouter:
             return message_invoke(str(error))
         assigned = await self._requests.get(request.id)
         if assigned is not None:
-            await self._poster.to_person(assigned.requester.id, create_status_card(assigned))
+            await self._poster.to_person(assigned.requester.id, create_assigned_card(assigned))
         return card_invoke(create_offer_answered_card(
             request, f"You accepted {request.number}", "It is yours. The seller has been told."))
 
@@ -120,7 +120,7 @@ class OfferRouter:
         request = await self._requests.get(request_id)
         assert request is not None
         architect = next(a for a in await self._roster.all() if a.id == architect_id)
-        await self._poster.to_person(request.requester.id, create_status_card(request))
+        await self._poster.to_person(request.requester.id, create_assigned_card(request))
         await self._poster.to_person(architect.aad_id, create_offer_answered_card(
             request, f"{request.number} was assigned to you by a manager",
             "It is yours; reach out to the account team."))

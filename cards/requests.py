@@ -43,7 +43,9 @@ def _facts(request: FtaRequest) -> FactSet:
         facts.append(Fact(title="FTA assigned by",
                           value=local_time(request.deadline, request.requester.timezone)))
     if request.agent_name:
-        facts.append(Fact(title="FTCHelp agent", value=request.agent_name))
+        role = "FTCHelp agent" if request_type and request_type.queue is Queue.FTCHELP \
+            else "FastTrack Architect"
+        facts.append(Fact(title=role, value=request.agent_name))
     return FactSet(facts=facts)
 
 
@@ -63,6 +65,14 @@ def create_status_card(request: FtaRequest) -> Card:
     if request.answer:
         body.append(paragraph(f"**FTCHelp answered:** {request.answer}"))
     return build(body)
+
+
+def create_assigned_card(request: FtaRequest) -> Card:
+    """The seller's notice that an FTA took their request."""
+    return build([title(f"{request.number} is assigned to {request.agent_name}"),
+                  _facts(request),
+                  paragraph(f"{request.agent_name} will contact the account team for the "
+                            "internal call, then the customer.", is_subtle=True)])
 
 
 def create_request_list_card(requests: list[FtaRequest]) -> Card:

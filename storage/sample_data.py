@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from domain.requests import FtaRequest, Requester
 from storage.database import Database
 from storage.requests import SqlRequestRepository
+from storage.roster import SqlRoster
+from storage.roster_file import read_roster
 
 # The Playground's current user (see .m365agentsplayground.yml).
 ALEX = Requester("00000000-0000-0000-0000-0000000000020", "Alex Wilber", "America/New_York",
@@ -26,7 +29,11 @@ SAMPLES = (
 
 
 async def load(database: Database, now: datetime | None = None) -> int:
-    """Add the sample requests unless Alex already has requests; how many were added."""
+    """Add the sample roster (if there is none) and requests (unless Alex has some)."""
+    roster = SqlRoster(database)
+    if not await roster.all():
+        text = (Path(__file__).parent / "sample_roster.yaml").read_text(encoding="utf-8")
+        await roster.replace_all(read_roster(text, "yaml"))
     requests = SqlRequestRepository(database)
     if await requests.list_of(ALEX.id, limit=1):
         return 0

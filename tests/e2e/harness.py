@@ -16,7 +16,8 @@ from settings import ROOT
 
 PLAYGROUND = ROOT / "node_modules" / ".bin" / "agentsplayground"
 PLAYGROUND_CONFIG = ROOT / ".m365agentsplayground.yml"
-FTCHELP_CHANNEL = "ftchelp-channel-id"  # the FTCHelp channel in the Playground's config
+FTCHELP_CHANNEL = "ftchelp-channel-id"  # channels of the Playground's config
+MANAGERS_CHANNEL = "team-id"  # General
 ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -81,10 +82,15 @@ class Process:
 
 def start_bot(workdir: Path, port: int, extra_env: dict[str, str] | None = None) -> Process:
     env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1",
-           "FTCHELP_CHANNEL_ID": FTCHELP_CHANNEL,
+           "FTCHELP_CHANNEL_ID": FTCHELP_CHANNEL, "FTA_MANAGERS_CHANNEL_ID": MANAGERS_CHANNEL,
+           # the worker's own loop stays out of the way; submissions route at once
+           "WORKER_INTERVAL_SECONDS": "3600",
            "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'e2e.db'}", **(extra_env or {})}
     for name in ("MicrosoftAppId", "MicrosoftAppPassword"):
         env.pop(name, None)  # the Playground talks to the bot in anonymous mode
+    subprocess.run([sys.executable, "app.py", "roster", "import",
+                    str(ROOT / "storage" / "sample_roster.yaml")], cwd=ROOT, env=env,
+                   check=True, capture_output=True, timeout=60)
     bot = Process("bot", [sys.executable, "app.py", "serve"], env, workdir / "bot.log")
     bot.wait_for(f"http://127.0.0.1:{port}/healthz")
     return bot

@@ -75,7 +75,8 @@ async def test_the_chosen_fta_gets_an_offer_and_accepting_assigns(bot, connector
     assert "You accepted" in texts_of(answer["value"])
     assert await request_state(database_url, request_id) is State.ASSIGNED
     told = cards_in(connector, "a:personal-1")[-1]
-    assert "Assigned to an FTA" in texts_of(told) and "Seller 5" in texts_of(told)
+    assert "FTA-2026-00001 is assigned to Seller 5" in texts_of(told)
+    assert "FastTrack Architect\nSeller 5" in texts_of(told)
 
 
 async def test_only_the_offered_fta_can_answer(bot, connector, seller, database_url) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +14,20 @@ import pytest
 from cards import verbs
 from cards.ftchelp import create_answer_card, create_faq_card, create_ticket_card
 from cards.intake import REQUIRED, create_form_card, create_type_card
+from cards.offers import create_escalation_card, create_offer_card, create_sla_card
 from cards.requests import (
+    create_assigned_card,
     create_confirmation_card,
     create_request_list_card,
     create_status_card,
 )
+from cards.roster import create_decision_card, create_ooo_card, create_roster_card
 from cards.welcome import create_help_card, create_welcome_card
 from domain.faq import FaqAnswer
+from domain.offers import Offer
 from domain.request_types import TYPES, Queue
-from domain.requests import FtaRequest, ReceivedFile, Requester
+from domain.requests import FtaRequest, ReceivedFile, Requester, State
+from domain.roster import Absence, Architect
 from tests.support.requests import COMPLETE
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -78,7 +83,33 @@ CARDS: dict[str, Any] = {
     "ticket_assigned": lambda: create_ticket_card(ticket("assigned")),
     "ticket_resolved": lambda: create_ticket_card(ticket("resolved")),
     "answer": lambda: create_answer_card(ticket("resolved")),
+    "assigned": lambda: create_assigned_card(_assigned()),
+    "offer": lambda: create_offer_card(submitted("discovery_workshop"), OFFER, ARCHITECT),
+    "offer_needs_reason": lambda: create_offer_card(submitted("discovery_workshop"), OFFER,
+                                                    ARCHITECT, "Say why you decline."),
+    "escalation": lambda: create_escalation_card(submitted("migration_exception"),
+                                                 "no eligible architect", [ARCHITECT],
+                                                 {"fta-1": 7}),
+    "sla_breach": lambda: create_sla_card(submitted("ecif_review"), breached=True),
+    "roster": lambda: create_roster_card([ARCHITECT], {"fta-1": 3}, NOW.date(), "Saved."),
+    "decision": lambda: create_decision_card("FTA-2026-00042", [OFFER.decision],
+                                             {"fta-1": "Alex"}),
+    "ooo": lambda: create_ooo_card(ARCHITECT, "Noted."),
 }
+
+
+ARCHITECT = Architect("fta-1", "Alex", 9, timezone="America/New_York",
+                      out_of_office=(Absence(date(2026, 12, 21), date(2027, 1, 1)),))
+OFFER = Offer(42, "fta-1", 3, NOW, NOW, {
+    "chosen": "fta-1", "reason": "fta-1: relative load 0.33 after assignment, skill 4.0/5",
+    "runners_up": [{"architect": "fta-2", "why": "lower skill match (2.0 vs 4.0)"}],
+    "excluded": {"out_of_office": 1}}, id=7)
+
+
+def _assigned() -> FtaRequest:
+    request = submitted("discovery_workshop")
+    request.state, request.agent_id, request.agent_name = State.ASSIGNED, "fta-1", "Alex"
+    return request
 
 
 def _with_file() -> dict[str, Any]:

@@ -1,0 +1,134 @@
+"""The roster in Teams: an FTA sets their out of office; managers see load against capacity,
+change capacity or the active flag, and read why a request went where it did."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from botbuilder.core import TurnContext
+
+from bot.addresses import base_conversation_id
+from bot.commands import Command, command
+from bot.identity import person_id
+from bot.replies import InvokeBody, Refused, card_invoke, card_message, message_invoke
+from cards import verbs
+from cards.roster import create_decision_card, create_ooo_card, create_roster_card
+from domain.requests import RequestRepository
+from domain.roster import Absence, Architect
+from storage.assignments import SqlAssignmentDesk
+from storage.roster import SqlRoster
+
+DATE = r"\d{4}-\d{2}-\d{2}"
+NOT_AN_FTA = "Only FastTrack Architects on the roster have an out of office here."
+MANAGERS_ONLY = "That is for FTA managers, in the FTA managers' channel."
+
+
+class RosterDesk:
+    def __init__(self, roster: SqlRoster, desk: SqlAssignmentDesk, requests: RequestRepository,
+                 clock: Callable[[], datetime], managers_channel_id: str) -> None:
+        self._roster, self._desk, self._requests = roster, desk, requests
+        self._clock, self._managers = clock, managers_channel_id
+
+    def commands(self) -> list[Command]:
+        return [
+            command("ooo", "Set your out of office",
+                    rf"(?:ooo|out of office)(?:\s+(?P<start>{DATE})(?:\s*(?:to|-|until)\s*"
+                    rf"(?P<end>{DATE}))?|\s+(?P<clear>clear))?", self.out_of_office),
+            command("roster", "Managers: the roster with load", r"roster", self.show_roster),
+            command("why", "Managers: why a request went where it did",
+                    r"why\s+FTA-(?P<year>\d{4})-(?P<id>\d{1,9})", self.why)]
+
+    def actions(self) -> dict[str, Any]:
+        return {verbs.ROSTER_UPDATE: self.update}
+
+    async def out_of_office(self, turn_context: TurnContext, found: re.Match[str]) -> None:
+        """`ooo 2026-12-21 to 2027-01-01`, `ooo clear`, or `ooo` to see them."""
+        architect = await self._roster.by_aad_id(person_id(turn_context.activity))
+        if architect is None:
+            await turn_context.send_activity(NOT_AN_FTA)
+            return
+        today = self._clock().astimezone(ZoneInfo(architect.timezone)).date()
+        periods = tuple(a for a in architect.out_of_office if a.end >= today)
+        banner = "Here is what I have."
+        if found["clear"]:
+            periods, banner = (), "Cleared: you are available for new requests."
+        elif found["start"]:
+            start = date.fromisoformat(found["start"])
+            end = date.fromisoformat(found["end"] or found["start"])
+            if end < start or end < today:
+                await turn_context.send_activity("That period ends before it starts, or is "
+                                                 "already over. Try `ooo 2026-12-21 to "
+                                                 "2027-01-01`.")
+                return
+            periods, banner = (*periods, Absence(start, end)), (
+                f"Noted: no new requests for you from {start:%a %d %b} to {end:%a %d %b %Y}.")
+        updated = replace(architect, out_of_office=periods)
+        await self._roster.save(updated)
+        await turn_context.send_activity(card_message(create_ooo_card(updated, banner)))
+
+    async def show_roster(self, turn_context: TurnContext, _: re.Match[str]) -> None:
+        """`roster`: every FTA's load against capacity, editable."""
+        if not self._in_managers_channel(turn_context):
+            await turn_context.send_activity(MANAGERS_ONLY)
+            return
+        await turn_context.send_activity(card_message(await self._roster_card()))
+
+    async def update(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+        """Save a capacity or active-flag change from the roster card."""
+        if not self._in_managers_channel(turn_context):
+            raise Refused(message_invoke(MANAGERS_ONLY))
+        roster = {a.id: a for a in await self._roster.all()}
+        architect = roster.get(str(data.get("architect_id", "")))
+        if architect is None:
+            return message_invoke("Pick the FTA to change.")
+        changed = _changed(architect, data)
+        if isinstance(changed, str):
+            return message_invoke(changed)
+        await self._roster.save(changed)
+        state = "active" if changed.active else "inactive"
+        return card_invoke(await self._roster_card(
+            f"Saved {changed.name}: capacity {changed.capacity}, {state}."))
+
+    async def why(self, turn_context: TurnContext, found: re.Match[str]) -> None:
+        """`why FTA-…`: the stored decisions, runners-up and exclusions."""
+        if not self._in_managers_channel(turn_context):
+            await turn_context.send_activity(MANAGERS_ONLY)
+            return
+        request = await self._requests.get(int(found["id"]))
+        number = f"FTA-{found['year']}-{int(found['id']):05d}"
+        if request is None or request.number != number:
+            await turn_context.send_activity(f"There is no {number}.")
+            return
+        names = {a.id: a.name for a in await self._roster.all()}
+        decisions = await self._desk.decisions_for(request.id)
+        await turn_context.send_activity(card_message(create_decision_card(number, decisions,
+                                                                           names)))
+
+    async def _roster_card(self, banner: str | None = None) -> dict[str, Any]:
+        now = self._clock()
+        return create_roster_card(await self._roster.all(),
+                                  await self._desk.points_by_architect(now), now.date(), banner)
+
+    def _in_managers_channel(self, turn_context: TurnContext) -> bool:
+        conversation = base_conversation_id(turn_context.activity.conversation.id)
+        return bool(self._managers) and conversation == self._managers
+
+
+def _changed(architect: Architect, data: dict[str, Any]) -> Architect | str:
+    capacity = data.get("capacity")
+    if capacity not in (None, ""):
+        text = str(capacity).removesuffix(".0")
+        if not text.isdigit() or int(text) > 100:
+            return "Capacity is a whole number of points from 0 to 100."
+        architect = replace(architect, capacity=int(text))
+    active = data.get("active", "keep")
+    if active not in ("keep", "active", "inactive"):
+        return "Active is Keep, Active or Inactive."
+    if active != "keep":
+        architect = replace(architect, active=active == "active")
+    return architect
