@@ -93,26 +93,38 @@ def compare_policies(scale: float) -> list[dict[str, object]]:
 
 
 def plot_utilisation(path: Path) -> None:
+    """Each FTA's utilisation over a quarter (top), and its spread per policy (bottom)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     trace = parse_trace(synthetic_trace(24, 900, seed=5, capacity=(4, 14)))
-    figure, axes = plt.subplots(1, 2, figsize=(13, 4.5), sharey=True)
-    for axis, policy in zip(axes, ("balanced", "round_robin"), strict=True):
-        result = Simulation(trace, Policy(policy)).run()
-        days = [moment for moment, _ in result.utilisation]
+    results = {p: Simulation(trace, Policy(p)).run() for p in POLICY_NAMES}
+    figure = plt.figure(figsize=(13, 8))
+    grid = figure.add_gridspec(2, 2, height_ratios=(3, 2))
+    for column, policy in enumerate(("balanced", "round_robin")):
+        axis = figure.add_subplot(grid[0, column])
+        samples = results[policy].utilisation
+        days = [moment for moment, _ in samples]
         for architect in trace.architects:
             if architect.active and architect.capacity:
-                axis.plot(days, [u.get(architect.id, 0) for _, u in result.utilisation],
-                          linewidth=0.8, alpha=0.7)
+                axis.plot(days, [u.get(architect.id, 0) for _, u in samples], color="grey",
+                          linewidth=0.6, alpha=0.35)
+        axis.plot(days, [statistics.fmean(u.values()) for _, u in samples], color="black",
+                  linewidth=2, label="mean")
         axis.set_title(f"{policy}: each FTA's load / capacity")
         axis.set_ylim(0, 1.05)
-        axis.tick_params(axis="x", rotation=30)
-    axes[0].set_ylabel("utilisation")
+        axis.legend(loc="lower right")
+    spread = figure.add_subplot(grid[1, :])
+    for policy, result in results.items():
+        spread.plot([m for m, _ in result.utilisation],
+                    [statistics.pstdev(u.values()) for _, u in result.utilisation],
+                    label=policy, linewidth=1.5)
+    spread.set_title("Spread of utilisation across FTAs (standard deviation; lower is fairer)")
+    spread.legend(ncol=4)
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    figure.savefig(path, dpi=100)
 
 
 def main() -> None:
