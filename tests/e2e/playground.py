@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page
 
 
@@ -12,10 +14,10 @@ def say(page: Page, text: str) -> None:
     page.keyboard.press("Enter")
 
 
-def choose(page: Page, label: str, option: str) -> None:
+def choose(page: Page, label: str, option: str | re.Pattern[str]) -> None:
     """Pick ``option`` in a compact choice set (a Fluent UI combobox)."""
     page.get_by_role("combobox", name=label).last.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
 
 
 def type_into(page: Page, label: str, text: str) -> None:

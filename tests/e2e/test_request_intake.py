@@ -123,3 +123,33 @@ def test_the_fta_accepts_the_offer_and_the_seller_is_told(page: Page) -> None:
            ).to_be_visible()
     expect(page.get_by_text("invoke 500")).to_have_count(0)
     screenshot(page, "offer-accepted")
+
+
+def test_a_decline_with_nobody_left_escalates_to_the_managers_who_assign_by_hand(
+        page: Page) -> None:
+    start(page, "Discovery Workshop")
+    fill_customer(page, fta=True)
+    for label, file in (("Statement of Work (SOW)", "SOW.docx"),
+                        ("Staffing plan / work breakdown structure", "Staffing.xlsx"),
+                        ("Cost breakdown", "Cost.xlsx")):
+        type_into(page, f"{label} (link or file)" + R, SHAREPOINT + file)
+    page.get_by_role("button", name="Submit").last.click()
+    expect(page.get_by_text(re.compile(r"New request for you: FTA-\d{4}-\d{5}")).last
+           ).to_be_visible()
+
+    page.get_by_role("button", name="Decline").last.click()
+    expect(page.get_by_text("Say why you decline").last).to_be_visible()
+    type_into(page, "Reason, if you decline", "On leave that week")
+    page.get_by_role("button", name="Decline").last.click()
+    expect(page.get_by_text(re.compile(r"You declined FTA-\d{4}-\d{5}")).last).to_be_visible()
+
+    page.get_by_text("General", exact=True).first.click()  # the managers' channel in the demo
+    expect(page.get_by_text(re.compile(r"No FTA could be assigned to FTA-\d{4}-\d{5}")).last
+           ).to_be_visible()
+    expect(page.get_by_text(re.compile("declined this request before")).last).to_be_visible()
+    choose(page, "Assign by hand to", re.compile(r"^Alex Wilber \(\d+.9 points\)"))
+    page.get_by_role("button", name="Assign").last.click()
+    expect(page.get_by_text(re.compile(r"FTA-\d{4}-\d{5} assigned to Alex Wilber")).last
+           ).to_be_visible()
+    expect(page.get_by_text("invoke 500")).to_have_count(0)
+    screenshot(page, "escalation-assigned-by-hand")
