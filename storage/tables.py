@@ -109,3 +109,10 @@ timers = Table(
     Column("done_at", UtcDateTime),
     Index("ix_timers_due", "done_at", "due_at"),
 )
+
+ftop_assignments = Table(
+    "ftop_assignments", metadata,
+    Column("request_id", Integer, primary_key=True),
+    Column("document", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)

@@ -1,0 +1,140 @@
+"""The FastTrack Orchestration Portal's Enterprise Assignment: who has the request, the
+production tenant (or a clearly marked placeholder), the FTOP tasks, and every review decision."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from domain.requests import FtaRequest
+
+FIRST_CONTACT = 3298
+APPROVE_ENGAGEMENT = 3286
+TASK_NAMES = {FIRST_CONTACT: "Pre-Sales: First Account Team contact made",
+              APPROVE_ENGAGEMENT: "Approve FastTrack engagement prior to license purchase"}
+PLACEHOLDER = "PLACEHOLDER"
+TENANT = re.compile(r"^((?=.{4,253}$)([A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63}|"
+                    r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12})$")
+
+
+class TaskState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class FtopError(ValueError):
+    """An FTOP change that does not apply; the message is for the FTA."""
+
+
+@dataclass(frozen=True)
+class FtopTask:
+    task_id: int
+    mandatory: bool
+    state: TaskState = TaskState.OPEN
+    by: str = ""
+    at: datetime | None = None
+    reason: str = ""
+
+    @property
+    def name(self) -> str:
+        return TASK_NAMES[self.task_id]
+
+
+@dataclass(frozen=True)
+class TenantEntry:
+    value: str
+    placeholder: bool
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Review:
+    """One decision an FTA (or the seller's answer) recorded on the assignment."""
+
+    kind: str
+    outcome: str
+    by: str
+    at: datetime
+    detail: str = ""
+
+
+@dataclass
+class EnterpriseAssignment:
+    request_id: int
+    request_number: str
+    request_type: str
+    customer: str
+    fta_id: str
+    fta_name: str
+    assigned_at: datetime
+    tenants: list[TenantEntry]
+    tasks: list[FtopTask]
+    reviews: list[Review] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, request: FtaRequest, fta_id: str, fta_name: str,
+             now: datetime) -> EnterpriseAssignment:
+        """The record made when an FTA accepts; a placeholder tenant when none is known."""
+        customer = request.values.get("customer", "")
+        tenant = request.values.get("tenant", "").strip()
+        entry = (TenantEntry(tenant, False, request.requester.name, now) if tenant else
+                 TenantEntry(f"{PLACEHOLDER} for {customer} ({request.number})", True, fta_name,
+                             now))
+        tasks = [FtopTask(FIRST_CONTACT, mandatory=True)]
+        if request.type_key == "engage_before_license":
+            tasks.append(FtopTask(APPROVE_ENGAGEMENT, mandatory=False))
+        return cls(request.id, request.number, request.type_key or "", customer, fta_id,
+                   fta_name, now, [entry], tasks)
+
+    @property
+    def tenant(self) -> TenantEntry:
+        return self.tenants[-1]
+
+    def task(self, task_id: int) -> FtopTask:
+        found = next((t for t in self.tasks if t.task_id == task_id), None)
+        if found is None:
+            raise FtopError(f"Task {task_id} does not apply to this request.")
+        return found
+
+    def replace_tenant(self, value: str, by: str, now: datetime) -> None:
+        """The real production tenant, once known; the history keeps what it replaced."""
+        value = value.strip()
+        if not TENANT.match(value):
+            raise FtopError("Enter the production tenant as a domain like "
+                            "contoso.onmicrosoft.com or a tenant id (GUID).")
+        self.tenants.append(TenantEntry(value, False, by, now))
+
+    def complete_first_contact(self, by: str, now: datetime) -> None:
+        self._settle(FIRST_CONTACT, TaskState.DONE, by, now)
+
+    def decide_engagement(self, approve: bool, reason: str, by: str, now: datetime) -> None:
+        if not approve and not reason.strip():
+            raise FtopError("Say why the engagement is rejected.")
+        self._settle(APPROVE_ENGAGEMENT, TaskState.APPROVED if approve else TaskState.REJECTED,
+                     by, now, reason.strip())
+        self.record("engagement", "approved" if approve else "rejected", by, now, reason)
+
+    def record(self, kind: str, outcome: str, by: str, now: datetime, detail: str = "") -> None:
+        self.reviews.append(Review(kind, outcome, by, now, detail.strip()))
+
+    def _settle(self, task_id: int, state: TaskState, by: str, now: datetime,
+                reason: str = "") -> None:
+        task = self.task(task_id)
+        if task.state is not TaskState.OPEN:
+            raise FtopError(f"Task {task_id} is already {task.state.value}.")
+        self.tasks = [replace(t, state=state, by=by, at=now, reason=reason)
+                      if t.task_id == task_id else t for t in self.tasks]
+
+
+class FtopGateway(Protocol):
+    async def record(self, assignment: EnterpriseAssignment) -> None:
+        """Store (or update) the Enterprise Assignment."""
+        ...
+
+    async def get(self, request_id: int) -> EnterpriseAssignment | None: ...

@@ -1,0 +1,68 @@
+"""The built-in FTOP gateway: Enterprise Assignments kept in the bot's own database, as the
+same JSON document the HTTP gateway sends."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from domain.ftop import EnterpriseAssignment, FtopTask, Review, TaskState, TenantEntry
+from storage.database import Database
+from storage.tables import ftop_assignments as table
+from storage.upsert import upsert
+
+
+class SqlFtopGateway:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def record(self, assignment: EnterpriseAssignment) -> None:
+        values = {"request_id": assignment.request_id, "document": to_json(assignment),
+                  "updated_at": datetime.now(UTC)}
+        async with self._database.engine.begin() as connection:
+            await connection.execute(upsert(self._database.dialect, table, values,
+                                            ["request_id"]))
+
+    async def get(self, request_id: int) -> EnterpriseAssignment | None:
+        async with self._database.engine.connect() as connection:
+            document = (await connection.execute(select(table.c.document).where(
+                table.c.request_id == request_id))).scalar_one_or_none()
+        return from_json(document) if document else None
+
+
+def to_json(assignment: EnterpriseAssignment) -> dict[str, Any]:
+    return {
+        "request_id": assignment.request_id, "request": assignment.request_number,
+        "request_type": assignment.request_type, "customer": assignment.customer,
+        "fta": {"id": assignment.fta_id, "name": assignment.fta_name},
+        "assigned_at": assignment.assigned_at.isoformat(),
+        "production_tenant": assignment.tenant.value,
+        "tenant_is_placeholder": assignment.tenant.placeholder,
+        "tenant_history": [{"value": t.value, "placeholder": t.placeholder, "by": t.by,
+                            "at": t.at.isoformat()} for t in assignment.tenants],
+        "tasks": [{"id": t.task_id, "name": t.name, "mandatory": t.mandatory,
+                   "state": t.state.value, "by": t.by, "reason": t.reason,
+                   "at": t.at.isoformat() if t.at else None} for t in assignment.tasks],
+        "reviews": [{"kind": r.kind, "outcome": r.outcome, "by": r.by, "at": r.at.isoformat(),
+                     "detail": r.detail} for r in assignment.reviews],
+    }
+
+
+def from_json(document: dict[str, Any]) -> EnterpriseAssignment:
+    def when(text: str | None) -> datetime | None:
+        return datetime.fromisoformat(text) if text else None
+
+    return EnterpriseAssignment(
+        request_id=document["request_id"], request_number=document["request"],
+        request_type=document["request_type"], customer=document["customer"],
+        fta_id=document["fta"]["id"], fta_name=document["fta"]["name"],
+        assigned_at=datetime.fromisoformat(document["assigned_at"]),
+        tenants=[TenantEntry(t["value"], t["placeholder"], t["by"],
+                             datetime.fromisoformat(t["at"]))
+                 for t in document["tenant_history"]],
+        tasks=[FtopTask(t["id"], t["mandatory"], TaskState(t["state"]), t["by"], when(t["at"]),
+                        t["reason"]) for t in document["tasks"]],
+        reviews=[Review(r["kind"], r["outcome"], r["by"], datetime.fromisoformat(r["at"]),
+                        r["detail"]) for r in document["reviews"]])
