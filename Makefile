@@ -8,7 +8,7 @@ PORT ?= 3978
 PLAYGROUND_PORT ?= 56150
 DEMO_DB ?= sqlite+aiosqlite:///$(CURDIR)/var/demo.db
 DEMO_ENV = DATABASE_URL=$(DEMO_DB) FTCHELP_CHANNEL_ID=ftchelp-channel-id \
-	FTA_MANAGERS_CHANNEL_ID=team-id
+	FTA_MANAGERS_CHANNEL_ID=team-id ACCOUNT_TEAM_CHANNELS='*=team-id'
 
 .PHONY: demo test lint typecheck clean
 

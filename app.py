@@ -15,15 +15,18 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 from domain.balancer import POLICY_NAMES
 from domain.faq import Faq
+from domain.ftop import FtopGateway
 from settings import ROOT, Settings, SettingsError
+from storage.database import Database
 
 log = logging.getLogger("app")
 settings_key = web.AppKey("settings", Settings)
 worker_key = web.AppKey("worker", object)
+http_key = web.AppKey("http", ClientSession)
 Clock = Callable[[], datetime]
 
 
@@ -45,6 +48,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
 
 async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None]:
     from bot.adapter import create_adapter
+    from bot.assignment_work import AssignmentWork
     from bot.attachments import AttachmentInbox
     from bot.basics import Basics
     from bot.channels import Poster
@@ -76,16 +80,23 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     poster = Poster(directory, Messenger(adapter, settings.app_id))
     desk = SqlAssignmentDesk(database, settings.offer_timeout_hours)
     timers = SqlTimers(database, worker=f"{socket.gethostname()}:{os.getpid()}")
-    router = OfferRouter(desk=desk, requests=requests, roster=SqlRoster(database),
+    roster = SqlRoster(database)
+    work = AssignmentWork(
+        ftop=await _ftop_gateway(app, settings, database), requests=requests, roster=roster,
+        poster=poster, clock=clock, account_channels=settings.account_team_channels,
+        playbook_base_url=settings.playbook_base_url,
+        managers_channel_id=settings.managers_channel_id)
+    router = OfferRouter(desk=desk, requests=requests, roster=roster,
                          timers=timers, poster=poster, clock=clock,
                          policy=Policy(weights=dict(settings.request_weights)),
                          managers_channel_id=settings.managers_channel_id,
-                         sla_reminder_hours=settings.sla_reminder_hours)
+                         sla_reminder_hours=settings.sla_reminder_hours,
+                         on_assigned=work.assigned)
     ftchelp = FtcHelpDesk(requests, poster, faq, settings.ftchelp_channel_id)
     intake = Intake(requests, ftchelp, router.submitted, clock, settings.default_timezone,
                     settings.default_country)
     mine, basics = MyRequests(requests), Basics()
-    roster_desk = RosterDesk(SqlRoster(database), desk, requests, clock,
+    roster_desk = RosterDesk(roster, desk, requests, clock,
                              settings.managers_channel_id)
     app[database_key] = database
     app[adapter_key] = adapter
@@ -93,7 +104,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         directory=directory, clock=clock,
         commands=[c for journey in (basics, intake, mine, roster_desk)
                   for c in journey.commands()],
-        actions={verb: handler for journey in (basics, intake, mine, ftchelp, router, roster_desk)
+        actions={verb: handler
+                 for journey in (basics, intake, mine, ftchelp, router, roster_desk, work)
                  for verb, handler in journey.actions().items()},
         welcome=basics.welcome, unrecognised=basics.unrecognised,
         on_files=AttachmentInbox(requests).receive)
@@ -105,7 +117,24 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     running.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await running
+    if http_key in app:
+        await app[http_key].close()
     await database.dispose()
+
+
+async def _ftop_gateway(app: web.Application, settings: Settings,
+                        database: Database) -> FtopGateway:
+    """The built-in FTOP record, mirrored over HTTP when FTOP_SYNC_URL is set."""
+    import aiohttp
+
+    from storage.ftop import SqlFtopGateway
+    from storage.ftop_http import HttpFtopMirror
+
+    local = SqlFtopGateway(database)
+    if not settings.ftop_sync_url:
+        return local
+    app[http_key] = session = aiohttp.ClientSession()
+    return HttpFtopMirror(local, session, settings.ftop_sync_url)
 
 
 def load_faq(path: Path) -> Faq:

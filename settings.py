@@ -36,6 +36,9 @@ class Settings:
     offer_timeout_hours: float = 4.0
     sla_reminder_hours: tuple[float, ...] = (24.0, 4.0)
     worker_interval_seconds: float = 30.0
+    account_team_channels: tuple[tuple[str, str], ...] = ()
+    playbook_base_url: str = ""
+    ftop_sync_url: str = ""
     request_weights: tuple[tuple[str, int], ...] = (
         ("discovery_workshop", 3), ("ecif_review", 2), ("migration_exception", 1),
         ("engage_before_license", 1))
@@ -71,6 +74,10 @@ class Settings:
             worker_interval_seconds=_positive("WORKER_INTERVAL_SECONDS",
                                               env.get("WORKER_INTERVAL_SECONDS", "30")),
             request_weights=_weights(env.get("REQUEST_WEIGHTS", "")),
+            account_team_channels=_channels(env.get("ACCOUNT_TEAM_CHANNELS", "")),
+            playbook_base_url=_https("PLAYBOOK_BASE_URL", env.get("PLAYBOOK_BASE_URL", "")),
+            ftop_sync_url=_https("FTOP_SYNC_URL", env.get("FTOP_SYNC_URL", ""),
+                                 allow_loopback_http=True),
         )
         settings._check_credentials()
         return settings
@@ -138,3 +145,33 @@ def _weights(raw: str) -> tuple[tuple[str, int], ...]:
                                 f"with a type from {', '.join(weights)}; {part!r} is not one")
         weights[key.strip()] = int(value)
     return tuple(weights.items())
+
+
+def _channels(raw: str) -> tuple[tuple[str, str], ...]:
+    """ACCOUNT_TEAM_CHANNELS like 'enterprise/NA=19:a@thread.tacv2;EMEA=19:b...;*=19:c...'."""
+    pairs = []
+    for part in filter(None, (p.strip() for p in raw.split(";"))):
+        key, _, channel = part.partition("=")
+        if not key.strip() or not channel.strip():
+            raise SettingsError("ACCOUNT_TEAM_CHANNELS entries look like segment/region=channel "
+                                f"id (or region=, segment=, *=); {part!r} is not one")
+        pairs.append((key.strip(), channel.strip()))
+    return tuple(pairs)
+
+
+def _https(name: str, raw: str, allow_loopback_http: bool = False) -> str:
+    raw = raw.strip()
+    loopback = raw.startswith(("http://127.0.0.1", "http://localhost"))
+    if raw and not raw.startswith("https://") and not (allow_loopback_http and loopback):
+        raise SettingsError(f"{name} must be an https:// URL, not {raw!r}")
+    return raw
+
+
+def account_team_channel(channels: tuple[tuple[str, str], ...], segment: str,
+                         region: str) -> str:
+    """The most specific channel configured for a request: segment/region, segment, region, *."""
+    table = dict(channels)
+    for key in (f"{segment}/{region}", segment, region, "*"):
+        if key in table:
+            return table[key]
+    return ""

@@ -4,7 +4,7 @@ an FTA the bot cannot reach moves the offer on; nobody left goes to the managers
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,10 +22,10 @@ from cards.offers import (
     create_offer_card,
     create_unreachable_card,
 )
-from cards.requests import create_assigned_card
 from domain.balancer import Policy
 from domain.offers import Offer, OfferError, Outcome
 from domain.requests import FtaRequest, RequestRepository
+from domain.roster import Architect
 from storage.assignments import SqlAssignmentDesk
 from storage.roster import SqlRoster
 from storage.timers import SqlTimers
@@ -39,11 +39,15 @@ class OfferRouter:
     def __init__(self, *, desk: SqlAssignmentDesk, requests: RequestRepository,
                  roster: SqlRoster, timers: SqlTimers, poster: Poster, policy: Policy,
                  clock: Callable[[], datetime], managers_channel_id: str,
-                 sla_reminder_hours: tuple[float, ...]) -> None:
+                 sla_reminder_hours: tuple[float, ...],
+                 on_assigned: Callable[[FtaRequest, Architect, bool],
+                                       Awaitable[dict[str, Any]]]
+                 ) -> None:
         self._desk, self._requests, self._roster = desk, requests, roster
         self._timers, self._poster, self._policy = timers, poster, policy
         self._clock, self._managers = clock, managers_channel_id
         self._reminders = sla_reminder_hours
+        self._on_assigned = on_assigned
 
     def actions(self) -> dict[str, Any]:
         return {verbs.ACCEPT_OFFER: self.accept, verbs.DECLINE_OFFER: self.decline,
@@ -80,10 +84,9 @@ class OfferRouter:
         except OfferError as error:
             return message_invoke(str(error))
         assigned = await self._requests.get(request.id)
-        if assigned is not None:
-            await self._poster.to_person(assigned.requester.id, create_assigned_card(assigned))
-        return card_invoke(create_offer_answered_card(
-            request, f"You accepted {request.number}", "It is yours. The seller has been told."))
+        architect = await self._roster.by_aad_id(person_id(turn_context.activity))
+        assert assigned is not None and architect is not None
+        return card_invoke(await self._on_assigned(assigned, architect, False))
 
     async def decline(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """The offered FTA declines with a reason: the next candidate gets the offer."""
@@ -120,10 +123,8 @@ class OfferRouter:
         request = await self._requests.get(request_id)
         assert request is not None
         architect = next(a for a in await self._roster.all() if a.id == architect_id)
-        await self._poster.to_person(request.requester.id, create_assigned_card(request))
-        await self._poster.to_person(architect.aad_id, create_offer_answered_card(
-            request, f"{request.number} was assigned to you by a manager",
-            "It is yours; reach out to the account team."))
+        work = await self._on_assigned(request, architect, True)
+        await self._poster.to_person(architect.aad_id, work)
         flag = " (over capacity, flagged)" if offer.override else ""
         return card_invoke(create_offer_answered_card(
             request, f"{request.number} assigned to {architect.name}{flag}",

@@ -19,6 +19,7 @@ from tests.support.connector import FakeConnector
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 FTCHELP_CHANNEL = "19:ftchelp@thread.tacv2"
 MANAGERS_CHANNEL = "19:fta-managers@thread.tacv2"
+ACCOUNT_TEAM_CHANNEL = "19:atu-enterprise-na@thread.tacv2"
 FIXED_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
 DATABASES = [
@@ -84,6 +85,7 @@ def settings(database_url: str) -> Settings:
     # The worker is ticked by the tests themselves, never by its own loop.
     return Settings(database_url=database_url, default_timezone="Europe/Paris",
                     ftchelp_channel_id=FTCHELP_CHANNEL, managers_channel_id=MANAGERS_CHANNEL,
+                    account_team_channels=(("enterprise/NA", ACCOUNT_TEAM_CHANNEL),),
                     worker_interval_seconds=3600)
 
 

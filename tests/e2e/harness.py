@@ -83,6 +83,7 @@ class Process:
 def start_bot(workdir: Path, port: int, extra_env: dict[str, str] | None = None) -> Process:
     env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1",
            "FTCHELP_CHANNEL_ID": FTCHELP_CHANNEL, "FTA_MANAGERS_CHANNEL_ID": MANAGERS_CHANNEL,
+           "ACCOUNT_TEAM_CHANNELS": f"*={MANAGERS_CHANNEL}",
            # the worker's own loop stays out of the way; submissions route at once
            "WORKER_INTERVAL_SECONDS": "3600",
            "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'e2e.db'}", **(extra_env or {})}

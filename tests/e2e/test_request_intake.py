@@ -118,11 +118,20 @@ def test_the_fta_accepts_the_offer_and_the_seller_is_told(page: Page) -> None:
     expect(page.get_by_text(re.compile("Why you: fta-alex")).last).to_be_visible()
     page.get_by_role("button", name="Accept").last.click()
 
-    expect(page.get_by_text(re.compile(r"You accepted FTA-\d{4}-\d{5}")).last).to_be_visible()
+    expect(page.get_by_text("You accepted. The seller and the account team have been told.").last
+           ).to_be_visible()
     expect(page.get_by_text(re.compile(r"FTA-\d{4}-\d{5} is assigned to Alex Wilber")).last
            ).to_be_visible()
     expect(page.get_by_text("invoke 500")).to_have_count(0)
     screenshot(page, "offer-accepted")
+
+    page.get_by_text("General", exact=True).first.click()  # the account team's channel
+    notice = page.get_by_text(re.compile(r"FTA assigned: FTA-\d{4}-\d{5}")).last
+    expect(notice).to_be_visible()
+    expect(page.get_by_text(re.compile("is the FastTrack Architect for")).last).to_be_visible()
+    page.wait_for_timeout(500)  # the channel feed re-renders once after it opens
+    notice.scroll_into_view_if_needed()
+    screenshot(page, "account-team-notice")
 
 
 def test_a_decline_with_nobody_left_escalates_to_the_managers_who_assign_by_hand(

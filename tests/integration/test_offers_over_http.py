@@ -72,11 +72,13 @@ async def test_the_chosen_fta_gets_an_offer_and_accepting_assigns(bot, connector
     assert "New request for you" in texts_of(offer) and "Contoso Ltd" in texts_of(offer)
     assert "Why you: fta-5: relative load 0.33" in texts_of(offer)
     answer = await architect.press("accept_offer", offer_data(offer))
-    assert "You accepted" in texts_of(answer["value"])
+    assert "You accepted. The seller and the account team have been told." in texts_of(
+        answer["value"])
     assert await request_state(database_url, request_id) is State.ASSIGNED
     told = cards_in(connector, "a:personal-1")[-1]
     assert "FTA-2026-00001 is assigned to Seller 5" in texts_of(told)
     assert "FastTrack Architect\nSeller 5" in texts_of(told)
+    assert "schedules and runs the Discovery Workshop" in texts_of(told)
 
 
 async def test_only_the_offered_fta_can_answer(bot, connector, seller, database_url) -> None:
@@ -160,7 +162,8 @@ async def test_nobody_eligible_escalates_once_and_a_manager_assigns_by_hand(
     assert outsider["type"] == MESSAGE and "Only FTA managers" in outsider["value"]
     assert "assigned to Seller 5 (over capacity, flagged)" in texts_of(answer["value"])
     assert await request_state(database_url, request_id) is State.ASSIGNED
-    assert "assigned to you by a manager" in texts_of(cards_in(connector, "a:personal-5")[-1])
+    assert "A manager assigned this request to you" in texts_of(
+        cards_in(connector, "a:personal-5")[-1])
 
 
 async def test_managers_are_reminded_before_the_deadline_and_alerted_at_breach(

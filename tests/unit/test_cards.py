@@ -12,6 +12,12 @@ from typing import Any
 import pytest
 
 from cards import verbs
+from cards.assignment import (
+    create_account_team_card,
+    create_review_notice_card,
+    create_seller_assigned_card,
+    create_work_card,
+)
 from cards.ftchelp import create_answer_card, create_faq_card, create_ticket_card
 from cards.intake import REQUIRED, create_form_card, create_type_card
 from cards.offers import create_escalation_card, create_offer_card, create_sla_card
@@ -24,6 +30,7 @@ from cards.requests import (
 from cards.roster import create_decision_card, create_ooo_card, create_roster_card
 from cards.welcome import create_help_card, create_welcome_card
 from domain.faq import FaqAnswer
+from domain.ftop import EnterpriseAssignment, Review
 from domain.offers import Offer
 from domain.request_types import TYPES, Queue
 from domain.requests import FtaRequest, ReceivedFile, Requester, State
@@ -95,7 +102,21 @@ CARDS: dict[str, Any] = {
     "decision": lambda: create_decision_card("FTA-2026-00042", [OFFER.decision],
                                              {"fta-1": "Alex"}),
     "ooo": lambda: create_ooo_card(ARCHITECT, "Noted."),
+    "work_engagement": lambda: create_work_card(submitted("engage_before_license"),
+                                                _record("engage_before_license")),
+    "work_ecif": lambda: create_work_card(submitted("ecif_review"), _record("ecif_review"),
+                                          problem="Write what is missing."),
+    "seller_assigned": lambda: create_seller_assigned_card(_assigned(), "https://playbooks"),
+    "account_team": lambda: create_account_team_card(_assigned(), ("Alex", "aad-alex"),
+                                                     ("Sam Seller", "aad-1")),
+    "review_notice": lambda: create_review_notice_card(
+        submitted("migration_exception"), Review("exception", "rejected", "Alex", NOW, "No"),
+        "Reject the exception", can_answer=True),
 }
+
+
+def _record(type_key: str) -> EnterpriseAssignment:
+    return EnterpriseAssignment.open(submitted(type_key), "fta-1", "Alex", NOW)
 
 
 ARCHITECT = Architect("fta-1", "Alex", 9, timezone="America/New_York",

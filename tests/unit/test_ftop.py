@@ -69,3 +69,18 @@ def test_rejecting_the_engagement_needs_a_reason_and_is_recorded() -> None:
 def test_a_task_that_does_not_apply_is_refused() -> None:
     with pytest.raises(FtopError, match="does not apply"):
         assignment("ecif_review").decide_engagement(True, "", "Alex", NOW)
+
+
+def test_each_request_type_has_its_own_review_and_some_outcomes_need_a_reason() -> None:
+    from domain.ftop import record_review
+
+    exception = assignment("migration_exception")
+    with pytest.raises(FtopError, match="Write why it is rejected"):
+        record_review(exception, "rejected", "", "Alex", NOW)
+    review = record_review(exception, "rejected", "Mailbox count does not match", "Alex", NOW)
+    assert (review.kind, review.outcome, review.by) == ("exception", "rejected", "Alex")
+    with pytest.raises(FtopError, match="does not apply"):
+        record_review(assignment("ecif_review"), "authorized", "", "Alex", NOW)
+    assert record_review(assignment("ecif_review"), "approved", "", "Alex", NOW).kind == "funding"
+    with pytest.raises(FtopError, match="proposed dates"):
+        record_review(assignment("discovery_workshop"), "proposed", "", "Alex", NOW)

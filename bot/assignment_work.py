@@ -1,0 +1,164 @@
+"""After an FTA accepts: the FTOP record, the seller's and account team's notices, and the
+FTA's decisions per request type, each recorded with who and when."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from botbuilder.core import TurnContext
+
+from bot.channels import Poster
+from bot.identity import person_id
+from bot.ownership import owned_request, request_id_of
+from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
+from cards import verbs
+from cards.assignment import (
+    create_account_team_card,
+    create_review_notice_card,
+    create_seller_answer_card,
+    create_seller_assigned_card,
+    create_unreachable_channel_card,
+    create_unreachable_person_card,
+    create_work_card,
+)
+from domain.ftop import EnterpriseAssignment, FtopError, FtopGateway, record_review, review_option
+from domain.requests import FtaRequest, RequestRepository
+from domain.roster import Architect
+from settings import account_team_channel
+from storage.roster import SqlRoster
+
+log = logging.getLogger(__name__)
+NOT_YOURS = "Only the FTA assigned to this request can do that."
+
+
+class AssignmentWork:
+    def __init__(self, *, ftop: FtopGateway, requests: RequestRepository, roster: SqlRoster,
+                 poster: Poster, clock: Callable[[], datetime],
+                 account_channels: tuple[tuple[str, str], ...], playbook_base_url: str,
+                 managers_channel_id: str) -> None:
+        self._ftop, self._requests, self._roster = ftop, requests, roster
+        self._poster, self._clock = poster, clock
+        self._channels, self._playbooks = account_channels, playbook_base_url
+        self._managers = managers_channel_id
+
+    def actions(self) -> dict[str, Any]:
+        return {verbs.RECORD_REVIEW: self.review, verbs.DECIDE_ENGAGEMENT: self.engagement,
+                verbs.REPLACE_TENANT: self.replace_tenant, verbs.CALL_COMPLETED: self.call_done,
+                verbs.ANSWER_REVIEW: self.seller_answers}
+
+    async def assigned(self, request: FtaRequest, architect: Architect,
+                       by_manager: bool = False) -> dict[str, Any]:
+        """Open the FTOP record and tell the seller and account team; the FTA's work card."""
+        record = EnterpriseAssignment.open(request, architect.id, architect.name, self._clock())
+        await self._ftop.record(record)
+        await self._reach_person(request.requester.id, request.requester.name,
+                                 create_seller_assigned_card(request, self._playbooks))
+        channel = account_team_channel(self._channels, request.values.get("segment", ""),
+                                       request.values.get("region", ""))
+        card = create_account_team_card(request, (architect.name, architect.aad_id),
+                                        (request.requester.name, request.requester.id))
+        if not await self._poster.to_channel(channel, card):
+            await self._poster.to_channel(self._managers, create_unreachable_channel_card(
+                request, "the account team channel (ACCOUNT_TEAM_CHANNELS)"))
+        how = "A manager assigned this request to you." if by_manager else "You accepted."
+        return create_work_card(request, record, banner=f"{how} The seller and the account "
+                                                        "team have been told.")
+
+    async def review(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+        """The FTA's decision for the request's type: authorize, categorize or propose."""
+        request, record, architect = await self._for_fta(turn_context, data)
+        outcome = data.get("outcome") if isinstance(data.get("outcome"), str) else ""
+        try:
+            review = record_review(record, str(outcome), _text(data, "detail"), architect.name,
+                                   self._clock())
+        except FtopError as error:
+            return card_invoke(create_work_card(request, record, problem=str(error)))
+        await self._ftop.record(record)
+        option = review_option(record.request_type, review.outcome)
+        await self._reach_person(request.requester.id, request.requester.name,
+                                 create_review_notice_card(request, review, option.label,
+                                                           option.seller_may_answer))
+        return card_invoke(create_work_card(request, record, banner=f"Recorded: {option.label}. "
+                                                                    "The seller has been told."))
+
+    async def engagement(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+        """FTOP task 3286: approve or reject engaging FastTrack before license purchase."""
+        request, record, architect = await self._for_fta(turn_context, data)
+        approve = data.get("approve") is True
+        try:
+            record.decide_engagement(approve, _text(data, "detail"), architect.name,
+                                     self._clock())
+        except FtopError as error:
+            return card_invoke(create_work_card(request, record, problem=str(error)))
+        await self._ftop.record(record)
+        review = record.reviews[-1]
+        await self._reach_person(request.requester.id, request.requester.name,
+                                 create_review_notice_card(request, review,
+                                                           f"engagement {review.outcome}", False))
+        return card_invoke(create_work_card(request, record,
+                                            banner=f"Task 3286 {review.outcome}."))
+
+    async def replace_tenant(self, turn_context: TurnContext,
+                             data: dict[str, Any]) -> InvokeBody:
+        """Replace a placeholder (or wrong) tenant; the history keeps both."""
+        request, record, architect = await self._for_fta(turn_context, data)
+        try:
+            record.replace_tenant(_text(data, "tenant"), architect.name, self._clock())
+        except FtopError as error:
+            return card_invoke(create_work_card(request, record, problem=str(error)))
+        await self._ftop.record(record)
+        return card_invoke(create_work_card(request, record,
+                                            banner=f"Tenant is now {record.tenant.value}."))
+
+    async def call_done(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+        """The internal ATU/CSU/FTA call happened: task 3298 closes, the key outputs are met."""
+        request, record, architect = await self._for_fta(turn_context, data)
+        try:
+            record.complete_first_contact(architect.name, self._clock())
+        except FtopError as error:
+            return message_invoke(str(error))
+        record.record("key_outputs", "done", architect.name, self._clock(),
+                      "FTA assigned; internal FTA/ATU/CSU call completed")
+        await self._ftop.record(record)
+        return card_invoke(create_work_card(request, record, banner="Task 3298 done: first "
+                                            "account team contact made."))
+
+    async def seller_answers(self, turn_context: TurnContext,
+                             data: dict[str, Any]) -> InvokeBody:
+        """The seller answers a rejection (or a needs-changes) with more details."""
+        request = await owned_request(self._requests, turn_context, data)
+        record = await self._ftop.get(request.id)
+        details = _text(data, "more_details")
+        if record is None or not details:
+            return message_invoke("Write the details for the FTA first.")
+        record.record("seller", "more_details", request.requester.name, self._clock(), details)
+        await self._ftop.record(record)
+        architect = next((a for a in await self._roster.all() if a.id == record.fta_id), None)
+        if architect is not None:
+            await self._reach_person(architect.aad_id, architect.name, create_seller_answer_card(
+                request, request.requester.name, details))
+        return message_invoke("Sent to the FTA.")
+
+    async def _for_fta(self, turn_context: TurnContext, data: dict[str, Any]
+                       ) -> tuple[FtaRequest, EnterpriseAssignment, Architect]:
+        request_id = request_id_of(data)
+        record = await self._ftop.get(request_id) if request_id is not None else None
+        architect = await self._roster.by_aad_id(person_id(turn_context.activity))
+        request = await self._requests.get(request_id) if request_id is not None else None
+        if record is None or request is None or architect is None or \
+                architect.id != record.fta_id:
+            raise Refused(message_invoke(NOT_YOURS))
+        return request, record, architect
+
+    async def _reach_person(self, aad_id: str, name: str, card: dict[str, Any]) -> None:
+        if not await self._poster.to_person(aad_id, card):
+            log.warning("person unreachable for a notice")
+            await self._poster.to_channel(self._managers, create_unreachable_person_card(name))
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value.strip() if isinstance(value, str) else ""

@@ -1,0 +1,147 @@
+"""After assignment: the FTA's work card (FTOP record, tasks, the review for the request's
+type), the seller's notices, and the account team's post with its @mentions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from microsoft_teams.cards import CardElement, Fact, FactSet, OpenUrlAction, TextInput
+
+from cards import verbs
+from cards.base import Card, build, execute, paragraph, title
+from domain.ftop import APPROVE_ENGAGEMENT, REVIEWS, EnterpriseAssignment, Review, TaskState
+from domain.requests import FtaRequest
+
+NEXT_STEPS = {
+    "discovery_workshop": "The ATU/CSU introduce the FTA to the customer; the FTA then "
+                          "schedules and runs the Discovery Workshop.",
+    "ecif_review": "The FTA reviews the ECIF / DWR request and categorizes it for funding.",
+    "migration_exception": "The FTA reviews the exception against the details you gave and "
+                           "authorizes or rejects it.",
+    "engage_before_license": "The FTA decides on engaging FastTrack before license purchase "
+                             "(FTOP task 3286).",
+}
+PLAYBOOKS = {"discovery_workshop": ("Discovery Workshop", "presales-discovery-workshop.md"),
+             "ecif_review": ("ECIF DWR Review", "presales-ecif-dwr.md"),
+             "migration_exception": ("Migration Exceptions", "presales-migration-exceptions.md"),
+             "engage_before_license": ("Migration Exceptions",
+                                       "presales-migration-exceptions.md")}
+
+
+def create_seller_assigned_card(request: FtaRequest, playbook_base_url: str) -> Card:
+    """The seller's notice: who has the request, what happens next, the next playbook."""
+    name, page = PLAYBOOKS.get(request.type_key or "", ("", ""))
+    actions = [OpenUrlAction(title=f"Playbook: {name}", url=playbook_base_url.rstrip("/") + "/"
+                             + page)] if playbook_base_url and page else []
+    return build([title(f"{request.number} is assigned to {request.agent_name}"),
+                  FactSet(facts=[Fact(title="Type", value=request.type.title if request.type
+                                      else "-"),
+                                 Fact(title="Customer", value=request.values.get("customer")
+                                      or "-"),
+                                 Fact(title="FastTrack Architect", value=request.agent_name)]),
+                  paragraph("**Next:** " + NEXT_STEPS.get(request.type_key or "", "")),
+                  paragraph(f"Next playbook: {name}." if name else "", is_subtle=True)],
+                 actions)
+
+
+def create_account_team_card(request: FtaRequest, fta: tuple[str, str],
+                             seller: tuple[str, str]) -> Card:
+    """The ATU channel post; @mentions the FTA and the seller (name, AAD object id)."""
+    csu = request.values.get("csu_contact") or "not given"
+    atu = request.values.get("atu_contact") or "not given"
+    card = build([
+        title(f"FTA assigned: {request.number}"),
+        paragraph(f"<at>{fta[0]}</at> is the FastTrack Architect for "
+                  f"**{request.values.get('customer', '-')}** "
+                  f"({request.type.title if request.type else '-'}), requested by "
+                  f"<at>{seller[0]}</at>."),
+        FactSet(facts=[Fact(title="ATU contact", value=atu), Fact(title="CSU contact", value=csu),
+                       Fact(title="Segment / region", value=f"{request.values.get('segment')}"
+                                                            f" / {request.values.get('region')}")]),
+        paragraph("Next: the internal ATU / CSU / FTA call, then introductions to the customer.",
+                  is_subtle=True)])
+    card["msteams"] = {"entities": [_mention(*fta), _mention(*seller)]}
+    return card
+
+
+def create_work_card(request: FtaRequest, record: EnterpriseAssignment,
+                     banner: str | None = None, problem: str | None = None) -> Card:
+    """The FTA's card for an accepted request: FTOP record, tasks, and what to decide."""
+    state = {"request_id": request.id}
+    body: list[CardElement] = [title(f"{request.number}: {request.values.get('customer', '')}"),
+                               paragraph(f"{request.type.title if request.type else ''}, "
+                                         f"assigned to you.", is_subtle=True)]
+    if banner:
+        body.append(paragraph(banner, color="Good"))
+    if problem:
+        body.append(paragraph(f"⚠ {problem}", color="Attention"))
+    tenant = record.tenant
+    body.append(FactSet(facts=[
+        Fact(title="Production tenant",
+             value=("⚠ " if tenant.placeholder else "") + tenant.value),
+        *[Fact(title=f"Task {t.task_id}", value=f"{t.name}: {t.state.value}"
+               + (" (mandatory)" if t.mandatory else " (optional)")) for t in record.tasks],
+        *[Fact(title=f"{r.kind.title()} decision", value=f"{r.outcome} by {r.by}"
+               + (f": {r.detail}" if r.detail else "")) for r in record.reviews]]))
+    body.append(TextInput(id="detail", label="Reason or details for your decision",
+                          is_multiline=True, max_length=2000))
+    body.append(TextInput(id="tenant", label="Real production tenant (replaces the current one)",
+                          max_length=120, placeholder="contoso.onmicrosoft.com"))
+    return build(body, _work_actions(record, state))
+
+
+def create_review_notice_card(request: FtaRequest, review: Review, label: str,
+                              can_answer: bool) -> Card:
+    body: list[CardElement] = [
+        title(f"{request.number}: {label}"),
+        paragraph(f"{review.by} recorded this decision." + (f" **{review.detail}**"
+                                                            if review.detail else ""))]
+    actions = []
+    if can_answer:
+        body.append(TextInput(id="more_details", label="More details for the FTA",
+                              is_multiline=True, max_length=2000))
+        actions = [execute("Send to the FTA", verbs.ANSWER_REVIEW, {"request_id": request.id},
+                           style="positive")]
+    return build(body, actions)
+
+
+def create_seller_answer_card(request: FtaRequest, seller: str, details: str) -> Card:
+    return build([title(f"{seller} answered on {request.number}"), paragraph(details)])
+
+
+def create_unreachable_channel_card(request: FtaRequest, what: str) -> Card:
+    return build([title(f"Could not post {request.number} to {what}"),
+                  paragraph("Check the channel id, and that the app is installed in that team.")])
+
+
+def create_unreachable_person_card(name: str) -> Card:
+    return build([title(f"Could not reach {name}"),
+                  paragraph(f"{name} has no chat with the bot yet (or removed the app); a "
+                            "notice for them was not delivered. Ask them to open a chat with "
+                            "the bot in Teams.")])
+
+
+def _work_actions(record: EnterpriseAssignment, state: dict[str, Any]) -> list[Any]:
+    actions = []
+    options = REVIEWS.get(record.request_type, ("", ()))[1]
+    decided = {r.outcome for r in record.reviews}
+    for option in options:
+        if option.outcome not in decided:
+            actions.append(execute(option.label, verbs.RECORD_REVIEW,
+                                   {**state, "outcome": option.outcome}))
+    engagement = [t for t in record.tasks if t.task_id == APPROVE_ENGAGEMENT]
+    if engagement and engagement[0].state is TaskState.OPEN:
+        actions += [execute("Approve engagement (3286)", verbs.DECIDE_ENGAGEMENT,
+                            {**state, "approve": True}, style="positive"),
+                    execute("Reject engagement (3286)", verbs.DECIDE_ENGAGEMENT,
+                            {**state, "approve": False})]
+    actions.append(execute("Replace tenant", verbs.REPLACE_TENANT, state))
+    if record.tasks[0].state is TaskState.OPEN:
+        actions.append(execute("Call completed (3298)", verbs.CALL_COMPLETED, state,
+                               style="positive"))
+    return actions
+
+
+def _mention(name: str, aad_id: str) -> dict[str, Any]:
+    return {"type": "mention", "text": f"<at>{name}</at>",
+            "mentioned": {"id": aad_id, "name": name}}

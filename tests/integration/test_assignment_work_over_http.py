@@ -1,0 +1,151 @@
+"""After an FTA accepts: the FTOP record and its tasks, the notices to the seller and the
+account team, and the FTA's review per request type, over HTTP with the fake connector."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from domain.ftop import APPROVE_ENGAGEMENT, FIRST_CONTACT, TaskState
+from storage.database import open_database
+from storage.ftop import SqlFtopGateway
+from tests.conftest import ACCOUNT_TEAM_CHANNEL, MANAGERS_CHANNEL
+from tests.integration.test_offers_over_http import cards_in, fta, load_roster, offer_data
+from tests.support.activities import person
+from tests.support.driver import User, card_state, texts_of
+from tests.support.requests import COMPLETE
+
+MESSAGE = "application/vnd.microsoft.activity.message"
+
+
+async def ftop_record(database_url: str, request_id: int):  # type: ignore[no-untyped-def]
+    database = open_database(database_url)
+    record = await SqlFtopGateway(database).get(request_id)
+    await database.dispose()
+    assert record is not None
+    return record
+
+
+async def accepted(bot, connector, database_url, type_key: str, **changes: str):  # type: ignore[no-untyped-def]
+    """A request of ``type_key`` submitted by seller 1 and accepted by FTA 5."""
+    architect, seller = User(bot, connector, number=5), User(bot, connector, number=1)
+    await architect.say("hi")
+    await load_roster(database_url, fta(5))
+    form = await seller.open_form(type_key)
+    await seller.press("submit_request", {**card_state(form), **COMPLETE[type_key], **changes})
+    [offer] = cards_in(connector, "a:personal-5")
+    work = (await architect.press("accept_offer", offer_data(offer)))["value"]
+    return architect, seller, int(card_state(form)["request_id"]), work
+
+
+async def test_accepting_opens_the_ftop_record_and_tells_the_account_team(bot, connector,
+                                                                          database_url) -> None:
+    _, _, request_id, work = await accepted(bot, connector, database_url,
+                                            "discovery_workshop", tenant="")
+
+    record = await ftop_record(database_url, request_id)
+    assert record.fta_id == "fta-5" and record.tenant.placeholder
+    assert [(t.task_id, t.state) for t in record.tasks] == [(FIRST_CONTACT, TaskState.OPEN)]
+    assert "PLACEHOLDER for Contoso Ltd" in texts_of(work)
+    [post] = cards_in(connector, ACCOUNT_TEAM_CHANNEL)
+    assert "<at>Seller 5</at> is the FastTrack Architect for" in texts_of(post)
+    assert [e["mentioned"]["id"] for e in post["msteams"]["entities"]] == [
+        person(5)["aadObjectId"], person(1)["aadObjectId"]]
+
+
+async def test_a_rejected_exception_reaches_the_seller_who_answers_with_details(
+        bot, connector, database_url) -> None:
+    architect, seller, request_id, _ = await accepted(bot, connector, database_url,
+                                                         "migration_exception")
+    state = {"request_id": request_id, "outcome": "rejected"}
+
+    no_reason = await architect.press("record_review", state)
+    rejected = await architect.press("record_review", {**state,
+                                                       "detail": "Mailbox count looks wrong"})
+    notice = cards_in(connector, "a:personal-1")[-1]
+    answered = await seller.press("answer_review", {"request_id": request_id,
+                                                    "more_details": "1,200 active, 300 shared"})
+
+    assert "Write why it is rejected" in texts_of(no_reason["value"])
+    assert "Recorded: Reject the exception" in texts_of(rejected["value"])
+    assert "Mailbox count looks wrong" in texts_of(notice)
+    assert answered["value"] == "Sent to the FTA."
+    assert "1,200 active, 300 shared" in texts_of(cards_in(connector, "a:personal-5")[-1])
+    record = await ftop_record(database_url, request_id)
+    assert [(r.kind, r.outcome, r.by) for r in record.reviews] == [
+        ("exception", "rejected", "Seller 5"), ("seller", "more_details", "Seller 1")]
+
+
+async def test_an_ecif_review_is_categorized_from_the_card(bot, connector,
+                                                           database_url) -> None:
+    architect, _, request_id, work = await accepted(bot, connector, database_url,
+                                                    "ecif_review")
+    labels = [a["title"] for a in work["actions"]]
+    assert labels[:3] == ["Approve for funding", "Needs changes", "Decline"]
+
+    await architect.press("record_review", {"request_id": request_id,
+                                            "outcome": "needs_changes",
+                                            "detail": "Cost breakdown lacks partner rates"})
+
+    assert "Cost breakdown lacks partner rates" in texts_of(cards_in(connector,
+                                                                     "a:personal-1")[-1])
+
+
+async def test_engagement_before_license_is_approved_through_task_3286(bot, connector,
+                                                                        database_url) -> None:
+    architect, _, request_id, _ = await accepted(bot, connector, database_url,
+                                                 "engage_before_license")
+
+    answer = await architect.press("decide_engagement", {"request_id": request_id,
+                                                         "approve": True})
+
+    assert "Task 3286 approved" in texts_of(answer["value"])
+    record = await ftop_record(database_url, request_id)
+    assert record.task(APPROVE_ENGAGEMENT).state is TaskState.APPROVED
+
+
+async def test_the_fta_replaces_the_placeholder_tenant_and_closes_the_first_contact(
+        bot, connector, database_url) -> None:
+    architect, _, request_id, _ = await accepted(bot, connector, database_url,
+                                                 "discovery_workshop", tenant="")
+
+    bad = await architect.press("replace_tenant", {"request_id": request_id, "tenant": "x"})
+    await architect.press("replace_tenant", {"request_id": request_id,
+                                             "tenant": "contoso.onmicrosoft.com"})
+    done = await architect.press("call_completed", {"request_id": request_id})
+    again = await architect.press("call_completed", {"request_id": request_id})
+
+    assert "domain like contoso.onmicrosoft.com" in texts_of(bad["value"])
+    assert "Task 3298 done" in texts_of(done["value"])
+    assert again["type"] == MESSAGE and "already done" in again["value"]
+    record = await ftop_record(database_url, request_id)
+    assert [t.value for t in record.tenants] == [
+        f"PLACEHOLDER for Contoso Ltd (FTA-2026-{request_id:05d})", "contoso.onmicrosoft.com"]
+    assert record.task(FIRST_CONTACT).state is TaskState.DONE
+
+
+async def test_only_the_assigned_fta_works_the_request(bot, connector, database_url) -> None:
+    _, seller, request_id, _ = await accepted(bot, connector, database_url, "ecif_review")
+
+    answer = await seller.press("record_review", {"request_id": request_id,
+                                                  "outcome": "approved"})
+
+    assert answer["type"] == MESSAGE and "Only the FTA assigned" in answer["value"]
+
+
+@pytest.mark.parametrize("region", ["EMEA"])
+async def test_an_account_team_channel_that_is_not_configured_is_reported(
+        bot, connector, database_url, region) -> None:
+    architect = User(bot, connector, number=5)
+    await architect.say("hi")
+    await load_roster(database_url, replace(fta(5), regions=frozenset({region})))
+    seller = User(bot, connector, number=1)
+    form = await seller.open_form("ecif_review")
+    await seller.press("submit_request", {**card_state(form), **COMPLETE["ecif_review"],
+                                          "region": region})
+    [offer] = cards_in(connector, "a:personal-5")
+    await architect.press("accept_offer", offer_data(offer))
+
+    [report] = cards_in(connector, MANAGERS_CHANNEL)
+    assert "Could not post" in texts_of(report) and "account team channel" in texts_of(report)
