@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.messenger import Messenger
+from bot.messenger import DeliveryFailed, Messenger
 from domain.conversations import ConversationDirectory
 
 log = logging.getLogger(__name__)
@@ -26,15 +26,21 @@ class Poster:
             log.warning("channel %s unreachable: the bot has no conversation to derive it from",
                         channel_id)
             return False
-        await self._messenger.post_card(reference, card)
-        return True
+        return await self._deliver(reference, card, "channel")
 
     async def to_person(self, aad_id: str, card: dict[str, Any]) -> bool:
         """Post in a person's personal chat with the bot; False when there is none yet."""
         chat = await self._directory.personal_chat_of(aad_id) if aad_id else None
         if chat is None:
             return False
-        await self._messenger.post_card(chat.reference, card)
+        return await self._deliver(chat.reference, card, "personal chat")
+
+    async def _deliver(self, reference: dict[str, Any], card: dict[str, Any], what: str) -> bool:
+        try:
+            await self._messenger.post_card(reference, card)
+        except DeliveryFailed as failure:  # 403 (app removed), 404, or retries used up
+            log.warning("%s delivery failed: HTTP %s", what, failure.status)
+            return False
         return True
 
     async def _channel_reference(self, channel_id: str) -> dict[str, Any] | None:
