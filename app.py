@@ -17,6 +17,7 @@ from pathlib import Path
 
 from aiohttp import ClientSession, web
 
+from bot.http import settings_key
 from domain.balancer import POLICY_NAMES
 from domain.faq import Faq
 from domain.ftop import FtopGateway
@@ -24,7 +25,6 @@ from settings import ROOT, Settings, SettingsError
 from storage.database import Database
 
 log = logging.getLogger("app")
-settings_key = web.AppKey("settings", Settings)
 worker_key = web.AppKey("worker", object)
 http_key = web.AppKey("http", ClientSession)
 Clock = Callable[[], datetime]
@@ -246,7 +246,9 @@ def package(settings: Settings, out: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="app.py", description=__doc__)
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("serve", help="run the bot (the default)")
+    serve_command = commands.add_parser("serve", help="run the bot (the default)")
+    serve_command.add_argument("--production", action="store_true",
+                               help="refuse to start without Bot Framework credentials")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     sim = commands.add_parser("simulate", help="replay a trace through the balancer")
@@ -291,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "package":
             print(f"Teams app package written to {package(settings, args.out)}")
         else:
+            if getattr(args, "production", False) and settings.anonymous:
+                raise SettingsError("serve --production needs MicrosoftAppId and "
+                                    "MicrosoftAppPassword: it never runs unauthenticated")
             serve(settings)
     except SettingsError as error:
         print(f"Configuration error: {error}", file=sys.stderr)

@@ -36,6 +36,11 @@ class Settings:
     offer_timeout_hours: float = 4.0
     sla_reminder_hours: tuple[float, ...] = (24.0, 4.0)
     worker_interval_seconds: float = 30.0
+    openid_metadata_url: str = ""
+    token_issuer: str = ""
+    login_url: str = ""
+    oauth_scope: str = ""
+    allowed_tenant_ids: frozenset[str] = frozenset()
     account_team_channels: tuple[tuple[str, str], ...] = ()
     playbook_base_url: str = ""
     ftop_sync_url: str = ""
@@ -75,6 +80,12 @@ class Settings:
                                               env.get("WORKER_INTERVAL_SECONDS", "30")),
             request_weights=_weights(env.get("REQUEST_WEIGHTS", "")),
             account_team_channels=_channels(env.get("ACCOUNT_TEAM_CHANNELS", "")),
+            openid_metadata_url=env.get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", "").strip(),
+            token_issuer=env.get("TO_BOT_FROM_CHANNEL_TOKEN_ISSUER", "").strip(),
+            login_url=env.get("TO_CHANNEL_FROM_BOT_LOGIN_URL", "").strip(),
+            oauth_scope=env.get("TO_CHANNEL_FROM_BOT_OAUTH_SCOPE", "").strip(),
+            allowed_tenant_ids=frozenset(t.strip() for t in env.get(
+                "ALLOWED_TENANT_IDS", "").split(",") if t.strip()),
             playbook_base_url=_https("PLAYBOOK_BASE_URL", env.get("PLAYBOOK_BASE_URL", "")),
             ftop_sync_url=_https("FTOP_SYNC_URL", env.get("FTOP_SYNC_URL", ""),
                                  allow_loopback_http=True),
@@ -85,6 +96,11 @@ class Settings:
     def _check_credentials(self) -> None:
         if self.app_id and not self.app_password and self.app_type != "UserAssignedMSI":
             raise SettingsError("MicrosoftAppPassword is required when MicrosoftAppId is set")
+        if self.openid_metadata_url and not self.token_issuer:
+            # botbuilder's parameterized authentication refuses every token without it.
+            raise SettingsError("TO_BOT_FROM_CHANNEL_TOKEN_ISSUER is required with "
+                                "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL (public cloud: "
+                                "https://api.botframework.com)")
         if self.app_type == "SingleTenant" and self.app_id and not self.app_tenant_id:
             raise SettingsError("MicrosoftAppTenantId is required when MicrosoftAppType is "
                                 "SingleTenant")

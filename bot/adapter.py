@@ -24,6 +24,11 @@ def create_adapter(settings: Settings) -> CloudAdapter:
         APP_PASSWORD=settings.app_password or None,
         APP_TYPE=settings.app_type,
         APP_TENANTID=settings.app_tenant_id or None,
+        # Under botbuilder's own names; unset means the public Bot Framework cloud.
+        TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=settings.openid_metadata_url or None,
+        TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=settings.token_issuer or None,
+        TO_CHANNEL_FROM_BOT_LOGIN_URL=settings.login_url or None,
+        TO_CHANNEL_FROM_BOT_OAUTH_SCOPE=settings.oauth_scope or None,
     )
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
     adapter.on_turn_error = _on_turn_error

@@ -11,6 +11,8 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 
+from bot.addresses import tenant_of
+from settings import Settings
 from storage.database import Database
 from storage.migrate import is_current
 
@@ -18,6 +20,7 @@ log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024
 adapter_key = web.AppKey("adapter", CloudAdapter)
 bot_key = web.AppKey("bot", Bot)
+settings_key = web.AppKey("settings", Settings)
 database_key = web.AppKey("database", Database)
 
 
@@ -47,6 +50,10 @@ async def messages(request: web.Request) -> web.Response:
     except Exception as error:  # botbuilder raises many types for a bad token; all mean 401
         log.warning("rejected activity: %s", type(error).__name__)
         return problem(401, "Unauthorized")
+    allowed = request.app[settings_key].allowed_tenant_ids
+    if allowed and tenant_of(activity) not in allowed:
+        log.warning("refused an activity from a tenant that is not allowed")
+        return problem(403, "Tenant not allowed")
     response = await adapter.process_activity(auth, activity, request.app[bot_key].on_turn)
     if response is None:
         return web.Response(status=201)

@@ -1,21 +1,49 @@
-"""With an app id configured, /api/messages demands a Bot Framework token: refusals are 401."""
+"""With an app id configured, /api/messages demands a valid Bot Framework JWT: every kind of
+bad token is a 401 and nothing is processed. Tokens come from a local identity provider."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 
 from app import create_app
 from settings import Settings
-from tests.support.activities import message
+from tests.support.activities import TENANT, card_action, message
+from tests.support.identity import IdentityProvider, new_key
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+APP_ID = "11111111-2222-3333-4444-555555555555"
 
 
 @pytest.fixture
-async def secured(aiohttp_client, database_url):  # type: ignore[no-untyped-def]
-    settings = Settings(database_url=database_url, app_id="11111111-2222-3333-4444-555555555555",
-                        app_password="secret", worker_interval_seconds=3600)
-    return await aiohttp_client(create_app(settings))
+def provider() -> Iterator[IdentityProvider]:
+    with IdentityProvider() as running:
+        yield running
+
+
+def secured_settings(database_url: str, provider: IdentityProvider, **extra) -> Settings:  # type: ignore[no-untyped-def]
+    return Settings(database_url=database_url, app_id=APP_ID, app_password="secret",
+                    openid_metadata_url=provider.metadata_url,
+                    token_issuer="https://api.botframework.com", worker_interval_seconds=3600,
+                    **extra)
+
+
+@pytest.fixture
+async def secured(aiohttp_client, database_url, provider):  # type: ignore[no-untyped-def]
+    return await aiohttp_client(create_app(secured_settings(database_url, provider)))
+
+
+async def post(client, connector, token: str | None, body=None):  # type: ignore[no-untyped-def]
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    return await client.post("/api/messages", headers=headers,
+                             json=body or card_action(connector.url, "show_help"))
+
+
+async def test_a_valid_token_is_accepted(secured, connector, provider) -> None:
+    response = await post(secured, connector, provider.token(APP_ID, connector.url))
+    assert response.status == 200
+    assert (await response.json())["type"] == "application/vnd.microsoft.card.adaptive"
 
 
 @pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer not-a-jwt", "Basic abc"])
@@ -25,3 +53,33 @@ async def test_a_missing_or_malformed_token_is_a_401(secured, connector, header)
                                   headers=headers)
     assert response.status == 401
     assert connector.sent == []
+
+
+@pytest.mark.parametrize("case", ["bad signature", "unknown key id", "wrong audience",
+                                  "wrong issuer", "expired", "not yet valid",
+                                  "service url mismatch"])
+async def test_every_kind_of_bad_token_is_a_401_and_nothing_is_processed(
+        secured, connector, provider, case) -> None:
+    tokens = {
+        "bad signature": lambda: provider.token(APP_ID, connector.url, key=new_key()),
+        "unknown key id": lambda: provider.token(APP_ID, connector.url, kid="other-key"),
+        "wrong audience": lambda: provider.token("someone-else", connector.url),
+        "wrong issuer": lambda: provider.token(APP_ID, connector.url,
+                                               issuer="https://evil.example"),
+        "expired": lambda: provider.token(APP_ID, connector.url, expires_in=-600),
+        "not yet valid": lambda: provider.token(APP_ID, connector.url, not_before_in=600),
+        "service url mismatch": lambda: provider.token(APP_ID, "https://elsewhere.example"),
+    }
+    response = await post(secured, connector, tokens[case](),
+                          message(connector.url, "help"))
+    assert response.status == 401
+    assert connector.sent == []
+
+
+@pytest.mark.parametrize(("allowed", "status"), [({"another-tenant"}, 403), ({TENANT}, 200)])
+async def test_only_allowed_tenants_are_served(aiohttp_client, database_url, provider,
+                                               connector, allowed, status) -> None:
+    client = await aiohttp_client(create_app(secured_settings(
+        database_url, provider, allowed_tenant_ids=frozenset(allowed))))
+    response = await post(client, connector, provider.token(APP_ID, connector.url))
+    assert response.status == status

@@ -75,3 +75,11 @@ def test_simulate_prints_the_report_and_refuses_a_bad_trace(tmp_path: Path,
     assert parsed["policy"] == "round_robin" and parsed["metrics"]["requests"] == 50
     assert refused.returncode == 2
     assert "Invalid trace: requests[0].type: required" in refused.stderr
+
+
+def test_production_mode_refuses_to_run_without_credentials(database_url: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MicrosoftApp")}
+    result = subprocess.run([sys.executable, "app.py", "serve", "--production"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 2
+    assert "serve --production needs MicrosoftAppId" in result.stderr

@@ -43,6 +43,12 @@ def test_the_password_never_appears_in_the_repr() -> None:
     ({"MicrosoftAppId": "a", "MicrosoftAppPassword": "p", "MicrosoftAppType": "SingleTenant"},
      "MicrosoftAppTenantId"),
     ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+    ({"TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": "https://login.example/openid"},
+     "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER"),
+    ({"REQUEST_WEIGHTS": "discovery_workshop=0"}, "REQUEST_WEIGHTS"),
+    ({"OFFER_TIMEOUT_HOURS": "soon"}, "OFFER_TIMEOUT_HOURS"),
+    ({"ACCOUNT_TEAM_CHANNELS": "enterprise"}, "ACCOUNT_TEAM_CHANNELS"),
+    ({"PLAYBOOK_BASE_URL": "http://playbooks"}, "PLAYBOOK_BASE_URL"),
     ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE"),
     ({"DEFAULT_COUNTRY": "USA"}, "DEFAULT_COUNTRY"),
 ])
@@ -55,3 +61,15 @@ def test_settings_are_frozen() -> None:
     settings = Settings.from_env({})
     with pytest.raises(AttributeError):
         settings.port = 1  # type: ignore[misc]
+
+
+def test_the_most_specific_account_team_channel_wins() -> None:
+    from settings import account_team_channel
+
+    channels = Settings.from_env({"ACCOUNT_TEAM_CHANNELS":
+                                  "enterprise/NA=c1; EMEA=c2; smc=c3; *=c4"}
+                                 ).account_team_channels
+    assert account_team_channel(channels, "enterprise", "NA") == "c1"
+    assert account_team_channel(channels, "smc", "EMEA") == "c3"
+    assert account_team_channel(channels, "enterprise", "EMEA") == "c2"
+    assert account_team_channel(channels, "education", "APAC") == "c4"
