@@ -56,6 +56,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.handler import FtaBot
     from bot.http import adapter_key, bot_key, database_key
     from bot.intake import Intake
+    from bot.internal_call import InternalCallDesk
     from bot.messenger import Messenger
     from bot.my_requests import MyRequests
     from bot.offers import OfferRouter
@@ -66,6 +67,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from storage.assignments import SqlAssignmentDesk
     from storage.conversations import SqlConversationDirectory
     from storage.database import open_database
+    from storage.graph import GraphCalendar
     from storage.requests import SqlRequestRepository
     from storage.roster import SqlRoster
     from storage.timers import SqlTimers
@@ -81,11 +83,20 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     desk = SqlAssignmentDesk(database, settings.offer_timeout_hours)
     timers = SqlTimers(database, worker=f"{socket.gethostname()}:{os.getpid()}")
     roster = SqlRoster(database)
+    app[http_key] = outbound = ClientSession()  # one pooled session for Graph and FTOP sync
+    ftop = _ftop_gateway(settings, database, outbound)
     work = AssignmentWork(
-        ftop=await _ftop_gateway(app, settings, database), requests=requests, roster=roster,
-        poster=poster, clock=clock, account_channels=settings.account_team_channels,
+        ftop=ftop, requests=requests, roster=roster, poster=poster, clock=clock,
+        account_channels=settings.account_team_channels,
         playbook_base_url=settings.playbook_base_url,
-        managers_channel_id=settings.managers_channel_id)
+        managers_channel_id=settings.managers_channel_id, can_schedule=settings.graph_enabled)
+    calls = [] if not settings.graph_enabled else [InternalCallDesk(
+        work=work, ftop=ftop, poster=poster, clock=clock, ftav2=settings.ftav2_attendees,
+        search_business_days=settings.call_search_business_days,
+        calendar=GraphCalendar(outbound, base_url=settings.graph_base_url,
+                               authority=settings.graph_authority,
+                               client_id=settings.graph_client_id,
+                               client_secret=settings.graph_client_secret))]
     router = OfferRouter(desk=desk, requests=requests, roster=roster,
                          timers=timers, poster=poster, clock=clock,
                          policy=Policy(weights=dict(settings.request_weights)),
@@ -105,7 +116,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         commands=[c for journey in (basics, intake, mine, roster_desk)
                   for c in journey.commands()],
         actions={verb: handler
-                 for journey in (basics, intake, mine, ftchelp, router, roster_desk, work)
+                 for journey in (basics, intake, mine, ftchelp, router, roster_desk, work, *calls)
                  for verb, handler in journey.actions().items()},
         welcome=basics.welcome, unrecognised=basics.unrecognised,
         on_files=AttachmentInbox(requests).receive)
@@ -117,23 +128,19 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     running.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await running
-    if http_key in app:
-        await app[http_key].close()
+    await outbound.close()
     await database.dispose()
 
 
-async def _ftop_gateway(app: web.Application, settings: Settings,
-                        database: Database) -> FtopGateway:
+def _ftop_gateway(settings: Settings, database: Database,
+                  session: ClientSession) -> FtopGateway:
     """The built-in FTOP record, mirrored over HTTP when FTOP_SYNC_URL is set."""
-    import aiohttp
-
     from storage.ftop import SqlFtopGateway
     from storage.ftop_http import HttpFtopMirror
 
     local = SqlFtopGateway(database)
     if not settings.ftop_sync_url:
         return local
-    app[http_key] = session = aiohttp.ClientSession()
     return HttpFtopMirror(local, session, settings.ftop_sync_url)
 
 

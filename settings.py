@@ -42,11 +42,22 @@ class Settings:
     oauth_scope: str = ""
     allowed_tenant_ids: frozenset[str] = frozenset()
     account_team_channels: tuple[tuple[str, str], ...] = ()
+    graph_base_url: str = "https://graph.microsoft.com/v1.0"
+    graph_authority: str = ""
+    graph_client_id: str = ""
+    graph_client_secret: str = field(default="", repr=False)
+    ftav2_attendees: tuple[str, ...] = ()
+    call_search_business_days: int = 5
     playbook_base_url: str = ""
     ftop_sync_url: str = ""
     request_weights: tuple[tuple[str, int], ...] = (
         ("discovery_workshop", 3), ("ecif_review", 2), ("migration_exception", 1),
         ("engage_before_license", 1))
+
+    @property
+    def graph_enabled(self) -> bool:
+        """Scheduling through Microsoft Graph needs an authority and app credentials."""
+        return bool(self.graph_authority and self.graph_client_id and self.graph_client_secret)
 
     @property
     def anonymous(self) -> bool:
@@ -80,6 +91,16 @@ class Settings:
                                               env.get("WORKER_INTERVAL_SECONDS", "30")),
             request_weights=_weights(env.get("REQUEST_WEIGHTS", "")),
             account_team_channels=_channels(env.get("ACCOUNT_TEAM_CHANNELS", "")),
+            graph_base_url=_https("GRAPH_BASE_URL", env.get(
+                "GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0"), allow_loopback_http=True),
+            graph_authority=_https("GRAPH_AUTHORITY", env.get("GRAPH_AUTHORITY") or (
+                f"https://login.microsoftonline.com/{env['MicrosoftAppTenantId']}"
+                if env.get("MicrosoftAppTenantId") else "")),
+            graph_client_id=env.get("GRAPH_CLIENT_ID", env.get("MicrosoftAppId", "")).strip(),
+            graph_client_secret=env.get("GRAPH_CLIENT_SECRET",
+                                        env.get("MicrosoftAppPassword", "")),
+            ftav2_attendees=tuple(a.strip() for a in env.get("FTAV2_ATTENDEES", "").split(",")
+                                  if a.strip()),
             openid_metadata_url=env.get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", "").strip(),
             token_issuer=env.get("TO_BOT_FROM_CHANNEL_TOKEN_ISSUER", "").strip(),
             login_url=env.get("TO_CHANNEL_FROM_BOT_LOGIN_URL", "").strip(),

@@ -38,11 +38,12 @@ class AssignmentWork:
     def __init__(self, *, ftop: FtopGateway, requests: RequestRepository, roster: SqlRoster,
                  poster: Poster, clock: Callable[[], datetime],
                  account_channels: tuple[tuple[str, str], ...], playbook_base_url: str,
-                 managers_channel_id: str) -> None:
+                 managers_channel_id: str, can_schedule: bool = False) -> None:
         self._ftop, self._requests, self._roster = ftop, requests, roster
         self._poster, self._clock = poster, clock
         self._channels, self._playbooks = account_channels, playbook_base_url
         self._managers = managers_channel_id
+        self._can_schedule = can_schedule
 
     def actions(self) -> dict[str, Any]:
         return {verbs.RECORD_REVIEW: self.review, verbs.DECIDE_ENGAGEMENT: self.engagement,
@@ -60,62 +61,66 @@ class AssignmentWork:
                                        request.values.get("region", ""))
         card = create_account_team_card(request, (architect.name, architect.aad_id),
                                         (request.requester.name, request.requester.id))
-        if not await self._poster.to_channel(channel, card):
+        posted = await self._poster.post_in_channel(channel, card)
+        if posted is None:
             await self._poster.to_channel(self._managers, create_unreachable_channel_card(
                 request, "the account team channel (ACCOUNT_TEAM_CHANNELS)"))
+        else:
+            record.account_post = (channel, posted)
+            await self._ftop.record(record)
         how = "A manager assigned this request to you." if by_manager else "You accepted."
-        return create_work_card(request, record, banner=f"{how} The seller and the account "
+        return self.card(request, record, architect, banner=f"{how} The seller and the account "
                                                         "team have been told.")
 
     async def review(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """The FTA's decision for the request's type: authorize, categorize or propose."""
-        request, record, architect = await self._for_fta(turn_context, data)
+        request, record, architect = await self.for_fta(turn_context, data)
         outcome = data.get("outcome") if isinstance(data.get("outcome"), str) else ""
         try:
             review = record_review(record, str(outcome), _text(data, "detail"), architect.name,
                                    self._clock())
         except FtopError as error:
-            return card_invoke(create_work_card(request, record, problem=str(error)))
+            return card_invoke(self.card(request, record, architect, problem=str(error)))
         await self._ftop.record(record)
         option = review_option(record.request_type, review.outcome)
         await self._reach_person(request.requester.id, request.requester.name,
                                  create_review_notice_card(request, review, option.label,
                                                            option.seller_may_answer))
-        return card_invoke(create_work_card(request, record, banner=f"Recorded: {option.label}. "
-                                                                    "The seller has been told."))
+        return card_invoke(self.card(request, record, architect,
+                                     banner=f"Recorded: {option.label}. The seller has been told."))
 
     async def engagement(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """FTOP task 3286: approve or reject engaging FastTrack before license purchase."""
-        request, record, architect = await self._for_fta(turn_context, data)
+        request, record, architect = await self.for_fta(turn_context, data)
         approve = data.get("approve") is True
         try:
             record.decide_engagement(approve, _text(data, "detail"), architect.name,
                                      self._clock())
         except FtopError as error:
-            return card_invoke(create_work_card(request, record, problem=str(error)))
+            return card_invoke(self.card(request, record, architect, problem=str(error)))
         await self._ftop.record(record)
         review = record.reviews[-1]
         await self._reach_person(request.requester.id, request.requester.name,
                                  create_review_notice_card(request, review,
                                                            f"engagement {review.outcome}", False))
-        return card_invoke(create_work_card(request, record,
+        return card_invoke(self.card(request, record, architect,
                                             banner=f"Task 3286 {review.outcome}."))
 
     async def replace_tenant(self, turn_context: TurnContext,
                              data: dict[str, Any]) -> InvokeBody:
         """Replace a placeholder (or wrong) tenant; the history keeps both."""
-        request, record, architect = await self._for_fta(turn_context, data)
+        request, record, architect = await self.for_fta(turn_context, data)
         try:
             record.replace_tenant(_text(data, "tenant"), architect.name, self._clock())
         except FtopError as error:
-            return card_invoke(create_work_card(request, record, problem=str(error)))
+            return card_invoke(self.card(request, record, architect, problem=str(error)))
         await self._ftop.record(record)
-        return card_invoke(create_work_card(request, record,
+        return card_invoke(self.card(request, record, architect,
                                             banner=f"Tenant is now {record.tenant.value}."))
 
     async def call_done(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """The internal ATU/CSU/FTA call happened: task 3298 closes, the key outputs are met."""
-        request, record, architect = await self._for_fta(turn_context, data)
+        request, record, architect = await self.for_fta(turn_context, data)
         try:
             record.complete_first_contact(architect.name, self._clock())
         except FtopError as error:
@@ -123,7 +128,7 @@ class AssignmentWork:
         record.record("key_outputs", "done", architect.name, self._clock(),
                       "FTA assigned; internal FTA/ATU/CSU call completed")
         await self._ftop.record(record)
-        return card_invoke(create_work_card(request, record, banner="Task 3298 done: first "
+        return card_invoke(self.card(request, record, architect, banner="Task 3298 done: first "
                                             "account team contact made."))
 
     async def seller_answers(self, turn_context: TurnContext,
@@ -142,7 +147,13 @@ class AssignmentWork:
                 request, request.requester.name, details))
         return message_invoke("Sent to the FTA.")
 
-    async def _for_fta(self, turn_context: TurnContext, data: dict[str, Any]
+    def card(self, request: FtaRequest, record: EnterpriseAssignment, architect: Architect,
+             **text: str) -> Any:
+        """The FTA's work card, times in the FTA's own time zone."""
+        return create_work_card(request, record, can_schedule=self._can_schedule,
+                                timezone=architect.timezone, **text)
+
+    async def for_fta(self, turn_context: TurnContext, data: dict[str, Any]
                        ) -> tuple[FtaRequest, EnterpriseAssignment, Architect]:
         request_id = request_id_of(data)
         record = await self._ftop.get(request_id) if request_id is not None else None

@@ -18,15 +18,26 @@ class Poster:
 
     async def to_channel(self, channel_id: str, card: dict[str, Any]) -> bool:
         """Post in a channel by id; False (and logged) when it cannot be reached."""
+        return await self.post_in_channel(channel_id, card) is not None
+
+    async def post_in_channel(self, channel_id: str, card: dict[str, Any],
+                              thread: str = "") -> str | None:
+        """Post (as a reply in ``thread``, if given); the new post's id, None if unreachable."""
         if not channel_id:
-            return False
+            return None
         known = await self._directory.by_conversation(channel_id)
         reference = known.reference if known else await self._channel_reference(channel_id)
         if reference is None:
-            log.warning("channel %s unreachable: the bot has no conversation to derive it from",
-                        channel_id)
-            return False
-        return await self._deliver(reference, card, "channel")
+            log.warning("channel unreachable: the bot has no conversation to derive it from")
+            return None
+        if thread:
+            conversation = {**reference["conversation"], "id": f"{channel_id};messageid={thread}"}
+            reference = {**reference, "conversation": conversation}
+        try:
+            return await self._messenger.post_card(reference, card) or ""
+        except DeliveryFailed as failure:
+            log.warning("channel delivery failed: HTTP %s", failure.status)
+            return None
 
     async def to_person(self, aad_id: str, card: dict[str, Any]) -> bool:
         """Post in a person's personal chat with the bot; False when there is none yet."""

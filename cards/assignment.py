@@ -5,11 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from microsoft_teams.cards import CardElement, Fact, FactSet, OpenUrlAction, TextInput
+from microsoft_teams.cards import (
+    ActionSet,
+    CardElement,
+    Fact,
+    FactSet,
+    OpenUrlAction,
+    TextInput,
+)
 
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
-from domain.ftop import APPROVE_ENGAGEMENT, REVIEWS, EnterpriseAssignment, Review, TaskState
+from cards.requests import local_time
+from domain.ftop import (
+    APPROVE_ENGAGEMENT,
+    REVIEWS,
+    EnterpriseAssignment,
+    InternalCall,
+    Review,
+    TaskState,
+)
 from domain.requests import FtaRequest
 
 NEXT_STEPS = {
@@ -65,7 +80,8 @@ def create_account_team_card(request: FtaRequest, fta: tuple[str, str],
 
 
 def create_work_card(request: FtaRequest, record: EnterpriseAssignment,
-                     banner: str | None = None, problem: str | None = None) -> Card:
+                     banner: str | None = None, problem: str | None = None,
+                     can_schedule: bool = False, timezone: str = "UTC") -> Card:
     """The FTA's card for an accepted request: FTOP record, tasks, and what to decide."""
     state = {"request_id": request.id}
     body: list[CardElement] = [title(f"{request.number}: {request.values.get('customer', '')}"),
@@ -83,11 +99,29 @@ def create_work_card(request: FtaRequest, record: EnterpriseAssignment,
                + (" (mandatory)" if t.mandatory else " (optional)")) for t in record.tasks],
         *[Fact(title=f"{r.kind.title()} decision", value=f"{r.outcome} by {r.by}"
                + (f": {r.detail}" if r.detail else "")) for r in record.reviews]]))
+    call_actions = _call_actions(record, state, can_schedule, timezone)
+    if record.call is not None:
+        body.append(paragraph(f"**Internal call:** {local_time(record.call.start, timezone)}"))
+    if call_actions:
+        body.append(ActionSet(actions=call_actions))
     body.append(TextInput(id="detail", label="Reason or details for your decision",
                           is_multiline=True, max_length=2000))
     body.append(TextInput(id="tenant", label="Real production tenant (replaces the current one)",
                           max_length=120, placeholder="contoso.onmicrosoft.com"))
     return build(body, _work_actions(record, state))
+
+
+def create_call_card(request: FtaRequest, call: InternalCall, heading: str,
+                     timezone: str) -> Card:
+    """Posted in the account team's thread: when the internal call is, and its Teams link."""
+    return build([title(f"{heading}: {request.number}"),
+                  FactSet(facts=[Fact(title="When", value=local_time(call.start, timezone)),
+                                 Fact(title="Customer", value=request.values.get("customer")
+                                      or "-")]),
+                  paragraph("ATU, CSU and FTA: the FTA explains the next steps before the "
+                            "customer introductions.", is_subtle=True)],
+                 [OpenUrlAction(title="Join the Teams call", url=call.join_url)]
+                 if call.join_url.startswith("https://") else [])
 
 
 def create_review_notice_card(request: FtaRequest, review: Review, label: str,
@@ -139,6 +173,22 @@ def _work_actions(record: EnterpriseAssignment, state: dict[str, Any]) -> list[A
     if record.tasks[0].state is TaskState.OPEN:
         actions.append(execute("Call completed (3298)", verbs.CALL_COMPLETED, state,
                                style="positive"))
+    return actions
+
+
+def _call_actions(record: EnterpriseAssignment, state: dict[str, Any], can_schedule: bool,
+                  timezone: str) -> list[Any]:
+    if record.call is None:
+        open_first_contact = record.tasks[0].state is TaskState.OPEN
+        return [execute("Schedule internal call", verbs.SCHEDULE_CALL, state,
+                        associated_inputs="none")] if can_schedule and open_first_contact else []
+    actions: list[Any] = []
+    if record.call.join_url.startswith("https://"):
+        actions.append(OpenUrlAction(title="Join the call", url=record.call.join_url))
+    for slot in record.call.alternatives[:2]:
+        actions.append(execute(f"Move to {local_time(slot, timezone).split(' (')[0]}",
+                               verbs.MOVE_CALL, {**state, "slot": slot.isoformat()},
+                               associated_inputs="none"))
     return actions
 
 

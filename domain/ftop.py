@@ -64,6 +64,16 @@ class Review:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class InternalCall:
+    """The ATU/CSU/FTA call on the FTA's calendar, and the two slots offered instead."""
+
+    meeting_id: str
+    start: datetime
+    join_url: str
+    alternatives: tuple[datetime, ...] = ()
+
+
 @dataclass
 class EnterpriseAssignment:
     request_id: int
@@ -76,6 +86,8 @@ class EnterpriseAssignment:
     tenants: list[TenantEntry]
     tasks: list[FtopTask]
     reviews: list[Review] = field(default_factory=list)
+    call: InternalCall | None = None
+    account_post: tuple[str, str] | None = None  # (channel, activity id) of the notice
 
     @classmethod
     def open(cls, request: FtaRequest, fta_id: str, fta_name: str,

@@ -8,7 +8,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from domain.ftop import EnterpriseAssignment, FtopTask, Review, TaskState, TenantEntry
+from domain.ftop import (
+    EnterpriseAssignment,
+    FtopTask,
+    InternalCall,
+    Review,
+    TaskState,
+    TenantEntry,
+)
 from storage.database import Database
 from storage.tables import ftop_assignments as table
 from storage.upsert import upsert
@@ -47,6 +54,11 @@ def to_json(assignment: EnterpriseAssignment) -> dict[str, Any]:
                    "at": t.at.isoformat() if t.at else None} for t in assignment.tasks],
         "reviews": [{"kind": r.kind, "outcome": r.outcome, "by": r.by, "at": r.at.isoformat(),
                      "detail": r.detail} for r in assignment.reviews],
+        "internal_call": None if assignment.call is None else {
+            "meeting_id": assignment.call.meeting_id, "start": assignment.call.start.isoformat(),
+            "join_url": assignment.call.join_url,
+            "alternatives": [a.isoformat() for a in assignment.call.alternatives]},
+        "account_post": list(assignment.account_post) if assignment.account_post else None,
     }
 
 
@@ -65,4 +77,15 @@ def from_json(document: dict[str, Any]) -> EnterpriseAssignment:
         tasks=[FtopTask(t["id"], t["mandatory"], TaskState(t["state"]), t["by"], when(t["at"]),
                         t["reason"]) for t in document["tasks"]],
         reviews=[Review(r["kind"], r["outcome"], r["by"], datetime.fromisoformat(r["at"]),
-                        r["detail"]) for r in document["reviews"]])
+                        r["detail"]) for r in document["reviews"]],
+        call=_call(document.get("internal_call")),
+        account_post=tuple(document["account_post"]) if document.get("account_post")
+        else None)
+
+
+def _call(raw: dict[str, Any] | None) -> InternalCall | None:
+    if not raw:
+        return None
+    return InternalCall(raw["meeting_id"], datetime.fromisoformat(raw["start"]),
+                        raw["join_url"],
+                        tuple(datetime.fromisoformat(a) for a in raw["alternatives"]))

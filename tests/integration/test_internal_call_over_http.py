@@ -1,0 +1,133 @@
+"""The internal ATU/CSU/FTA call through Graph, driven from the FTA's card over HTTP: a fake
+Graph and an https token endpoint on loopback, the real msal and the real adapter."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+
+from app import create_app
+from domain.ftop import FIRST_CONTACT, TaskState
+from tests.conftest import ACCOUNT_TEAM_CHANNEL
+from tests.integration.test_assignment_work_over_http import ftop_record
+from tests.integration.test_offers_over_http import cards_in, fta, load_roster, offer_data
+from tests.support.driver import User, card_state, texts_of
+from tests.support.graph import FakeEntra, FakeGraph
+from tests.support.requests import COMPLETE
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+FTA_MAIL = "fta5@contoso.com"
+
+
+@pytest.fixture
+async def fakes(monkeypatch, tmp_path) -> AsyncIterator[tuple[FakeEntra, FakeGraph]]:  # type: ignore[no-untyped-def]
+    entra, graph = FakeEntra(), FakeGraph()
+    await entra.start()
+    await graph.start()
+    bundle = tmp_path / "ca.pem"
+    entra.ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    yield entra, graph
+    await graph.close()
+    await entra.close()
+
+
+@pytest.fixture
+async def bot(aiohttp_client, settings, clock, fakes):  # type: ignore[no-untyped-def]
+    entra, graph = fakes
+    with_graph = replace(settings, graph_base_url=graph.url, graph_authority=entra.authority,
+                         graph_client_id="client", graph_client_secret="secret",
+                         ftav2_attendees=("ftav2@contoso.com",))
+    return await aiohttp_client(create_app(with_graph, clock=clock))
+
+
+async def accept(bot, connector, database_url):  # type: ignore[no-untyped-def]
+    architect, seller = User(bot, connector, number=5), User(bot, connector, number=1)
+    await architect.say("hi")
+    await load_roster(database_url, replace(fta(5), email=FTA_MAIL))
+    form = await seller.open_form("discovery_workshop")
+    await seller.press("submit_request", {**card_state(form), **COMPLETE["discovery_workshop"]})
+    [offer] = cards_in(connector, "a:personal-5")
+    work = (await architect.press("accept_offer", offer_data(offer)))["value"]
+    return architect, int(card_state(form)["request_id"]), work
+
+
+def buttons(card: dict) -> dict[str, dict]:
+    found = {}
+
+    def walk(node):  # type: ignore[no-untyped-def]
+        if isinstance(node, dict):
+            if node.get("type") in ("Action.Execute", "Action.OpenUrl"):
+                found[node["title"]] = node
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return found
+
+
+async def test_the_fta_schedules_the_call_and_the_account_team_gets_it_in_the_thread(
+        bot, connector, fakes, database_url) -> None:
+    _, graph = fakes
+    architect, request_id, work = await accept(bot, connector, database_url)
+    graph.views[FTA_MAIL] = "2" * 4 + "0" * 400  # busy for the first two hours
+    schedule = buttons(work)["Schedule internal call"]
+
+    booked = (await architect.press("schedule_call", schedule["data"]))["value"]
+
+    method, path, body = graph.calls[0]
+    assert method == "POST"
+    assert path == f"/v1.0/users/{FTA_MAIL}/calendar/getSchedule"
+    assert body["schedules"] == [FTA_MAIL, "ae@contoso.com", "csam@contoso.com",
+                                 "ftav2@contoso.com"]
+    [event] = graph.events.values()
+    assert event["isOnlineMeeting"] and event["transactionId"].endswith("-internal-call")
+    assert "Internal call booked" in texts_of(booked)
+    # Tuesday 10:00 UTC is 05:00 in New York: the first common slot is 09:00 there (14:00 UTC).
+    assert event["start"]["dateTime"] == "2026-11-24T14:00:00"
+    [thread_post] = [s for s in connector.sent
+                     if s.conversation_id.startswith(f"{ACCOUNT_TEAM_CHANNEL};messageid=")]
+    assert "Internal call scheduled" in texts_of(thread_post.cards[0])
+    assert "Join the call" in buttons(booked)
+    moves = [title for title in buttons(booked) if title.startswith("Move to")]
+    assert len(moves) == 2
+
+    moved = (await architect.press("move_call", buttons(booked)[moves[0]]["data"]))["value"]
+
+    assert graph.calls[-1][0] == "PATCH" and "Moved" in texts_of(moved)
+    record = await ftop_record(database_url, request_id)
+    assert record.call is not None and record.call.start.isoformat().startswith("2026-11-24T14:30")
+    assert [r.outcome for r in record.reviews if r.kind == "internal_call"] == [
+        "scheduled", "moved"]
+
+
+async def test_call_completed_closes_task_3298(bot, connector, database_url) -> None:
+    architect, request_id, work = await accept(bot, connector, database_url)
+    await architect.press("schedule_call", buttons(work)["Schedule internal call"]["data"])
+
+    done = await architect.press("call_completed", {"request_id": request_id})
+
+    assert "Task 3298 done" in texts_of(done["value"])
+    record = await ftop_record(database_url, request_id)
+    assert record.task(FIRST_CONTACT).state is TaskState.DONE
+
+
+async def test_graph_down_books_nothing_and_says_so(bot, connector, fakes,
+                                                    database_url) -> None:
+    _, graph = fakes
+    architect, request_id, work = await accept(bot, connector, database_url)
+    for _ in range(6):
+        graph.fail_next(503)
+
+    answer = await architect.press("schedule_call",
+                                   buttons(work)["Schedule internal call"]["data"])
+
+    assert answer["type"] == "application/vnd.microsoft.activity.message"
+    assert "Nothing was booked" in answer["value"]
+    assert graph.events == {}
+    assert (await ftop_record(database_url, request_id)).call is None

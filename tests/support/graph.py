@@ -1,0 +1,133 @@
+"""A fake Microsoft Graph and a fake Entra token endpoint on loopback.
+
+The token endpoint is https with a trustme certificate (msal accepts only https authorities);
+tests point REQUESTS_CA_BUNDLE at the CA. Graph answers like Graph: bearer tokens required,
+getSchedule views, events with a Teams join URL, transactionId de-duplication, and 429/503 on
+demand."""
+
+from __future__ import annotations
+
+import itertools
+import ssl
+from dataclasses import dataclass, field
+from typing import Any
+
+import trustme
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+TOKEN = "fake-graph-token"
+
+
+@dataclass
+class FakeEntra:
+    ca: trustme.CA = field(default_factory=trustme.CA)
+    tokens_issued: int = 0
+    server: TestServer | None = None
+
+    @property
+    def authority(self) -> str:
+        assert self.server is not None
+        return f"https://127.0.0.1:{self.server.port}/tenant-id"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/tenant-id/v2.0/.well-known/openid-configuration", self._metadata)
+        app.router.add_post("/tenant-id/oauth2/v2.0/token", self._token)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.ca.issue_cert("127.0.0.1").configure_cert(context)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server(ssl=context)
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.close()
+
+    async def _metadata(self, _: web.Request) -> web.Response:
+        return web.json_response({
+            "token_endpoint": f"{self.authority}/oauth2/v2.0/token",
+            "authorization_endpoint": f"{self.authority}/oauth2/v2.0/authorize",
+            "issuer": f"{self.authority}/v2.0"})
+
+    async def _token(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        if form.get("grant_type") != "client_credentials":
+            return web.json_response({"error": "unsupported_grant_type"}, status=400)
+        self.tokens_issued += 1
+        return web.json_response({"access_token": TOKEN, "token_type": "Bearer",
+                                  "expires_in": 3600})
+
+
+@dataclass
+class FakeGraph:
+    views: dict[str, str] = field(default_factory=dict)  # address -> availabilityView
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    server: TestServer | None = None
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("/v1.0"))
+
+    def fail_next(self, status: int, retry_after: int | None = None) -> None:
+        self.failures.append((status, {"Retry-After": str(retry_after)} if retry_after
+                              is not None else {}))
+
+    async def start(self) -> None:
+        app = web.Application(middlewares=[self._auth])
+        app.router.add_post("/v1.0/users/{user}/calendar/getSchedule", self._schedule)
+        app.router.add_post("/v1.0/users/{user}/events", self._create)
+        app.router.add_patch("/v1.0/users/{user}/events/{id}", self._update)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.close()
+
+    @web.middleware
+    async def _auth(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return web.json_response({"error": {"code": "InvalidAuthenticationToken"}},
+                                     status=401)
+        if self.failures:
+            status, headers = self.failures.pop(0)
+            return web.json_response({"error": {"code": "TooManyRequests"}}, status=status,
+                                     headers=headers)
+        body = await request.json()
+        self.calls.append((request.method, request.path, body))
+        return await handler(request)
+
+    async def _schedule(self, request: web.Request) -> web.Response:
+        body = self.calls[-1][2]
+        slots = 48 * 7
+        return web.json_response({"value": [
+            {"scheduleId": address, "availabilityView": self.views.get(address, "0" * slots),
+             "workingHours": {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday",
+                                             "friday"],
+                              "startTime": "08:00:00.0000000", "endTime": "18:00:00.0000000",
+                              "timeZone": {"name": "Eastern Standard Time"}}}
+            if not address.endswith("@external.example") else
+            {"scheduleId": address, "error": {"responseCode": "ErrorMailRecipientNotFound"}}
+            for address in body["schedules"]]})
+
+    async def _create(self, request: web.Request) -> web.Response:
+        body = self.calls[-1][2]
+        existing = next((e for e in self.events.values()
+                         if e["transactionId"] == body.get("transactionId")), None)
+        if existing is not None:
+            return web.json_response(existing, status=201)
+        event_id = f"event-{next(self._ids)}"
+        self.events[event_id] = {**body, "id": event_id, "webLink": f"https://outlook/{event_id}",
+                                 "onlineMeeting": {"joinUrl": f"https://teams/meet/{event_id}"}}
+        return web.json_response(self.events[event_id], status=201)
+
+    async def _update(self, request: web.Request) -> web.Response:
+        event = self.events.get(request.match_info["id"])
+        if event is None:
+            return web.json_response({"error": {"code": "ErrorItemNotFound"}}, status=404)
+        event.update(self.calls[-1][2])
+        return web.json_response(event)
