@@ -15,7 +15,7 @@ from domain.balancer import Demand, Load, Policy, decide, override
 from domain.calendar import business_days_later, business_hours_later
 from domain.offers import ENGAGEMENT_BUSINESS_DAYS, Offer, OfferError, OfferState, Outcome
 from domain.requests import FtaRequest, State
-from domain.roster import RosterIndex
+from domain.roster import Architect, RosterIndex
 from storage.database import Database
 from storage.requests import request_from
 from storage.roster import architect_from
@@ -62,18 +62,12 @@ class SqlAssignmentDesk:
     async def accept(self, offer_id: int, architect_id: str, now: datetime) -> Offer:
         async with self._database.serialized() as connection:
             offer = await self._answerable(connection, offer_id, architect_id)
-            chosen = architect_from((await connection.execute(select(architects).where(
-                architects.c.id == architect_id))).mappings().one())
-            request = request_from((await connection.execute(select(requests).where(
-                requests.c.id == offer.request_id))).mappings().one())
-            ends = business_days_later(now, ENGAGEMENT_BUSINESS_DAYS.get(
-                request.type_key or "", 10), chosen.timezone, chosen.holiday_country)
+            request, chosen = await _request_and_architect(connection, offer.request_id,
+                                                           architect_id)
+            ends = _engagement_end(request, chosen, now)
             await connection.execute(update(offers).where(offers.c.id == offer_id).values(
                 state=OfferState.ACCEPTED, decided_at=now, engagement_ends_at=ends))
-            await connection.execute(update(requests).where(
-                requests.c.id == offer.request_id, requests.c.state == State.AWAITING_FTA
-            ).values(state=State.ASSIGNED, agent_id=chosen.id, agent_name=chosen.name,
-                     version=requests.c.version + 1))
+            await _assign(connection, request, chosen)
             await _finish_timers(connection, offer_id, now)
         offer.state, offer.decided_at, offer.engagement_ends_at = OfferState.ACCEPTED, now, ends
         return offer
@@ -92,13 +86,8 @@ class SqlAssignmentDesk:
                              policy: Policy) -> Offer:
         """A manager's assignment: hard rules hold except capacity, whose excess is flagged."""
         async with self._database.serialized() as connection:
-            row = (await connection.execute(select(requests).where(
-                requests.c.id == request_id))).mappings().first()
-            found = (await connection.execute(select(architects).where(
-                architects.c.id == architect_id))).mappings().first()
-            if row is None or found is None:
-                raise OfferError("That request or architect no longer exists.")
-            request, chosen = request_from(row), architect_from(found)
+            request, chosen = await _request_and_architect(connection, request_id,
+                                                           architect_id)
             if request.state is not State.AWAITING_FTA:
                 raise OfferError(f"{request.number} is no longer waiting for an FTA.")
             await connection.execute(update(offers).where(
@@ -106,15 +95,12 @@ class SqlAssignmentDesk:
             ).values(state=OfferState.EXPIRED, decided_at=now, reason="assigned by a manager"))
             load = (await loads(connection, now)).get(chosen.id) or Load()
             decision = override(demand_of(request, frozenset()), chosen, load, now, policy)
-            ends = business_days_later(now, ENGAGEMENT_BUSINESS_DAYS.get(
-                request.type_key or "", 10), chosen.timezone, chosen.holiday_country)
             offer = Offer(request.id, chosen.id, decision.weight, now, now, decision.as_dict(),
                           state=OfferState.ACCEPTED, customer=request.values.get("customer", ""),
-                          override=decision.override, decided_at=now, engagement_ends_at=ends)
+                          override=decision.override, decided_at=now,
+                          engagement_ends_at=_engagement_end(request, chosen, now))
             offer.id = await _insert_offer(connection, offer)
-            await connection.execute(update(requests).where(requests.c.id == request.id).values(
-                state=State.ASSIGNED, agent_id=chosen.id, agent_name=chosen.name,
-                version=requests.c.version + 1))
+            await _assign(connection, request, chosen)
         return offer
 
     async def decisions_for(self, request_id: int) -> list[dict[str, Any]]:
@@ -164,6 +150,32 @@ class SqlAssignmentDesk:
         if offer.state is not OfferState.OFFERED:
             raise OfferError(f"This offer was already {offer.state.value}.")
         return offer
+
+
+async def _request_and_architect(connection: AsyncConnection, request_id: int,
+                                 architect_id: str) -> tuple[FtaRequest, Architect]:
+    request = (await connection.execute(select(requests).where(
+        requests.c.id == request_id))).mappings().first()
+    architect = (await connection.execute(select(architects).where(
+        architects.c.id == architect_id))).mappings().first()
+    if request is None or architect is None:
+        raise OfferError("That request or architect no longer exists.")
+    return request_from(request), architect_from(architect)
+
+
+def _engagement_end(request: FtaRequest, architect: Architect, now: datetime) -> datetime:
+    """When the engagement stops holding the architect's capacity."""
+    days = ENGAGEMENT_BUSINESS_DAYS.get(request.type_key or "", 10)
+    return business_days_later(now, days, architect.timezone, architect.holiday_country,
+                               architect.holiday_subdivision)
+
+
+async def _assign(connection: AsyncConnection, request: FtaRequest,
+                  architect: Architect) -> None:
+    await connection.execute(update(requests).where(
+        requests.c.id == request.id, requests.c.state == State.AWAITING_FTA
+    ).values(state=State.ASSIGNED, agent_id=architect.id, agent_name=architect.name,
+             version=requests.c.version + 1))
 
 
 def demand_of(request: FtaRequest, declined: frozenset[str]) -> Demand:

@@ -37,22 +37,29 @@ def fill_customer(page: Page, fta: bool) -> None:
         type_into(page, "ATU contact (e-mail)" + R, "ae@contoso.com")
 
 
+def fill_attachments(page: Page, *labels: str) -> None:
+    for label in labels:
+        type_into(page, f"{label} (link or file)" + R, SHAREPOINT + label.split()[0] + ".docx")
+
+
+SOW, STAFFING, COST = ("Statement of Work (SOW)", "Staffing plan / work breakdown structure",
+                       "Cost breakdown")
+
+
 def test_a_discovery_workshop_request_from_start_to_confirmation(page: Page) -> None:
     start(page, "Discovery Workshop")
     fill_customer(page, fta=True)
-    type_into(page, "Statement of Work (SOW) (link or file)" + R, SHAREPOINT + "SOW.docx")
-    type_into(page, "Staffing plan / work breakdown structure (link or file)" + R,
-              SHAREPOINT + "Staffing.xlsx")
+    fill_attachments(page, SOW, STAFFING)
 
     page.get_by_role("button", name="Submit").last.click()
 
     expect(page.get_by_text("Almost there: 1 thing to fix").last).to_be_visible()
     expect(page.get_by_text("Add a link, or send me the file").last).to_be_visible()
     assert value_of(page, "Customer name" + R) == "Contoso Ltd"
-    assert value_of(page, "Statement of Work (SOW) (link or file)" + R) == SHAREPOINT + "SOW.docx"
+    assert value_of(page, f"{SOW} (link or file)" + R) == SHAREPOINT + "Statement.docx"
     screenshot(page, "intake-incomplete")
 
-    type_into(page, "Cost breakdown (link or file)" + R, SHAREPOINT + "Cost.xlsx")
+    fill_attachments(page, COST)
     page.get_by_role("button", name="Submit").last.click()
 
     expect(page.get_by_text(re.compile(r"Request FTA-\d{4}-\d{5} submitted")).last).to_be_visible()
@@ -107,10 +114,7 @@ def test_the_fta_accepts_the_offer_and_the_seller_is_told(page: Page) -> None:
     # Alex Wilber is both the seller and, in the sample roster, the enterprise/NA FTA.
     start(page, "ECIF / DWR review")
     fill_customer(page, fta=True)
-    type_into(page, "Statement of Work (SOW) (link or file)" + R, SHAREPOINT + "SOW.docx")
-    type_into(page, "Staffing plan / work breakdown structure (link or file)" + R,
-              SHAREPOINT + "Staffing.xlsx")
-    type_into(page, "Cost breakdown (link or file)" + R, SHAREPOINT + "Cost.xlsx")
+    fill_attachments(page, SOW, STAFFING, COST)
     page.get_by_role("button", name="Submit").last.click()
 
     expect(page.get_by_text(re.compile(r"New request for you: FTA-\d{4}-\d{5}")).last
@@ -138,10 +142,7 @@ def test_a_decline_with_nobody_left_escalates_to_the_managers_who_assign_by_hand
         page: Page) -> None:
     start(page, "Discovery Workshop")
     fill_customer(page, fta=True)
-    for label, file in (("Statement of Work (SOW)", "SOW.docx"),
-                        ("Staffing plan / work breakdown structure", "Staffing.xlsx"),
-                        ("Cost breakdown", "Cost.xlsx")):
-        type_into(page, f"{label} (link or file)" + R, SHAREPOINT + file)
+    fill_attachments(page, SOW, STAFFING, COST)
     page.get_by_role("button", name="Submit").last.click()
     expect(page.get_by_text(re.compile(r"New request for you: FTA-\d{4}-\d{5}")).last
            ).to_be_visible()

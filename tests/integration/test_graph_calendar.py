@@ -17,19 +17,11 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
-async def graph(monkeypatch, tmp_path) -> AsyncIterator[tuple[GraphCalendar, FakeGraph,  # type: ignore[no-untyped-def]
-                                                              FakeEntra]]:
-    entra, fake = FakeEntra(), FakeGraph()
-    await entra.start()
-    await fake.start()
-    bundle = tmp_path / "ca.pem"
-    entra.ca.cert_pem.write_to_path(str(bundle))
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+async def graph(fakes) -> AsyncIterator[tuple[GraphCalendar, FakeGraph, FakeEntra]]:  # type: ignore[no-untyped-def]
+    entra, fake = fakes
     async with aiohttp.ClientSession() as session:
         yield (GraphCalendar(session, base_url=fake.url, authority=entra.authority,
                              client_id="client", client_secret="secret"), fake, entra)
-    await fake.close()
-    await entra.close()
 
 
 async def test_free_busy_is_read_for_every_readable_mailbox(graph, database_url) -> None:

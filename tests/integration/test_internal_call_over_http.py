@@ -3,7 +3,6 @@ Graph and an https token endpoint on loopback, the real msal and the real adapte
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
@@ -13,25 +12,11 @@ from domain.ftop import FIRST_CONTACT, TaskState
 from tests.conftest import ACCOUNT_TEAM_CHANNEL
 from tests.integration.test_assignment_work_over_http import ftop_record
 from tests.integration.test_offers_over_http import cards_in, fta, load_roster, offer_data
-from tests.support.driver import User, card_state, texts_of
-from tests.support.graph import FakeEntra, FakeGraph
+from tests.support.driver import User, buttons, card_state, texts_of
 from tests.support.requests import COMPLETE
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 FTA_MAIL = "fta5@contoso.com"
-
-
-@pytest.fixture
-async def fakes(monkeypatch, tmp_path) -> AsyncIterator[tuple[FakeEntra, FakeGraph]]:  # type: ignore[no-untyped-def]
-    entra, graph = FakeEntra(), FakeGraph()
-    await entra.start()
-    await graph.start()
-    bundle = tmp_path / "ca.pem"
-    entra.ca.cert_pem.write_to_path(str(bundle))
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
-    yield entra, graph
-    await graph.close()
-    await entra.close()
 
 
 @pytest.fixture
@@ -52,23 +37,6 @@ async def accept(bot, connector, database_url):  # type: ignore[no-untyped-def]
     [offer] = cards_in(connector, "a:personal-5")
     work = (await architect.press("accept_offer", offer_data(offer)))["value"]
     return architect, int(card_state(form)["request_id"]), work
-
-
-def buttons(card: dict) -> dict[str, dict]:
-    found = {}
-
-    def walk(node):  # type: ignore[no-untyped-def]
-        if isinstance(node, dict):
-            if node.get("type") in ("Action.Execute", "Action.OpenUrl"):
-                found[node["title"]] = node
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
 
 
 async def test_the_fta_schedules_the_call_and_the_account_team_gets_it_in_the_thread(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,40 +16,33 @@ def card_state(card: dict[str, Any]) -> dict[str, Any]:
     return {k: data[k] for k in ("request_id", "version") if k in data}
 
 
+def nodes(card: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a card's tree, depth first."""
+    if isinstance(card, dict):
+        yield card
+        for value in card.values():
+            yield from nodes(value)
+    elif isinstance(card, list):
+        for item in card:
+            yield from nodes(item)
+
+
 def texts_of(card: dict[str, Any]) -> str:
     """Every piece of text on a card, flattened, for assertions."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key in ("text", "title", "value", "label"):
-                if isinstance(node.get(key), str):
-                    found.append(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return "\n".join(found)
+    return "\n".join(node[key] for node in nodes(card)
+                     for key in ("text", "title", "value", "label")
+                     if isinstance(node.get(key), str))
 
 
 def input_values(card: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
+    return {node["id"]: node["value"] for node in nodes(card)
+            if str(node.get("type", "")).startswith("Input.") and "value" in node}
 
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Input.") and "value" in node:
-                values[node["id"]] = node["value"]
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
 
-    walk(card)
-    return values
+def buttons(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The card's buttons by title, wherever they stand (actions or an ActionSet)."""
+    return {node["title"]: node for node in nodes(card)
+            if node.get("type") in ("Action.Execute", "Action.OpenUrl")}
 
 
 @dataclass

@@ -35,6 +35,7 @@ from domain.offers import Offer
 from domain.request_types import TYPES, Queue
 from domain.requests import FtaRequest, ReceivedFile, Requester, State
 from domain.roster import Absence, Architect
+from tests.support.driver import nodes
 from tests.support.requests import COMPLETE
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -139,18 +140,6 @@ def _with_file() -> dict[str, Any]:
     return create_form_card(request)
 
 
-def walk(node: Any) -> list[dict[str, Any]]:
-    found = []
-    if isinstance(node, dict):
-        found.append(node)
-        for value in node.values():
-            found.extend(walk(value))
-    elif isinstance(node, list):
-        for item in node:
-            found.extend(walk(item))
-    return found
-
-
 @pytest.mark.parametrize("name", sorted(CARDS))
 def test_the_card_is_version_1_5_and_small(name) -> None:
     card = CARDS[name]()
@@ -160,14 +149,14 @@ def test_the_card_is_version_1_5_and_small(name) -> None:
 
 @pytest.mark.parametrize("name", sorted(CARDS))
 def test_every_input_has_a_unique_id_and_a_label(name) -> None:
-    inputs = [n for n in walk(CARDS[name]()) if str(n.get("type", "")).startswith("Input.")]
+    inputs = [n for n in nodes(CARDS[name]()) if str(n.get("type", "")).startswith("Input.")]
     assert all(i.get("id") and i.get("label") for i in inputs)
     assert len({i["id"] for i in inputs}) == len(inputs)
 
 
 @pytest.mark.parametrize("name", sorted(CARDS))
 def test_every_button_has_a_known_verb_that_its_data_repeats(name) -> None:
-    for action in walk(CARDS[name]()):
+    for action in nodes(CARDS[name]()):
         if action.get("type") == "Action.Execute":
             assert action["verb"] in ALL_VERBS
             assert action["data"]["verb"] == action["verb"]
@@ -176,13 +165,13 @@ def test_every_button_has_a_known_verb_that_its_data_repeats(name) -> None:
 @pytest.mark.parametrize("request_type", TYPES, ids=lambda t: t.key)
 def test_required_inputs_are_marked_and_optional_ones_are_not(request_type) -> None:
     card = create_form_card(draft(request_type.key))
-    labels = {n["id"]: n["label"] for n in walk(card) if "label" in n and "id" in n}
+    labels = {n["id"]: n["label"] for n in nodes(card) if "label" in n and "id" in n}
     for field in request_type.all_fields():
         assert labels[field.id].endswith(REQUIRED) == field.required, field.id
 
 
 def test_a_received_file_satisfies_its_slot_on_the_card() -> None:
-    labels = {n["id"]: n["label"] for n in walk(_with_file()) if "label" in n and "id" in n}
+    labels = {n["id"]: n["label"] for n in nodes(_with_file()) if "label" in n and "id" in n}
     assert not labels["cost"].endswith(REQUIRED) and labels["sow"].endswith(REQUIRED)
     assert "Received: **Cost.xlsx**" in json.dumps(_with_file())
 
