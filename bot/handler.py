@@ -26,6 +26,8 @@ STALE_ACTION = ("That button belongs to an older card I no longer recognise. "
                 "Type **help** to see what I can do.")
 CHANGED_MEANWHILE = ("This request changed in another window a moment ago. Nothing was lost; "
                      "press the button again to continue from the latest version.")
+NOT_SUPPORTED = {"task/fetch": {"task": {"type": "message",
+                                        "value": "This app has no dialogs. Type help."}}}
 ACTION_FAILED = ("Sorry, I could not finish that just now. Nothing you typed was lost; "
                  "please try the button again in a moment.")
 
@@ -74,7 +76,18 @@ class FtaBot(TeamsActivityHandler):
         # body twice and answers 500 (see TEAMS_NOTES.md).
         if turn_context.activity.name == "adaptiveCard/action":
             return InvokeResponse(status=200, body=await self._card_action(turn_context))
-        return await super().on_invoke_activity(turn_context)
+        try:
+            answer = await super().on_invoke_activity(turn_context)
+        except Exception:  # a payload botbuilder cannot even deserialize: bad input, not ours
+            log.info("unreadable %s invoke", turn_context.activity.name,
+                     extra={"activity_id": turn_context.activity.id})
+            answer = None
+        if answer is None or answer.status == 501:
+            # An invoke this app does not use (no task modules, no message extensions):
+            # answered 200 all the same, as Teams expects of every invoke.
+            return InvokeResponse(status=200, body=NOT_SUPPORTED.get(
+                turn_context.activity.name or "", {}))
+        return answer
 
     async def _card_action(self, turn_context: TurnContext) -> InvokeBody:
         verb, data = _verb_and_data(turn_context.activity.value)

@@ -51,8 +51,9 @@ def free_port() -> int:
 class Process:
     """A child process in its own group, its output kept in a log file for failures."""
 
-    def __init__(self, name: str, command: list[str], env: dict[str, str], log: Path) -> None:
-        self.name, self.log = name, log
+    def __init__(self, name: str, command: list[str], env: dict[str, str], log: Path,
+                 url: str = "") -> None:
+        self.name, self.log, self.url = name, log, url
         self._output = log.open("wb")
         self._process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
                                          stdout=self._output, stderr=subprocess.STDOUT,
@@ -92,7 +93,8 @@ def start_bot(workdir: Path, port: int, extra_env: dict[str, str] | None = None)
     subprocess.run([sys.executable, "app.py", "roster", "import",
                     str(ROOT / "storage" / "sample_roster.yaml")], cwd=ROOT, env=env,
                    check=True, capture_output=True, timeout=60)
-    bot = Process("bot", [sys.executable, "app.py", "serve"], env, workdir / "bot.log")
+    bot = Process("bot", [sys.executable, "app.py", "serve"], env, workdir / "bot.log",
+                  url=f"http://127.0.0.1:{port}")
     bot.wait_for(f"http://127.0.0.1:{port}/healthz")
     return bot
 

@@ -111,3 +111,14 @@ async def test_every_kind_of_conversation_is_remembered(bot, connector, database
     assert channel is not None and channel.kind == CHANNEL
     assert channel.team_id == "19:team@thread.tacv2"
     assert channel.reference["conversation"]["id"] == "19:general@thread.tacv2"
+
+
+@pytest.mark.parametrize(("name", "body"), [
+    ("task/fetch", {"task": {"type": "message", "value": "This app has no dialogs. Type help."}}),
+    ("composeExtension/query", {})])
+async def test_an_invoke_this_app_does_not_use_still_answers_200(bot, connector, name,
+                                                                 body) -> None:
+    response = await bot.post("/api/messages", json=activity(
+        connector.url, type="invoke", name=name, value={"commandId": "x"}))
+    assert response.status == 200
+    assert await response.json() == body
