@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from aiohttp import ClientSession, web
 
@@ -27,6 +28,7 @@ from storage.database import Database
 log = logging.getLogger("app")
 worker_key = web.AppKey("worker", object)
 http_key = web.AppKey("http", ClientSession)
+database_key = web.AppKey("database", Database)
 Clock = Callable[[], datetime]
 
 
@@ -36,7 +38,7 @@ def utc_now() -> datetime:
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     """Build the web app; the database and bot are opened in cleanup_ctx, not here."""
-    from bot.http import MAX_BODY, healthz, messages
+    from bot.http import MAX_BODY, messages
 
     app = web.Application(client_max_size=MAX_BODY)
     app[settings_key] = settings
@@ -54,7 +56,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.channels import Poster
     from bot.ftchelp import FtcHelpDesk
     from bot.handler import FtaBot
-    from bot.http import adapter_key, bot_key, database_key
+    from bot.http import adapter_key, bot_key
     from bot.intake import Intake
     from bot.internal_call import InternalCallDesk
     from bot.messenger import Messenger
@@ -142,6 +144,20 @@ def _ftop_gateway(settings: Settings, database: Database,
     if not settings.ftop_sync_url:
         return local
     return HttpFtopMirror(local, session, settings.ftop_sync_url)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Alive, and whether the database answers and is at the newest migration."""
+    from storage.migrate import is_current
+
+    database = request.app[database_key]
+    status: dict[str, Any] = {"status": "ok", "database": {"dialect": database.dialect}}
+    try:
+        await database.ping()
+        status["database"].update(reachable=True, migrations_current=await is_current(database))
+    except Exception as error:
+        status["database"].update(reachable=False, error=type(error).__name__)
+    return web.json_response(status)
 
 
 def load_faq(path: Path) -> Faq:

@@ -26,16 +26,15 @@ from cards.assignment import (
 )
 from domain.ftop import EnterpriseAssignment, FtopError, FtopGateway, record_review, review_option
 from domain.requests import FtaRequest, RequestRepository
-from domain.roster import Architect
+from domain.roster import Architect, Roster
 from settings import account_team_channel
-from storage.roster import SqlRoster
 
 log = logging.getLogger(__name__)
 NOT_YOURS = "Only the FTA assigned to this request can do that."
 
 
 class AssignmentWork:
-    def __init__(self, *, ftop: FtopGateway, requests: RequestRepository, roster: SqlRoster,
+    def __init__(self, *, ftop: FtopGateway, requests: RequestRepository, roster: Roster,
                  poster: Poster, clock: Callable[[], datetime],
                  account_channels: tuple[tuple[str, str], ...], playbook_base_url: str,
                  managers_channel_id: str, can_schedule: bool = False) -> None:

@@ -1,4 +1,4 @@
-"""HTTP edge: /api/messages with strict input checks, and /healthz."""
+"""HTTP edge: /api/messages with strict input checks and Bot Framework authentication."""
 
 from __future__ import annotations
 
@@ -13,15 +13,12 @@ from msrest.exceptions import DeserializationError
 
 from bot.addresses import tenant_of
 from settings import Settings
-from storage.database import Database
-from storage.migrate import is_current
 
 log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024
 adapter_key = web.AppKey("adapter", CloudAdapter)
 bot_key = web.AppKey("bot", Bot)
 settings_key = web.AppKey("settings", Settings)
-database_key = web.AppKey("database", Database)
 
 
 def problem(status: int, message: str) -> web.Response:
@@ -82,15 +79,3 @@ def _is_envelope(body: Any) -> bool:
 
 def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
-
-
-async def healthz(request: web.Request) -> web.Response:
-    """Alive, and whether the database answers and is at the newest migration."""
-    database = request.app[database_key]
-    status: dict[str, Any] = {"status": "ok", "database": {"dialect": database.dialect}}
-    try:
-        await database.ping()
-        status["database"].update(reachable=True, migrations_current=await is_current(database))
-    except Exception as error:
-        status["database"].update(reachable=False, error=type(error).__name__)
-    return web.json_response(status)

@@ -21,8 +21,12 @@ from domain.calendar import business_days_later
 from domain.ftop import FtopGateway, InternalCall
 from domain.requests import FtaRequest
 from domain.roster import Architect
-from domain.scheduling import CalendarGateway, first_common_slots, next_slot_start
-from storage.graph import GraphError
+from domain.scheduling import (
+    CalendarGateway,
+    CalendarUnavailable,
+    first_common_slots,
+    next_slot_start,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +67,7 @@ class InternalCallDesk:
                 architect.email, f"{request.number} internal call: "
                 f"{request.values.get('customer', '')} (ATU / CSU / FTA)",
                 _agenda(request), attendees, slots[0], f"{request.number}-internal-call")
-        except GraphError as error:
+        except CalendarUnavailable as error:
             return message_invoke(f"{error}. Nothing was booked.")
         record.call = InternalCall(meeting.id, meeting.start, meeting.join_url, tuple(slots[1:]))
         record.record("internal_call", "scheduled", architect.name, now,
@@ -85,7 +89,7 @@ class InternalCallDesk:
             return message_invoke("That slot is no longer offered.")
         try:
             meeting = await self._calendar.move_meeting(architect.email, call.meeting_id, choice)
-        except GraphError as error:
+        except CalendarUnavailable as error:
             return message_invoke(f"{error}. The call was not moved.")
         others = (*(s for s in call.alternatives if s != choice), call.start)
         record.call = replace(call, start=meeting.start, alternatives=others)

@@ -23,12 +23,10 @@ from cards.offers import (
     create_unreachable_card,
 )
 from domain.balancer import Policy
-from domain.offers import Offer, OfferError, Outcome
+from domain.offers import AssignmentDesk, Offer, OfferError, Outcome
 from domain.requests import FtaRequest, RequestRepository
-from domain.roster import Architect
-from storage.assignments import SqlAssignmentDesk
-from storage.roster import SqlRoster
-from storage.timers import SqlTimers
+from domain.roster import Architect, Roster
+from domain.timers import Timers
 
 log = logging.getLogger(__name__)
 UNREACHABLE = "not reachable in Teams (no chat with the bot yet)"
@@ -36,8 +34,8 @@ ONLY_MANAGERS = "Only FTA managers can assign by hand, from the FTA managers' ch
 
 
 class OfferRouter:
-    def __init__(self, *, desk: SqlAssignmentDesk, requests: RequestRepository,
-                 roster: SqlRoster, timers: SqlTimers, poster: Poster, policy: Policy,
+    def __init__(self, *, desk: AssignmentDesk, requests: RequestRepository,
+                 roster: Roster, timers: Timers, poster: Poster, policy: Policy,
                  clock: Callable[[], datetime], managers_channel_id: str,
                  sla_reminder_hours: tuple[float, ...],
                  on_assigned: Callable[[FtaRequest, Architect, bool],

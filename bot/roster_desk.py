@@ -18,10 +18,9 @@ from bot.identity import person_id
 from bot.replies import InvokeBody, Refused, card_invoke, card_message, message_invoke
 from cards import verbs
 from cards.roster import create_decision_card, create_ooo_card, create_roster_card
+from domain.offers import AssignmentDesk
 from domain.requests import RequestRepository
-from domain.roster import Absence, Architect
-from storage.assignments import SqlAssignmentDesk
-from storage.roster import SqlRoster
+from domain.roster import Absence, Architect, Roster
 
 DATE = r"\d{4}-\d{2}-\d{2}"
 NOT_AN_FTA = "Only FastTrack Architects on the roster have an out of office here."
@@ -29,7 +28,7 @@ MANAGERS_ONLY = "That is for FTA managers, in the FTA managers' channel."
 
 
 class RosterDesk:
-    def __init__(self, roster: SqlRoster, desk: SqlAssignmentDesk, requests: RequestRepository,
+    def __init__(self, roster: Roster, desk: AssignmentDesk, requests: RequestRepository,
                  clock: Callable[[], datetime], managers_channel_id: str) -> None:
         self._roster, self._desk, self._requests = roster, desk, requests
         self._clock, self._managers = clock, managers_channel_id

@@ -11,15 +11,15 @@ from datetime import datetime
 from bot.channels import Poster
 from bot.offers import OfferRouter
 from cards.offers import create_sla_card
+from domain.offers import AssignmentDesk
 from domain.requests import RequestRepository, State
-from storage.assignments import SqlAssignmentDesk
-from storage.timers import SqlTimers, Timer
+from domain.timers import Timer, Timers
 
 log = logging.getLogger(__name__)
 
 
 class AssignmentWorker:
-    def __init__(self, *, router: OfferRouter, desk: SqlAssignmentDesk, timers: SqlTimers,
+    def __init__(self, *, router: OfferRouter, desk: AssignmentDesk, timers: Timers,
                  requests: RequestRepository, poster: Poster, clock: Callable[[], datetime],
                  managers_channel_id: str) -> None:
         self._router, self._desk, self._timers = router, desk, timers

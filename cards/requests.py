@@ -67,14 +67,6 @@ def create_status_card(request: FtaRequest) -> Card:
     return build(body)
 
 
-def create_assigned_card(request: FtaRequest) -> Card:
-    """The seller's notice that an FTA took their request."""
-    return build([title(f"{request.number} is assigned to {request.agent_name}"),
-                  _facts(request),
-                  paragraph(f"{request.agent_name} will contact the account team for the "
-                            "internal call, then the customer.", is_subtle=True)])
-
-
 def create_request_list_card(requests: list[FtaRequest]) -> Card:
     if not requests:
         return build([title("My requests"),

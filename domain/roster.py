@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,11 @@ class RosterIndex:
 
     def __len__(self) -> int:
         return len(self.by_id)
+
+
+class Roster(Protocol):
+    async def all(self) -> list[Architect]: ...
+
+    async def by_aad_id(self, aad_id: str) -> Architect | None: ...
+
+    async def save(self, architect: Architect) -> None: ...

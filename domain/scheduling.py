@@ -60,6 +60,10 @@ class Meeting:
     web_link: str = ""
 
 
+class CalendarUnavailable(Exception):
+    """The calendar service could not do it; the message says what, for the user."""
+
+
 class CalendarGateway(Protocol):
     async def availability(self, organizer: str, attendees: Sequence[str], start: datetime,
                            end: datetime) -> list[Availability]: ...

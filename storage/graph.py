@@ -14,13 +14,13 @@ from typing import Any
 import aiohttp
 import msal
 
-from domain.scheduling import SLOT, Availability, Meeting, working_hours
+from domain.scheduling import SLOT, Availability, CalendarUnavailable, Meeting, working_hours
 
 SCOPE = "https://graph.microsoft.com/.default"
 RETRIED = {429, 500, 502, 503, 504}
 
 
-class GraphError(Exception):
+class GraphError(CalendarUnavailable):
     """Graph could not do it; the message says what, without customer data."""
 
 

@@ -3,22 +3,13 @@ FOR UPDATE SKIP LOCKED on PostgreSQL, the write lock (BEGIN IMMEDIATE) on SQLite
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert, or_, select, update
 
+from domain.timers import Timer
 from storage.database import Database
 from storage.tables import timers
-
-
-@dataclass(frozen=True)
-class Timer:
-    id: int
-    kind: str
-    request_id: int
-    offer_id: int | None
-    due_at: datetime
 
 
 class SqlTimers:

@@ -22,7 +22,6 @@ from cards.ftchelp import create_answer_card, create_faq_card, create_ticket_car
 from cards.intake import REQUIRED, create_form_card, create_type_card
 from cards.offers import create_escalation_card, create_offer_card, create_sla_card
 from cards.requests import (
-    create_assigned_card,
     create_confirmation_card,
     create_request_list_card,
     create_status_card,
@@ -91,7 +90,6 @@ CARDS: dict[str, Any] = {
     "ticket_assigned": lambda: create_ticket_card(ticket("assigned")),
     "ticket_resolved": lambda: create_ticket_card(ticket("resolved")),
     "answer": lambda: create_answer_card(ticket("resolved")),
-    "assigned": lambda: create_assigned_card(_assigned()),
     "offer": lambda: create_offer_card(submitted("discovery_workshop"), OFFER, ARCHITECT),
     "offer_needs_reason": lambda: create_offer_card(submitted("discovery_workshop"), OFFER,
                                                     ARCHITECT, "Say why you decline."),
