@@ -194,7 +194,7 @@ async def upgrade_database(settings: Settings) -> None:
         await database.dispose()
 
 
-async def load_sample_data(settings: Settings) -> int:
+async def load_sample_data(settings: Settings) -> tuple[int, int]:
     """Migrate, then add the demo's sample data (once)."""
     from storage import migrate, sample_data
     from storage.database import open_database
@@ -311,8 +311,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(roster_command(settings, args.action, args.file, args.format,
                                               text))
         elif args.command == "sample-data":
-            added = asyncio.run(load_sample_data(settings))
-            print(f"Sample data: {added} requests added.")
+            architects, requests = asyncio.run(load_sample_data(settings))
+            print(f"Sample data: {architects} architects and {requests} requests added.")
         elif args.command == "package":
             print(f"Teams app package written to {package(settings, args.out)}")
         else:

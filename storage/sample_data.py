@@ -28,15 +28,16 @@ SAMPLES = (
 )
 
 
-async def load(database: Database, now: datetime | None = None) -> int:
-    """Add the sample roster (if there is none) and requests (unless Alex has some)."""
-    roster = SqlRoster(database)
+async def load(database: Database, now: datetime | None = None) -> tuple[int, int]:
+    """Add the sample roster (if there is none) and requests (unless Alex has some): how
+    many architects and requests were added."""
+    roster, architects = SqlRoster(database), 0
     if not await roster.all():
         text = (Path(__file__).parent / "sample_roster.yaml").read_text(encoding="utf-8")
-        await roster.replace_all(read_roster(text, "yaml"))
+        architects = await roster.replace_all(read_roster(text, "yaml"))
     requests = SqlRequestRepository(database)
     if await requests.list_of(ALEX.id, limit=1):
-        return 0
+        return architects, 0
     now = now or datetime.now(UTC)
     for age, (type_key, values) in enumerate(SAMPLES, start=1):
         submitted = now - timedelta(days=age)
@@ -45,4 +46,4 @@ async def load(database: Database, now: datetime | None = None) -> int:
         request.fill(values)
         request.submit(submitted)
         await requests.save(request)
-    return len(SAMPLES)
+    return architects, len(SAMPLES)

@@ -52,8 +52,8 @@ def test_package_builds_the_zip(tmp_path: Path, database_url: str) -> None:
 def test_sample_data_is_added_once(tmp_path: Path, database_url: str) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
     first, second = run("sample-data", DATABASE_URL=url), run("sample-data", DATABASE_URL=url)
-    assert "2 requests added" in first.stdout, first.stderr
-    assert "0 requests added" in second.stdout, second.stderr
+    assert "4 architects and 2 requests added" in first.stdout, first.stderr
+    assert "0 architects and 0 requests added" in second.stdout, second.stderr
 
 
 def test_simulate_prints_the_report_and_refuses_a_bad_trace(tmp_path: Path,
