@@ -63,11 +63,12 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.my_requests import MyRequests
     from bot.offers import OfferRouter
     from bot.roster_desk import RosterDesk
+    from bot.status_cards import StatusCards
     from bot.worker import AssignmentWorker
     from domain.balancer import Policy
     from storage import migrate
     from storage.assignments import SqlAssignmentDesk
-    from storage.conversations import SqlConversationDirectory
+    from storage.conversations import SqlCardPosts, SqlConversationDirectory
     from storage.database import open_database
     from storage.graph import GraphCalendar
     from storage.requests import SqlRequestRepository
@@ -81,7 +82,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     adapter = create_adapter(settings)
     directory = SqlConversationDirectory(database)
     requests = SqlRequestRepository(database)
-    poster = Poster(directory, Messenger(adapter, settings.app_id))
+    poster = Poster(directory, Messenger(adapter, settings.app_id), SqlCardPosts(database))
+    status = StatusCards(poster, requests)
     desk = SqlAssignmentDesk(database, settings.offer_timeout_hours)
     timers = SqlTimers(database, worker=f"{socket.gethostname()}:{os.getpid()}")
     roster = SqlRoster(database)
@@ -104,10 +106,10 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
                          policy=Policy(weights=dict(settings.request_weights)),
                          managers_channel_id=settings.managers_channel_id,
                          sla_reminder_hours=settings.sla_reminder_hours,
-                         on_assigned=work.assigned)
-    ftchelp = FtcHelpDesk(requests, poster, faq, settings.ftchelp_channel_id)
-    intake = Intake(requests, ftchelp, router.submitted, clock, settings.default_timezone,
-                    settings.default_country)
+                         on_assigned=work.assigned, status=status)
+    ftchelp = FtcHelpDesk(requests, poster, faq, settings.ftchelp_channel_id, status)
+    intake = Intake(requests, ftchelp, router.submitted, status, clock,
+                    settings.default_timezone, settings.default_country)
     mine, basics = MyRequests(requests), Basics()
     roster_desk = RosterDesk(roster, desk, requests, clock,
                              settings.managers_channel_id)
@@ -124,7 +126,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         on_files=AttachmentInbox(requests).receive)
     app[worker_key] = worker = AssignmentWorker(
         router=router, desk=desk, timers=timers, requests=requests, poster=poster,
-        clock=clock, managers_channel_id=settings.managers_channel_id)
+        clock=clock, managers_channel_id=settings.managers_channel_id, status=status)
     running = asyncio.create_task(worker.run_forever(settings.worker_interval_seconds))
     yield
     running.cancel()

@@ -13,6 +13,7 @@ from bot.channels import Poster
 from bot.identity import person_id
 from bot.ownership import owned_request, request_id_of
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
+from bot.status_cards import StatusCards
 from cards import verbs
 from cards.ftchelp import (
     create_answer_card,
@@ -31,8 +32,9 @@ ONLY_FTCHELP = "Only the FTCHelp team can work tickets, from the FTCHelp channel
 
 class FtcHelpDesk:
     def __init__(self, requests: RequestRepository, poster: Poster, faq: Faq,
-                 channel_id: str) -> None:
+                 channel_id: str, status: StatusCards) -> None:
         self._requests = requests
+        self._status = status
         self._poster = poster
         self._faq = faq
         self._channel_id = channel_id
@@ -72,6 +74,7 @@ class FtcHelpDesk:
         sender = turn_context.activity.from_property
         request.take(person_id(turn_context.activity), sender.name or "an FTCHelp agent")
         await self._requests.save(request)
+        await self._status.refresh(request.id)
         return card_invoke(create_ticket_card(request))
 
     async def resolve(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
@@ -81,13 +84,15 @@ class FtcHelpDesk:
         request.resolve(person_id(turn_context.activity),
                         answer[:4000] if isinstance(answer, str) else "")
         await self._requests.save(request)
+        await self._status.refresh(request.id)
         if not await self._poster.to_person(request.requester.id, create_answer_card(request)):
             log.warning("seller of request %s has no personal chat with the bot", request.id)
         return card_invoke(create_ticket_card(request))
 
     async def post_ticket(self, request: FtaRequest) -> None:
         """Post the ticket card in the FTCHelp channel."""
-        if not await self._poster.to_channel(self._channel_id, create_ticket_card(request)):
+        if not await self._poster.to_channel(self._channel_id, create_ticket_card(request),
+                                             remember=(request.id, "ticket")):
             log.warning("request %s waits unposted: FTCHelp channel not reachable", request.id)
 
     async def _ticket(self, turn_context: TurnContext, data: dict[str, Any]) -> FtaRequest:

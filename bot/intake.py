@@ -16,6 +16,7 @@ from bot.ftchelp import FtcHelpDesk
 from bot.identity import person_id, requester_of
 from bot.ownership import owned_request
 from bot.replies import InvokeBody, Refused, card_inputs, card_invoke, card_message, message_invoke
+from bot.status_cards import StatusCards
 from cards import verbs
 from cards.intake import create_form_card, create_type_card
 from cards.requests import create_cancelled_card, create_confirmation_card
@@ -30,12 +31,13 @@ STALE = ("This card was out of date (your draft changed since), so nothing was c
 
 class Intake:
     def __init__(self, requests: RequestRepository, desk: FtcHelpDesk,
-                 to_fta_queue: Callable[[FtaRequest], Awaitable[None]],
+                 to_fta_queue: Callable[[FtaRequest], Awaitable[None]], status: StatusCards,
                  clock: Callable[[], datetime], default_timezone: str,
                  default_country: str) -> None:
         self._requests = requests
         self._desk = desk
         self._to_fta_queue = to_fta_queue
+        self._status = status
         self._clock = clock
         self._defaults = (default_timezone, default_country)
 
@@ -93,6 +95,7 @@ class Intake:
         if answer is not None:
             request.offer_faq()
         await self._requests.save(request)
+        await self._status.remember_seller_card(request, turn_context)
         if answer is not None:
             return card_invoke(self._desk.faq_card(request, answer))
         if request.state is State.FTCHELP_OPEN:

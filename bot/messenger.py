@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -36,10 +37,18 @@ class Messenger:
 
     async def post_card(self, reference: dict[str, Any], card: dict[str, Any]) -> str | None:
         """Post ``card`` into the referenced conversation; the new activity's id."""
+        return await self._with_retries(lambda: self._send(reference, card))
+
+    async def update_card(self, reference: dict[str, Any], activity_id: str,
+                          card: dict[str, Any]) -> None:
+        """Replace the card of an earlier message, for everyone who sees it."""
+        await self._with_retries(lambda: self._update(reference, activity_id, card))
+
+    async def _with_retries(self, operation: Callable[[], Awaitable[str | None]]) -> str | None:
         waited = 0.0
         for attempt in range(1, self._attempts + 1):
             try:
-                return await self._send(reference, card)
+                return await operation()
             except HttpOperationError as error:
                 status = error.response.status_code if error.response is not None else 0
                 if status not in RETRIED or attempt == self._attempts:
@@ -71,6 +80,24 @@ class Messenger:
         if failed:
             raise failed[0]
         return posted[0] if posted else None
+
+    async def _update(self, reference: dict[str, Any], activity_id: str,
+                      card: dict[str, Any]) -> str | None:
+        failed: list[HttpOperationError] = []
+
+        async def update(turn_context: TurnContext) -> None:
+            activity = card_message(card)
+            activity.id = activity_id
+            try:
+                await turn_context.update_activity(activity)
+            except HttpOperationError as error:
+                failed.append(error)
+
+        conversation = ConversationReference().deserialize(reference)
+        await self._adapter.continue_conversation(conversation, update, self._app_id)
+        if failed:
+            raise failed[0]
+        return activity_id
 
 
 def _pause(error: HttpOperationError, attempt: int) -> float:

@@ -15,6 +15,7 @@ from bot.channels import Poster
 from bot.identity import person_id
 from bot.ownership import request_id_of
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
+from bot.status_cards import StatusCards, offer_role
 from cards import verbs
 from cards.offers import (
     create_escalation_card,
@@ -39,13 +40,14 @@ class OfferRouter:
                  clock: Callable[[], datetime], managers_channel_id: str,
                  sla_reminder_hours: tuple[float, ...],
                  on_assigned: Callable[[FtaRequest, Architect, bool],
-                                       Awaitable[dict[str, Any]]]
+                                       Awaitable[dict[str, Any]]], status: StatusCards
                  ) -> None:
         self._desk, self._requests, self._roster = desk, requests, roster
         self._timers, self._poster, self._policy = timers, poster, policy
         self._clock, self._managers = clock, managers_channel_id
         self._reminders = sla_reminder_hours
         self._on_assigned = on_assigned
+        self._status = status
 
     def actions(self) -> dict[str, Any]:
         return {verbs.ACCEPT_OFFER: self.accept, verbs.DECLINE_OFFER: self.decline,
@@ -84,7 +86,9 @@ class OfferRouter:
         assigned = await self._requests.get(request.id)
         architect = await self._roster.by_aad_id(person_id(turn_context.activity))
         assert assigned is not None and architect is not None
-        return card_invoke(await self._on_assigned(assigned, architect, False))
+        work = await self._on_assigned(assigned, architect, False)
+        await self._status.refresh(request.id)
+        return card_invoke(work)
 
     async def decline(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """The offered FTA declines with a reason: the next candidate gets the offer."""
@@ -122,6 +126,10 @@ class OfferRouter:
         assert request is not None
         architect = next(a for a in await self._roster.all() if a.id == architect_id)
         work = await self._on_assigned(request, architect, True)
+        await self._status.replace_offers(request.id, create_offer_answered_card(
+            request, f"{request.number} was assigned by a manager",
+            f"A manager assigned it to {architect.name}; nothing more to do here."))
+        await self._status.refresh(request.id)
         await self._poster.to_person(architect.aad_id, work)
         flag = " (over capacity, flagged)" if offer.override else ""
         return card_invoke(create_offer_answered_card(
@@ -134,7 +142,8 @@ class OfferRouter:
         if architect is None:
             return False
         return await self._poster.to_person(architect.aad_id,
-                                            create_offer_card(request, offer, architect))
+                                            create_offer_card(request, offer, architect),
+                                            remember=(request.id, offer_role(offer.id)))
 
     async def _escalate(self, outcome: Outcome) -> None:
         if not await self._timers.once("escalated", outcome.request.id, self._clock()):

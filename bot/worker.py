@@ -10,7 +10,8 @@ from datetime import datetime
 
 from bot.channels import Poster
 from bot.offers import OfferRouter
-from cards.offers import create_sla_card
+from bot.status_cards import StatusCards
+from cards.offers import create_offer_answered_card, create_sla_card
 from domain.offers import AssignmentDesk
 from domain.requests import RequestRepository, State
 from domain.timers import Timer, Timers
@@ -21,10 +22,11 @@ log = logging.getLogger(__name__)
 class AssignmentWorker:
     def __init__(self, *, router: OfferRouter, desk: AssignmentDesk, timers: Timers,
                  requests: RequestRepository, poster: Poster, clock: Callable[[], datetime],
-                 managers_channel_id: str) -> None:
+                 managers_channel_id: str, status: StatusCards) -> None:
         self._router, self._desk, self._timers = router, desk, timers
         self._requests, self._poster, self._clock = requests, poster, clock
         self._managers = managers_channel_id
+        self._status = status
 
     async def tick(self) -> int:
         """Run what is due now; how many timers ran."""
@@ -53,6 +55,11 @@ class AssignmentWorker:
     async def _run(self, timer: Timer, now: datetime) -> None:
         if timer.kind == "offer_timeout" and timer.offer_id is not None:
             if await self._desk.expire(timer.offer_id, now) is not None:
+                request = await self._requests.get(timer.request_id)
+                if request is not None:
+                    await self._status.replace_offers(request.id, create_offer_answered_card(
+                        request, f"Your offer for {request.number} timed out",
+                        "It moved on to the next FTA."), timer.offer_id)
                 await self._router.route(timer.request_id)
         elif timer.kind in ("sla_reminder", "sla_breach"):
             request = await self._requests.get(timer.request_id)

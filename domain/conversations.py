@@ -34,3 +34,19 @@ class ConversationDirectory(Protocol):
     async def personal_chat_of(self, user_aad_id: str) -> ConversationAddress | None: ...
 
     async def latest(self) -> ConversationAddress | None: ...
+
+
+@dataclass(frozen=True)
+class CardPost:
+    """A card the bot posted about a request, so it can be updated in place later."""
+
+    request_id: int
+    role: str  # "seller", "ticket", "offer-<id>"
+    reference: dict[str, Any]
+    activity_id: str
+
+
+class CardPosts(Protocol):
+    async def remember(self, post: CardPost) -> None: ...
+
+    async def for_request(self, request_id: int) -> list[CardPost]: ...

@@ -6,8 +6,9 @@ from dataclasses import asdict
 
 from sqlalchemy import ColumnElement, select
 
-from domain.conversations import PERSONAL, ConversationAddress
+from domain.conversations import PERSONAL, CardPost, ConversationAddress
 from storage.database import Database
+from storage.tables import card_posts
 from storage.tables import conversation_references as table
 from storage.upsert import upsert
 
@@ -35,3 +36,19 @@ class SqlConversationDirectory:
         async with self._database.engine.connect() as connection:
             row = (await connection.execute(query)).mappings().first()
         return ConversationAddress(**row) if row else None
+
+
+class SqlCardPosts:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def remember(self, post: CardPost) -> None:
+        values = asdict(post)
+        statement = upsert(self._database.dialect, card_posts, values, ["request_id", "role"])
+        async with self._database.engine.begin() as connection:
+            await connection.execute(statement)
+
+    async def for_request(self, request_id: int) -> list[CardPost]:
+        query = select(card_posts).where(card_posts.c.request_id == request_id)
+        async with self._database.engine.connect() as connection:
+            return [CardPost(**row) for row in (await connection.execute(query)).mappings()]

@@ -116,3 +116,11 @@ ftop_assignments = Table(
     Column("document", JSON, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
+
+card_posts = Table(
+    "card_posts", metadata,
+    Column("request_id", Integer, primary_key=True),
+    Column("role", String(40), primary_key=True),
+    Column("reference", JSON, nullable=False),
+    Column("activity_id", String(400), nullable=False),
+)

@@ -43,7 +43,7 @@ async def submit(seller: User, type_key: str, **changes: str) -> dict:
 
 def tickets(connector) -> list[dict]:  # type: ignore[no-untyped-def]
     return [card for sent in connector.sent if sent.conversation_id == FTCHELP_CHANNEL
-            for card in sent.cards]
+            and sent.method == "POST" for card in sent.cards]
 
 
 async def test_an_faq_topic_is_answered_from_the_faq_first(seller, connector,
@@ -100,7 +100,7 @@ async def test_an_agent_takes_and_resolves_a_ticket_and_the_seller_gets_the_answ
 
     assert "Resolved by Seller 5" in texts_of(resolved["value"])
     [to_seller] = [s for s in connector.sent if s.conversation_id == "a:personal-1" and s.cards
-                   and "FTCHelp answered" in texts_of(s.cards[0])]
+                   and s.method == "POST" and "FTCHelp answered" in texts_of(s.cards[0])]
     assert "Benefit landed." in texts_of(to_seller.cards[0])
     request_id = card_state(ticket)["request_id"]
     assert await state_of(database_url, request_id) is State.RESOLVED

@@ -42,7 +42,15 @@ async def request_state(database_url: str, request_id: int) -> State:
 
 
 def cards_in(connector, conversation: str) -> list[dict]:  # type: ignore[no-untyped-def]
-    return [c for s in connector.sent if s.conversation_id == conversation for c in s.cards]
+    """Cards newly posted in a conversation (not updates of earlier ones)."""
+    return [c for s in connector.sent if s.conversation_id == conversation and s.method == "POST"
+            for c in s.cards]
+
+
+def updates_in(connector, conversation: str) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
+    """(activity id, new card) for every card updated in place in a conversation."""
+    return [(s.activity_id, c) for s in connector.sent
+            if s.conversation_id == conversation and s.method == "PUT" for c in s.cards]
 
 
 def offer_data(card: dict) -> dict:

@@ -33,6 +33,7 @@ class Sent:
 @dataclass
 class FakeConnector:
     sent: list[Sent] = field(default_factory=list)
+    ids_given: list[str] = field(default_factory=list)  # the id answered for each of sent
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     server: TestServer | None = None
@@ -73,8 +74,10 @@ class FakeConnector:
         body = await request.json()
         self.sent.append(Sent(request.method, request.match_info["cid"],
                               request.match_info.get("aid"), body))
-        return web.json_response({"id": request.match_info.get("aid") or
-                                  f"activity-{next(self._ids)}"})
+        given = (request.match_info.get("aid") if request.method == "PUT" else None) or \
+            f"activity-{next(self._ids)}"
+        self.ids_given.append(given)
+        return web.json_response({"id": given})
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -81,7 +81,9 @@ class User:
 
     async def press(self, verb: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
         """Press an Action.Execute button; the invoke's body (always HTTP 200)."""
-        body = card_action(self.connector.url, verb, data, **self._where())
+        # Teams sends the id of the message whose card was acted on.
+        body = card_action(self.connector.url, verb, data, replyToId=f"card-{self.number}",
+                           **self._where())
         response = await self.client.post("/api/messages", json=body)
         assert response.status == 200, await response.text()
         answer: dict[str, Any] = await response.json()

@@ -1,0 +1,55 @@
+"""Cards that show a request's state are updated in place when the state changes: the
+seller's card (the message they submitted from) and the offers made to FTAs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.core import TurnContext
+
+from bot.channels import Poster
+from cards.requests import create_status_card
+from domain.requests import FtaRequest, RequestRepository
+
+SELLER = "seller"
+
+
+def offer_role(offer_id: int) -> str:
+    return f"offer-{offer_id}"
+
+
+class StatusCards:
+    def __init__(self, poster: Poster, requests: RequestRepository) -> None:
+        self._poster = poster
+        self._requests = requests
+
+    async def remember_seller_card(self, request: FtaRequest, turn_context: TurnContext) -> None:
+        """The card the seller just submitted from is their status card from now on."""
+        activity = turn_context.activity
+        if activity.reply_to_id:
+            reference = TurnContext.get_conversation_reference(activity).serialize()
+            await self._poster.remember_card_acted_on(request.id, SELLER, reference,
+                                                      activity.reply_to_id)
+
+    async def refresh(self, request_id: int) -> None:
+        """Show the request's current state on the seller's card."""
+        request = await self._requests.get(request_id)
+        if request is None:
+            return
+        for post in await self._poster.posts_for(request_id):
+            if post.role == SELLER:
+                await self._poster.update(post, create_status_card(request))
+
+    async def replace_offers(self, request_id: int, card: dict[str, Any],
+                             offer_id: int | None = None) -> None:
+        """Replace one offer's card (or every offer's) for the FTA who got it."""
+        for post in await self._poster.posts_for(request_id):
+            if _is_offer(post.role, offer_id):
+                await self._poster.update(post, card)
+
+
+def _is_offer(role: str, offer_id: int | None) -> bool:
+    """Is ``role`` the card of offer ``offer_id`` (of any offer, when None)?"""
+    if offer_id is None:
+        return role.startswith("offer-")
+    return role == offer_role(offer_id)
