@@ -89,18 +89,20 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     roster = SqlRoster(database)
     app[http_key] = outbound = ClientSession()  # one pooled session for Graph and FTOP sync
     ftop = _ftop_gateway(settings, database, outbound)
+    graph = GraphCalendar(outbound, base_url=settings.graph_base_url,
+                          authority=settings.graph_authority,
+                          client_id=settings.graph_client_id,
+                          client_secret=settings.graph_client_secret) \
+        if settings.graph_enabled else None
     work = AssignmentWork(
         ftop=ftop, requests=requests, roster=roster, poster=poster, clock=clock,
         account_channels=settings.account_team_channels,
         playbook_base_url=settings.playbook_base_url,
-        managers_channel_id=settings.managers_channel_id, can_schedule=settings.graph_enabled)
-    calls = [] if not settings.graph_enabled else [InternalCallDesk(
+        managers_channel_id=settings.managers_channel_id, can_schedule=graph is not None,
+        mailer=graph, mail_sender=settings.assignment_mail_sender)
+    calls = [] if graph is None else [InternalCallDesk(
         work=work, ftop=ftop, poster=poster, clock=clock, ftav2=settings.ftav2_attendees,
-        search_business_days=settings.call_search_business_days,
-        calendar=GraphCalendar(outbound, base_url=settings.graph_base_url,
-                               authority=settings.graph_authority,
-                               client_id=settings.graph_client_id,
-                               client_secret=settings.graph_client_secret))]
+        search_business_days=settings.call_search_business_days, calendar=graph)]
     router = OfferRouter(desk=desk, requests=requests, roster=roster,
                          timers=timers, poster=poster, clock=clock,
                          policy=Policy(weights=dict(settings.request_weights)),

@@ -47,6 +47,7 @@ class Settings:
     graph_client_id: str = ""
     graph_client_secret: str = field(default="", repr=False)
     ftav2_attendees: tuple[str, ...] = ()
+    assignment_mail_sender: str = ""
     call_search_business_days: int = 5
     playbook_base_url: str = ""
     ftop_sync_url: str = ""
@@ -101,6 +102,7 @@ class Settings:
                                         env.get("MicrosoftAppPassword", "")),
             ftav2_attendees=tuple(a.strip() for a in env.get("FTAV2_ATTENDEES", "").split(",")
                                   if a.strip()),
+            assignment_mail_sender=env.get("ASSIGNMENT_MAIL_SENDER", "").strip(),
             openid_metadata_url=env.get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", "").strip(),
             token_issuer=env.get("TO_BOT_FROM_CHANNEL_TOKEN_ISSUER", "").strip(),
             login_url=env.get("TO_CHANNEL_FROM_BOT_LOGIN_URL", "").strip(),

@@ -16,6 +16,7 @@ from bot.ownership import owned_request, request_id_of
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
 from cards import verbs
 from cards.assignment import (
+    NEXT_STEPS,
     create_account_team_card,
     create_review_notice_card,
     create_seller_answer_card,
@@ -25,8 +26,10 @@ from cards.assignment import (
     create_work_card,
 )
 from domain.ftop import EnterpriseAssignment, FtopError, FtopGateway, record_review, review_option
+from domain.mail import Mailer, assignment_mail
 from domain.requests import FtaRequest, RequestRepository
 from domain.roster import Architect, Roster
+from domain.scheduling import CalendarUnavailable
 from settings import account_team_channel
 
 log = logging.getLogger(__name__)
@@ -37,12 +40,14 @@ class AssignmentWork:
     def __init__(self, *, ftop: FtopGateway, requests: RequestRepository, roster: Roster,
                  poster: Poster, clock: Callable[[], datetime],
                  account_channels: tuple[tuple[str, str], ...], playbook_base_url: str,
-                 managers_channel_id: str, can_schedule: bool = False) -> None:
+                 managers_channel_id: str, can_schedule: bool = False,
+                 mailer: Mailer | None = None, mail_sender: str = "") -> None:
         self._ftop, self._requests, self._roster = ftop, requests, roster
         self._poster, self._clock = poster, clock
         self._channels, self._playbooks = account_channels, playbook_base_url
         self._managers = managers_channel_id
         self._can_schedule = can_schedule
+        self._mailer, self._mail_sender = mailer, mail_sender
 
     def actions(self) -> dict[str, Any]:
         return {verbs.RECORD_REVIEW: self.review, verbs.DECIDE_ENGAGEMENT: self.engagement,
@@ -67,9 +72,24 @@ class AssignmentWork:
         else:
             record.account_post = (channel, posted)
             await self._ftop.record(record)
+        await self._email_requester(request, architect)
         how = "A manager assigned this request to you." if by_manager else "You accepted."
         return self.card(request, record, architect, banner=f"{how} The seller and the account "
                                                         "team have been told.")
+
+    async def _email_requester(self, request: FtaRequest, architect: Architect) -> None:
+        """The playbook's assignment e-mail, where a sender mailbox is configured."""
+        if self._mailer is None or not self._mail_sender or not request.requester.email:
+            return
+        subject, body = assignment_mail(
+            request.number, request.values.get("customer", ""), architect.name,
+            request.type.title if request.type else "", NEXT_STEPS.get(request.type_key or "", ""))
+        cc = [a for a in (request.values.get("atu_contact"), architect.email) if a]
+        try:
+            await self._mailer.send_mail(self._mail_sender, [request.requester.email], cc,
+                                         subject, body)
+        except CalendarUnavailable:
+            log.warning("assignment e-mail for request %s not sent", request.id)
 
     async def review(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """The FTA's decision for the request's type: authorize, categorize or propose."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity
 
 from domain.requests import Requester
@@ -35,3 +37,12 @@ def _is_zone(name: object) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+async def email_of(turn_context: TurnContext) -> str:
+    """The sender's e-mail from the Teams roster; empty when Teams will not say."""
+    try:
+        member = await TeamsInfo.get_member(turn_context, turn_context.activity.from_property.id)
+    except Exception:  # an unknown member, a chat without roster, a connector hiccup
+        return ""
+    return (member.email or member.user_principal_name or "") if member else ""

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from botbuilder.core import TurnContext
-from botbuilder.schema import Activity
 
 from bot.commands import Command, command
 from bot.ftchelp import FtcHelpDesk
-from bot.identity import person_id, requester_of
+from bot.identity import email_of, person_id, requester_of
 from bot.ownership import owned_request
 from bot.replies import InvokeBody, Refused, card_inputs, card_invoke, card_message, message_invoke
 from bot.status_cards import StatusCards
@@ -55,7 +55,7 @@ class Intake:
 
     async def start(self, turn_context: TurnContext, _: re.Match[str]) -> None:
         """`request FTA`: the seller's draft where they left it, or a new one."""
-        request, resumed = await self._draft_for(turn_context.activity)
+        request, resumed = await self._draft_for(turn_context)
         await turn_context.send_activity(card_message(_step(request, RESUMED if resumed
                                                             else None)))
 
@@ -64,7 +64,7 @@ class Intake:
         if data.get("step") == "type":
             request = await self._own_draft(turn_context, data, check_version=False)
             return card_invoke(create_type_card(request))
-        request, resumed = await self._draft_for(turn_context.activity)
+        request, resumed = await self._draft_for(turn_context)
         return card_invoke(_step(request, RESUMED if resumed else None))
 
     async def choose_type(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
@@ -120,11 +120,12 @@ class Intake:
         await self._requests.save(draft)
         await turn_context.send_activity(card_message(create_cancelled_card(draft)))
 
-    async def _draft_for(self, activity: Activity) -> tuple[FtaRequest, bool]:
-        requester = requester_of(activity, *self._defaults)
+    async def _draft_for(self, turn_context: TurnContext) -> tuple[FtaRequest, bool]:
+        requester = requester_of(turn_context.activity, *self._defaults)
         draft = await self._requests.draft_of(requester.id)
         if draft is not None:
             return draft, True
+        requester = replace(requester, email=await email_of(turn_context))
         return await self._requests.add(FtaRequest(requester, self._clock())), False
 
     async def _filled_draft(self, turn_context: TurnContext, data: dict[str, Any]) -> FtaRequest:

@@ -43,6 +43,7 @@ class Requester:
     name: str
     timezone: str
     country: str
+    email: str = ""  # from the Teams roster when it answers; for the assignment e-mail
 
 
 @dataclass(frozen=True)

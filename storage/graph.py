@@ -1,4 +1,5 @@
-"""Microsoft Graph, app-only: free/busy (getSchedule) and Teams meetings on the FTA's calendar.
+"""Microsoft Graph, app-only: free/busy (getSchedule), Teams meetings on the FTA's calendar,
+and the assignment e-mail (sendMail).
 
 Tokens come from msal's client-credentials flow (blocking, so it runs in a thread; msal caches
 them). 429 and 5xx are retried within a few seconds, honouring Retry-After."""
@@ -6,6 +7,7 @@ them). 429 and 5xx are retried within a few seconds, honouring Retry-After."""
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -68,6 +70,14 @@ class GraphCalendar:
         return _meeting(await self._call("PATCH", f"/users/{organizer}/events/{meeting_id}",
                                          change))
 
+    async def send_mail(self, sender: str, to: Sequence[str], cc: Sequence[str], subject: str,
+                        body: str) -> None:
+        message = {"subject": subject, "body": {"contentType": "text", "content": body},
+                   "toRecipients": [{"emailAddress": {"address": a}} for a in to],
+                   "ccRecipients": [{"emailAddress": {"address": a}} for a in cc]}
+        await self._call("POST", f"/users/{sender}/sendMail",
+                         {"message": message, "saveToSentItems": True})
+
     async def _call(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
         waited = 0.0
         for attempt in range(1, self._attempts + 1):
@@ -76,8 +86,9 @@ class GraphCalendar:
                 async with self._session.request(method, self._base + path, json=body,
                                                  headers=headers,
                                                  timeout=aiohttp.ClientTimeout(total=8)) as r:
-                    if r.status < 300:
-                        answer: dict[str, Any] = await r.json()
+                    if r.status < 300:  # sendMail answers 202 with no body
+                        text = await r.text()
+                        answer: dict[str, Any] = json.loads(text) if text else {}
                         return answer
                     if r.status not in RETRIED:
                         raise GraphError(f"Graph refused {method} {path.split('/')[-1]}: "

@@ -54,7 +54,8 @@ def _row(request: FtaRequest) -> dict[str, Any]:
     return {
         "requester_id": request.requester.id, "requester_name": request.requester.name,
         "requester_timezone": request.requester.timezone,
-        "requester_country": request.requester.country, "type_key": request.type_key,
+        "requester_country": request.requester.country,
+        "requester_email": request.requester.email, "type_key": request.type_key,
         "values": request.values, "state": request.state.value, "version": request.version,
         "files": {slot: {"name": f.name, "url": f.url} for slot, f in request.files.items()},
         "created_at": request.created_at, "submitted_at": request.submitted_at,
@@ -66,7 +67,8 @@ def _row(request: FtaRequest) -> dict[str, Any]:
 def request_from(row: Any) -> FtaRequest:
     return FtaRequest(
         id=row["id"], requester=Requester(row["requester_id"], row["requester_name"],
-                                          row["requester_timezone"], row["requester_country"]),
+                                          row["requester_timezone"], row["requester_country"],
+                                          row["requester_email"]),
         created_at=row["created_at"], type_key=row["type_key"],
         values=dict(row["values"]),
         files={slot: ReceivedFile(**f) for slot, f in row["files"].items()},

@@ -40,6 +40,7 @@ requests = Table(
     Column("requester_name", String(200), nullable=False),
     Column("requester_timezone", String(64), nullable=False),
     Column("requester_country", String(2), nullable=False),
+    Column("requester_email", String(254), nullable=False, default=""),
     Column("type_key", String(40)),
     Column("values", JSON, nullable=False),
     Column("files", JSON, nullable=False),

@@ -24,7 +24,8 @@ async def bot(aiohttp_client, settings, clock, fakes):  # type: ignore[no-untype
     entra, graph = fakes
     with_graph = replace(settings, graph_base_url=graph.url, graph_authority=entra.authority,
                          graph_client_id="client", graph_client_secret="secret",
-                         ftav2_attendees=("ftav2@contoso.com",))
+                         ftav2_attendees=("ftav2@contoso.com",),
+                         assignment_mail_sender="fta-assign@contoso.com")
     return await aiohttp_client(create_app(with_graph, clock=clock))
 
 
@@ -48,7 +49,7 @@ async def test_the_fta_schedules_the_call_and_the_account_team_gets_it_in_the_th
 
     booked = (await architect.press("schedule_call", schedule["data"]))["value"]
 
-    method, path, body = graph.calls[0]
+    method, path, body = next(c for c in graph.calls if c[1].endswith("/getSchedule"))
     assert method == "POST"
     assert path == f"/v1.0/users/{FTA_MAIL}/calendar/getSchedule"
     assert body["schedules"] == [FTA_MAIL, "ae@contoso.com", "csam@contoso.com",
@@ -99,3 +100,18 @@ async def test_graph_down_books_nothing_and_says_so(bot, connector, fakes,
     assert "Nothing was booked" in answer["value"]
     assert graph.events == {}
     assert (await ftop_record(database_url, request_id)).call is None
+
+
+async def test_the_requester_gets_the_assignment_email(bot, connector, fakes,
+                                                       database_url) -> None:
+    _, graph = fakes
+    await accept(bot, connector, database_url)
+
+    [(sender, mail)] = graph.mails
+    assert sender == "fta-assign@contoso.com"
+    assert [r["emailAddress"]["address"] for r in mail["toRecipients"]] == [
+        "user-1@contoso.com"]  # read from the Teams roster when the request was created
+    assert [r["emailAddress"]["address"] for r in mail["ccRecipients"]] == [
+        "ae@contoso.com", FTA_MAIL]
+    assert mail["subject"].startswith("FTA-2026-00001: FastTrack Architect assigned")
+    assert "schedules and runs the Discovery Workshop" in mail["body"]["content"]

@@ -59,6 +59,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._send)
         app.router.add_post("/v3/conversations", self._create_conversation)
+        app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
 
@@ -78,6 +79,13 @@ class FakeConnector:
             f"activity-{next(self._ids)}"
         self.ids_given.append(given)
         return web.json_response({"id": given})
+
+    async def _member(self, request: web.Request) -> web.Response:
+        """Teams' roster lookup: the user's e-mail and UPN."""
+        user = request.match_info["uid"]
+        mail = f"{user.split(':')[-1]}@contoso.com"
+        return web.json_response({"id": user, "name": user, "email": mail,
+                                  "userPrincipalName": mail})
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -62,6 +62,7 @@ class FakeEntra:
 class FakeGraph:
     views: dict[str, str] = field(default_factory=dict)  # address -> availabilityView
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    mails: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     server: TestServer | None = None
@@ -81,6 +82,7 @@ class FakeGraph:
         app.router.add_post("/v1.0/users/{user}/calendar/getSchedule", self._schedule)
         app.router.add_post("/v1.0/users/{user}/events", self._create)
         app.router.add_patch("/v1.0/users/{user}/events/{id}", self._update)
+        app.router.add_post("/v1.0/users/{user}/sendMail", self._send_mail)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
 
@@ -124,6 +126,10 @@ class FakeGraph:
         self.events[event_id] = {**body, "id": event_id, "webLink": f"https://outlook/{event_id}",
                                  "onlineMeeting": {"joinUrl": f"https://teams/meet/{event_id}"}}
         return web.json_response(self.events[event_id], status=201)
+
+    async def _send_mail(self, request: web.Request) -> web.Response:
+        self.mails.append((request.match_info["user"], self.calls[-1][2]["message"]))
+        return web.Response(status=202)
 
     async def _update(self, request: web.Request) -> web.Response:
         event = self.events.get(request.match_info["id"])
