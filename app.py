@@ -121,9 +121,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         directory=directory, clock=clock,
         commands=[c for journey in (basics, intake, mine, roster_desk)
                   for c in journey.commands()],
-        actions={verb: handler
-                 for journey in (basics, intake, mine, ftchelp, router, roster_desk, work, *calls)
-                 for verb, handler in journey.actions().items()},
+        actions=_verb_table((basics, intake, mine, ftchelp, router, roster_desk, work, *calls)),
         welcome=basics.welcome, unrecognised=basics.unrecognised,
         on_files=AttachmentInbox(requests).receive)
     app[worker_key] = worker = AssignmentWorker(
@@ -136,6 +134,17 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         await running
     await outbound.close()
     await database.dispose()
+
+
+def _verb_table(journeys: tuple[Any, ...]) -> dict[str, Any]:
+    """Every card verb to the one journey that handles it; a verb claimed twice is a bug."""
+    table: dict[str, Any] = {}
+    for journey in journeys:
+        for verb, handler in journey.actions().items():
+            if verb in table:
+                raise RuntimeError(f"card verb {verb!r} is handled twice")
+            table[verb] = handler
+    return table
 
 
 def _ftop_gateway(settings: Settings, database: Database,

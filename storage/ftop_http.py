@@ -46,7 +46,8 @@ class HttpFtopMirror:
                         return
                     delay = max(delay, _retry_after(answer.headers.get("Retry-After")))
             except (aiohttp.ClientError, TimeoutError):
-                pass
+                log.info("FTOP sync attempt %s for request %s got no answer", attempt,
+                         request_id)
             if attempt < self._attempts:
                 await asyncio.sleep(delay)
         log.error("FTOP sync gave up on request %s after %s attempts", request_id,

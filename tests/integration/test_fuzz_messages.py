@@ -39,7 +39,7 @@ class _Connector(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_GET = _answer
 
     def log_message(self, *_: Any) -> None:
-        pass
+        """Quiet: the standard library would print every request to stderr."""
 
 
 @pytest.fixture(scope="module")

@@ -73,6 +73,6 @@ class IdentityProvider:
                 self.wfile.write(data)
 
             def log_message(self, *_: Any) -> None:
-                pass
+                """Quiet: the standard library would print every request to stderr."""
 
         return Handler
