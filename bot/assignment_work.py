@@ -160,7 +160,7 @@ class AssignmentWork:
             return message_invoke("Write the details for the FTA first.")
         record.record("seller", "more_details", request.requester.name, self._clock(), details)
         await self._ftop.record(record)
-        architect = next((a for a in await self._roster.all() if a.id == record.fta_id), None)
+        architect = await self._roster.get(record.fta_id)
         if architect is not None:
             await self._reach_person(architect.aad_id, architect.name, create_seller_answer_card(
                 request, request.requester.name, details))

@@ -124,7 +124,8 @@ class OfferRouter:
             return message_invoke(str(error))
         request = await self._requests.get(request_id)
         assert request is not None
-        architect = next(a for a in await self._roster.all() if a.id == architect_id)
+        architect = await self._roster.get(architect_id)
+        assert architect is not None  # the desk just assigned to this architect
         work = await self._on_assigned(request, architect, True)
         await self._status.replace_offers(request.id, create_offer_answered_card(
             request, f"{request.number} was assigned by a manager",
@@ -137,8 +138,7 @@ class OfferRouter:
             f"Assigned by {turn_context.activity.from_property.name}."))
 
     async def _send_offer(self, request: FtaRequest, offer: Offer) -> bool:
-        architect = next((a for a in await self._roster.all() if a.id == offer.architect_id),
-                         None)
+        architect = await self._roster.get(offer.architect_id)
         if architect is None:
             return False
         return await self._poster.to_person(architect.aad_id,
@@ -160,8 +160,8 @@ class OfferRouter:
         assert outcome.offer is not None
         log.warning("architect %s unreachable for request %s", outcome.offer.architect_id,
                     outcome.request.id)
-        names = {a.id: a.name for a in await self._roster.all()}
-        who = names.get(outcome.offer.architect_id, outcome.offer.architect_id)
+        architect = await self._roster.get(outcome.offer.architect_id)
+        who = architect.name if architect else outcome.offer.architect_id
         await self._poster.to_channel(self._managers,
                                       create_unreachable_card(outcome.request, who))
 

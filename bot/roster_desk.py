@@ -81,8 +81,7 @@ class RosterDesk:
         """Save a capacity or active-flag change from the roster card."""
         if not self._in_managers_channel(turn_context):
             raise Refused(message_invoke(MANAGERS_ONLY))
-        roster = {a.id: a for a in await self._roster.all()}
-        architect = roster.get(str(data.get("architect_id", "")))
+        architect = await self._roster.get(str(data.get("architect_id", "")))
         if architect is None:
             return message_invoke("Pick the FTA to change.")
         changed = _changed(architect, data)

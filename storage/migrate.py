@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -29,9 +30,15 @@ async def upgrade(database: Database, revision: str = "head") -> None:
             lambda sync: command.upgrade(alembic_config(sync), revision))
 
 
+@lru_cache(maxsize=1)
+def newest_revision() -> str | None:
+    """The head of the migration scripts, read from disk once."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 async def is_current(database: Database) -> bool:
     """True when the database is at the newest migration."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = newest_revision()
     async with database.engine.connect() as connection:
         current = await connection.run_sync(
             lambda sync: MigrationContext.configure(sync).get_current_revision())

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, insert, select, update
 
 from domain.roster import Absence, Architect
 from storage.database import Database
@@ -22,8 +22,14 @@ class SqlRoster:
             rows = (await connection.execute(select(table).order_by(table.c.id))).mappings()
             return [architect_from(row) for row in rows]
 
+    async def get(self, architect_id: str) -> Architect | None:
+        return await self._one(table.c.id == architect_id)
+
     async def by_aad_id(self, aad_id: str) -> Architect | None:
-        query = select(table).where(table.c.aad_id == aad_id).limit(1)
+        return await self._one(table.c.aad_id == aad_id)
+
+    async def _one(self, condition: ColumnElement[bool]) -> Architect | None:
+        query = select(table).where(condition).limit(1)
         async with self._database.engine.connect() as connection:
             row = (await connection.execute(query)).mappings().first()
         return architect_from(row) if row else None
