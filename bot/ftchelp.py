@@ -17,7 +17,6 @@ from bot.status_cards import StatusCards
 from cards import verbs
 from cards.ftchelp import (
     create_answer_card,
-    create_faq_card,
     create_faq_closed_card,
     create_ticket_card,
 )
@@ -47,9 +46,6 @@ class FtcHelpDesk:
         if request.type_key != "sales_support":
             return None
         return self._faq.answer_for(request.values.get("topic", ""))
-
-    def faq_card(self, request: FtaRequest, answer: FaqAnswer) -> dict[str, Any]:
-        return create_faq_card(request, answer)
 
     async def faq_answered(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """"This answers it": the inquiry closes without troubling FTCHelp."""

@@ -18,6 +18,7 @@ from bot.ownership import owned_request
 from bot.replies import InvokeBody, Refused, card_inputs, card_invoke, card_message, message_invoke
 from bot.status_cards import StatusCards
 from cards import verbs
+from cards.ftchelp import create_faq_card
 from cards.intake import create_form_card, create_type_card
 from cards.requests import create_cancelled_card, create_confirmation_card
 from domain.request_types import request_type
@@ -97,7 +98,7 @@ class Intake:
         await self._requests.save(request)
         await self._status.remember_seller_card(request, turn_context)
         if answer is not None:
-            return card_invoke(self._desk.faq_card(request, answer))
+            return card_invoke(create_faq_card(request, answer))
         if request.state is State.FTCHELP_OPEN:
             await self._desk.post_ticket(request)
         elif request.state is State.AWAITING_FTA:

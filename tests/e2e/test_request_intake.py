@@ -70,16 +70,22 @@ def test_a_discovery_workshop_request_from_start_to_confirmation(page: Page) -> 
     screenshot(page, "intake-confirmation")
 
 
-def test_a_sales_support_inquiry_is_answered_by_the_faq(page: Page) -> None:
+def file_inquiry(page: Page, topic: str, impact: str, customer_type: str, status: str,
+                 question: str) -> None:
+    """A sales-support inquiry from the start to its Submit."""
     start(page, "Sales support inquiry")
     fill_customer(page, fta=False)
-    choose(page, "Topic" + R, "Eligibility")
-    choose(page, "Impact" + R, "Medium: slows the deal")
-    choose(page, "Customer type" + R, "Existing customer")
-    choose(page, "Deployment status" + R, "Planning")
-    type_into(page, "Your question" + R, "Are 140 E3 plus 20 F3 seats eligible?")
-
+    choose(page, "Topic" + R, topic)
+    choose(page, "Impact" + R, impact)
+    choose(page, "Customer type" + R, customer_type)
+    choose(page, "Deployment status" + R, status)
+    type_into(page, "Your question" + R, question)
     page.get_by_role("button", name="Submit").last.click()
+
+
+def test_a_sales_support_inquiry_is_answered_by_the_faq(page: Page) -> None:
+    file_inquiry(page, "Eligibility", "Medium: slows the deal", "Existing customer", "Planning",
+                 "Are 140 E3 plus 20 F3 seats eligible?")
 
     expect(page.get_by_text("FastTrack eligibility").last).to_be_visible()
     expect(page.get_by_text(re.compile("150 or more licenses")).last).to_be_visible()
@@ -91,14 +97,8 @@ def test_a_sales_support_inquiry_is_answered_by_the_faq(page: Page) -> None:
 
 def test_an_inquiry_the_faq_cannot_answer_becomes_a_ticket_in_the_ftchelp_channel(
         page: Page) -> None:
-    start(page, "Sales support inquiry")
-    fill_customer(page, fta=False)
-    choose(page, "Topic" + R, "Something else")
-    choose(page, "Impact" + R, "High: deal or deployment blocked")
-    choose(page, "Customer type" + R, "New customer")
-    choose(page, "Deployment status" + R, "Not started")
-    type_into(page, "Your question" + R, "Can FastTrack start before the EA is signed?")
-    page.get_by_role("button", name="Submit").last.click()
+    file_inquiry(page, "Something else", "High: deal or deployment blocked", "New customer",
+                 "Not started", "Can FastTrack start before the EA is signed?")
     expect(page.get_by_text("It went to the FTCHelp team.").last).to_be_visible()
 
     page.get_by_text("FTCHelp", exact=True).first.click()
