@@ -11,7 +11,7 @@ import os
 import socket
 import sys
 import zipfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,11 +22,14 @@ from bot.http import settings_key
 from domain.balancer import POLICY_NAMES
 from domain.faq import Faq
 from domain.ftop import FtopGateway
+from domain.outbox import Outbox
 from settings import ROOT, Settings, SettingsError
 from storage.database import Database
 
 log = logging.getLogger("app")
 worker_key = web.AppKey("worker", object)
+dispatcher_key = web.AppKey("dispatcher", object)
+outbox_key = web.AppKey("outbox", object)
 http_key = web.AppKey("http", ClientSession)
 database_key = web.AppKey("database", Database)
 Clock = Callable[[], datetime]
@@ -54,23 +57,27 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.attachments import AttachmentInbox
     from bot.basics import Basics
     from bot.channels import Poster
+    from bot.connector import BotConnector
+    from bot.dispatcher import Dispatcher
     from bot.ftchelp import FtcHelpDesk
     from bot.handler import FtaBot
     from bot.http import adapter_key, bot_key
     from bot.intake import Intake
     from bot.internal_call import InternalCallDesk
-    from bot.messenger import Messenger
     from bot.my_requests import MyRequests
     from bot.offers import OfferRouter
     from bot.roster_desk import RosterDesk
     from bot.status_cards import StatusCards
     from bot.worker import AssignmentWorker
     from domain.balancer import Policy
+    from domain.outbox import Kind, RetryPolicy
     from storage import migrate
     from storage.assignments import SqlAssignmentDesk
     from storage.conversations import SqlCardPosts, SqlConversationDirectory
     from storage.database import open_database
+    from storage.ftop_http import FtopSync
     from storage.graph import GraphCalendar
+    from storage.outbox import SqlOutbox
     from storage.requests import SqlRequestRepository
     from storage.roster import SqlRoster
     from storage.timers import SqlTimers
@@ -82,13 +89,17 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     adapter = create_adapter(settings)
     directory = SqlConversationDirectory(database)
     requests = SqlRequestRepository(database)
-    poster = Poster(directory, Messenger(adapter, settings.app_id), SqlCardPosts(database))
+    unit_of_work = database.unit_of_work
+    worker_name = f"{socket.gethostname()}:{os.getpid()}"
+    outbox = SqlOutbox(database, utc_now)  # real time: retries wait real seconds
+    posts = SqlCardPosts(database)
+    poster = Poster(directory, outbox, posts, settings.managers_channel_id)
     status = StatusCards(poster, requests)
     desk = SqlAssignmentDesk(database, settings.offer_timeout_hours)
-    timers = SqlTimers(database, worker=f"{socket.gethostname()}:{os.getpid()}")
+    timers = SqlTimers(database, worker=worker_name)
     roster = SqlRoster(database)
-    app[http_key] = outbound = ClientSession()  # one pooled session for Graph and FTOP sync
-    ftop = _ftop_gateway(settings, database, outbound)
+    app[http_key] = outbound = ClientSession()  # one pooled session for every outbound call
+    ftop = _ftop_gateway(settings, database, outbox)
     graph = GraphCalendar(outbound, base_url=settings.graph_base_url,
                           authority=settings.graph_authority,
                           client_id=settings.graph_client_id,
@@ -98,23 +109,37 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         ftop=ftop, requests=requests, roster=roster, poster=poster, clock=clock,
         account_channels=settings.account_team_channels,
         playbook_base_url=settings.playbook_base_url,
-        managers_channel_id=settings.managers_channel_id, can_schedule=graph is not None,
-        mailer=graph, mail_sender=settings.assignment_mail_sender)
+        managers_channel_id=settings.managers_channel_id, unit_of_work=unit_of_work,
+        can_schedule=graph is not None,
+        mail_sender=settings.assignment_mail_sender if graph is not None else "")
     calls = [] if graph is None else [InternalCallDesk(
         work=work, ftop=ftop, poster=poster, clock=clock, ftav2=settings.ftav2_attendees,
-        search_business_days=settings.call_search_business_days, calendar=graph)]
+        search_business_days=settings.call_search_business_days, calendar=graph,
+        unit_of_work=unit_of_work)]
     router = OfferRouter(desk=desk, requests=requests, roster=roster,
                          timers=timers, poster=poster, clock=clock,
                          policy=Policy(weights=dict(settings.request_weights)),
                          managers_channel_id=settings.managers_channel_id,
                          sla_reminder_hours=settings.sla_reminder_hours,
-                         on_assigned=work.assigned, status=status)
-    ftchelp = FtcHelpDesk(requests, poster, faq, settings.ftchelp_channel_id, status)
+                         on_assigned=work.assigned, status=status, unit_of_work=unit_of_work)
+    ftchelp = FtcHelpDesk(requests, poster, faq, settings.ftchelp_channel_id, status,
+                          unit_of_work)
     intake = Intake(requests, ftchelp, router.submitted, status, clock,
-                    settings.default_timezone, settings.default_country)
+                    settings.default_timezone, settings.default_country, unit_of_work)
     mine, basics = MyRequests(requests), Basics()
     roster_desk = RosterDesk(roster, desk, requests, clock,
                              settings.managers_channel_id)
+    deliverers = {Kind.SYNC: FtopSync(outbound).deliver}
+    if graph is not None:
+        deliverers[Kind.MAIL] = graph.deliver_mail
+    dispatcher = Dispatcher(
+        store=outbox, posts=posts, connector=BotConnector(outbound, _bot_token(settings)),
+        worker=worker_name, unit_of_work=unit_of_work, undelivered=poster.undelivered,
+        policy=RetryPolicy(max_attempts=settings.outbox_max_attempts,
+                           base_seconds=settings.outbox_backoff_seconds),
+        deliverers=deliverers, tenant_rate=settings.outbox_tenant_rate)
+    dispatcher.on_dead("offer_id", router.undeliverable)
+    outbox.listen(dispatcher.wake)
     app[database_key] = database
     app[adapter_key] = adapter
     app[bot_key] = FtaBot(
@@ -126,12 +151,16 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         on_files=AttachmentInbox(requests).receive)
     app[worker_key] = worker = AssignmentWorker(
         router=router, desk=desk, timers=timers, requests=requests, poster=poster,
-        clock=clock, managers_channel_id=settings.managers_channel_id, status=status)
-    running = asyncio.create_task(worker.run_forever(settings.worker_interval_seconds))
+        clock=clock, managers_channel_id=settings.managers_channel_id, status=status,
+        unit_of_work=unit_of_work)
+    app[dispatcher_key], app[outbox_key] = dispatcher, outbox
+    running = [asyncio.create_task(worker.run_forever(settings.worker_interval_seconds)),
+               asyncio.create_task(dispatcher.run_forever())]
     yield
-    running.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await running
+    for task in running:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     await outbound.close()
     await database.dispose()
 
@@ -147,16 +176,28 @@ def _verb_table(journeys: tuple[Any, ...]) -> dict[str, Any]:
     return table
 
 
-def _ftop_gateway(settings: Settings, database: Database,
-                  session: ClientSession) -> FtopGateway:
-    """The built-in FTOP record, mirrored over HTTP when FTOP_SYNC_URL is set."""
+def _ftop_gateway(settings: Settings, database: Database, outbox: Outbox) -> FtopGateway:
+    """The built-in FTOP record, mirrored over HTTP (through the outbox) when FTOP_SYNC_URL
+    is set."""
     from storage.ftop import SqlFtopGateway
     from storage.ftop_http import HttpFtopMirror
 
     local = SqlFtopGateway(database)
     if not settings.ftop_sync_url:
         return local
-    return HttpFtopMirror(local, session, settings.ftop_sync_url)
+    return HttpFtopMirror(local, database, outbox, settings.ftop_sync_url)
+
+
+def _bot_token(settings: Settings) -> Callable[[], Awaitable[str]] | None:
+    """Outbound Bot Connector tokens (client credentials); none in anonymous mode."""
+    from storage.tokens import AppTokens
+
+    if settings.anonymous:
+        return None
+    tenant = settings.app_tenant_id if settings.app_type == "SingleTenant" else "botframework.com"
+    return AppTokens(authority=settings.login_url or f"https://login.microsoftonline.com/{tenant}",
+                     client_id=settings.app_id, client_secret=settings.app_password,
+                     scope=settings.oauth_scope or "https://api.botframework.com/.default").token
 
 
 async def healthz(request: web.Request) -> web.Response:

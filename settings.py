@@ -36,6 +36,9 @@ class Settings:
     offer_timeout_hours: float = 4.0
     sla_reminder_hours: tuple[float, ...] = (24.0, 4.0)
     worker_interval_seconds: float = 30.0
+    outbox_max_attempts: int = 8
+    outbox_backoff_seconds: float = 1.0
+    outbox_tenant_rate: int = 30
     openid_metadata_url: str = ""
     token_issuer: str = ""
     login_url: str = ""
@@ -90,6 +93,12 @@ class Settings:
                                      env.get("SLA_REMINDER_HOURS", "24,4").split(",") if part),
             worker_interval_seconds=_positive("WORKER_INTERVAL_SECONDS",
                                               env.get("WORKER_INTERVAL_SECONDS", "30")),
+            outbox_max_attempts=int(_positive("OUTBOX_MAX_ATTEMPTS",
+                                              env.get("OUTBOX_MAX_ATTEMPTS", "8"))),
+            outbox_backoff_seconds=_positive("OUTBOX_BACKOFF_SECONDS",
+                                             env.get("OUTBOX_BACKOFF_SECONDS", "1")),
+            outbox_tenant_rate=int(_positive("OUTBOX_TENANT_RATE",
+                                             env.get("OUTBOX_TENANT_RATE", "30"))),
             request_weights=_weights(env.get("REQUEST_WEIGHTS", "")),
             account_team_channels=_channels(env.get("ACCOUNT_TEAM_CHANNELS", "")),
             graph_base_url=_https("GRAPH_BASE_URL", env.get(

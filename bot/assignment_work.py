@@ -26,28 +26,30 @@ from cards.assignment import (
     create_work_card,
 )
 from domain.ftop import EnterpriseAssignment, FtopError, FtopGateway, record_review, review_option
-from domain.mail import Mailer, assignment_mail
+from domain.mail import assignment_mail
+from domain.outbox import UnitOfWork
 from domain.requests import FtaRequest, RequestRepository
 from domain.roster import Architect, Roster
-from domain.scheduling import CalendarUnavailable
 from settings import account_team_channel
 
 log = logging.getLogger(__name__)
 NOT_YOURS = "Only the FTA assigned to this request can do that."
+ACCOUNT_TEAM = "account-team"  # the role of the assignment notice in the account team channel
 
 
 class AssignmentWork:
     def __init__(self, *, ftop: FtopGateway, requests: RequestRepository, roster: Roster,
                  poster: Poster, clock: Callable[[], datetime],
                  account_channels: tuple[tuple[str, str], ...], playbook_base_url: str,
-                 managers_channel_id: str, can_schedule: bool = False,
-                 mailer: Mailer | None = None, mail_sender: str = "") -> None:
+                 managers_channel_id: str, unit_of_work: UnitOfWork,
+                 can_schedule: bool = False, mail_sender: str = "") -> None:
         self._ftop, self._requests, self._roster = ftop, requests, roster
         self._poster, self._clock = poster, clock
         self._channels, self._playbooks = account_channels, playbook_base_url
         self._managers = managers_channel_id
+        self._unit_of_work = unit_of_work
         self._can_schedule = can_schedule
-        self._mailer, self._mail_sender = mailer, mail_sender
+        self._mail_sender = mail_sender  # empty: no e-mail (Graph not configured)
 
     def actions(self) -> dict[str, Any]:
         return {verbs.RECORD_REVIEW: self.review, verbs.DECIDE_ENGAGEMENT: self.engagement,
@@ -56,22 +58,24 @@ class AssignmentWork:
 
     async def assigned(self, request: FtaRequest, architect: Architect,
                        by_manager: bool = False) -> dict[str, Any]:
-        """Open the FTOP record and tell the seller and account team; the FTA's work card."""
+        """Open the FTOP record and tell the seller and account team; the FTA's work card.
+        Runs inside the caller's unit of work: the notices go out only if it commits."""
         record = EnterpriseAssignment.open(request, architect.id, architect.name, self._clock())
-        await self._ftop.record(record)
-        await self._reach_person(request.requester.id, request.requester.name,
-                                 create_seller_assigned_card(request, self._playbooks))
         channel = account_team_channel(self._channels, request.values.get("segment", ""),
                                        request.values.get("region", ""))
         card = create_account_team_card(request, (architect.name, architect.aad_id),
                                         (request.requester.name, request.requester.id))
-        posted = await self._poster.post_in_channel(channel, card)
-        if posted is None:
+        if await self._poster.to_channel(channel, card, remember=(request.id, ACCOUNT_TEAM),
+                                         audience="the account team channel",
+                                         what=f"The assignment notice of {request.number}"):
+            record.account_post = (channel, "")  # its thread id is known once it is delivered
+        else:
             await self._poster.to_channel(self._managers, create_unreachable_channel_card(
                 request, "the account team channel (ACCOUNT_TEAM_CHANNELS)"))
-        else:
-            record.account_post = (channel, posted)
-            await self._ftop.record(record)
+        await self._ftop.record(record)
+        await self._reach_person(request.requester.id, request.requester.name,
+                                 create_seller_assigned_card(request, self._playbooks),
+                                 f"The assignment notice of {request.number}")
         await self._email_requester(request, architect)
         how = "A manager assigned this request to you." if by_manager else "You accepted."
         return self.card(request, record, architect, banner=f"{how} The seller and the account "
@@ -79,17 +83,14 @@ class AssignmentWork:
 
     async def _email_requester(self, request: FtaRequest, architect: Architect) -> None:
         """The playbook's assignment e-mail, where a sender mailbox is configured."""
-        if self._mailer is None or not self._mail_sender or not request.requester.email:
+        if not self._mail_sender or not request.requester.email:
             return
         subject, body = assignment_mail(
             request.number, request.values.get("customer", ""), architect.name,
             request.type.title if request.type else "", NEXT_STEPS.get(request.type_key or "", ""))
         cc = [a for a in (request.values.get("atu_contact"), architect.email) if a]
-        try:
-            await self._mailer.send_mail(self._mail_sender, [request.requester.email], cc,
-                                         subject, body)
-        except CalendarUnavailable:
-            log.warning("assignment e-mail for request %s not sent", request.id)
+        await self._poster.mail(self._mail_sender, [request.requester.email], cc, subject, body,
+                                audience=request.requester.name)
 
     async def review(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """The FTA's decision for the request's type: authorize, categorize or propose."""
@@ -100,11 +101,12 @@ class AssignmentWork:
                                    self._clock())
         except FtopError as error:
             return card_invoke(self.card(request, record, architect, problem=str(error)))
-        await self._ftop.record(record)
         option = review_option(record.request_type, review.outcome)
-        await self._reach_person(request.requester.id, request.requester.name,
-                                 create_review_notice_card(request, review, option.label,
-                                                           option.seller_may_answer))
+        async with self._unit_of_work():
+            await self._ftop.record(record)
+            await self._reach_person(request.requester.id, request.requester.name,
+                                     create_review_notice_card(request, review, option.label,
+                                                               option.seller_may_answer))
         return card_invoke(self.card(request, record, architect,
                                      banner=f"Recorded: {option.label}. The seller has been told."))
 
@@ -117,11 +119,12 @@ class AssignmentWork:
                                      self._clock())
         except FtopError as error:
             return card_invoke(self.card(request, record, architect, problem=str(error)))
-        await self._ftop.record(record)
         review = record.reviews[-1]
-        await self._reach_person(request.requester.id, request.requester.name,
-                                 create_review_notice_card(request, review,
-                                                           f"engagement {review.outcome}", False))
+        async with self._unit_of_work():
+            await self._ftop.record(record)
+            await self._reach_person(request.requester.id, request.requester.name,
+                                     create_review_notice_card(
+                                         request, review, f"engagement {review.outcome}", False))
         return card_invoke(self.card(request, record, architect,
                                             banner=f"Task 3286 {review.outcome}."))
 
@@ -159,11 +162,13 @@ class AssignmentWork:
         if record is None or not details:
             return message_invoke("Write the details for the FTA first.")
         record.record("seller", "more_details", request.requester.name, self._clock(), details)
-        await self._ftop.record(record)
         architect = await self._roster.get(record.fta_id)
-        if architect is not None:
-            await self._reach_person(architect.aad_id, architect.name, create_seller_answer_card(
-                request, request.requester.name, details))
+        async with self._unit_of_work():
+            await self._ftop.record(record)
+            if architect is not None:
+                await self._reach_person(architect.aad_id, architect.name,
+                                         create_seller_answer_card(request,
+                                                                   request.requester.name, details))
         return message_invoke("Sent to the FTA.")
 
     def card(self, request: FtaRequest, record: EnterpriseAssignment, architect: Architect,
@@ -183,8 +188,9 @@ class AssignmentWork:
             raise Refused(message_invoke(NOT_YOURS))
         return request, record, architect
 
-    async def _reach_person(self, aad_id: str, name: str, card: dict[str, Any]) -> None:
-        if not await self._poster.to_person(aad_id, card):
+    async def _reach_person(self, aad_id: str, name: str, card: dict[str, Any],
+                            what: str = "") -> None:
+        if not await self._poster.to_person(aad_id, card, audience=name, what=what):
             log.warning("person unreachable for a notice")
             await self._poster.to_channel(self._managers, create_unreachable_person_card(name))
 

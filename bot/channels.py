@@ -1,87 +1,111 @@
-"""Posting cards into a Teams channel or a person's chat, from a turn or from the worker."""
+"""Posting cards into a Teams channel or a person's chat, and updating them in place, through
+the outbox: each notice is written in the unit of work of the state change that causes it and
+delivered afterwards by the dispatcher (bot.dispatcher)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
-from bot.messenger import DeliveryFailed, Messenger
+from bot.addresses import base_conversation_id
+from bot.replies import card_message
+from cards.delivery import create_undelivered_card
 from domain.conversations import CardPost, CardPosts, ConversationDirectory
+from domain.outbox import DEAD_LETTER_NOTICE, Kind, Notice, Outbox, OutboxItem
 
 log = logging.getLogger(__name__)
 
-
 Remember = tuple[int, str] | None  # (request id, role) to record the post under
+WHAT = {Kind.POST: "A message", Kind.UPDATE: "An update of a card",
+        Kind.MAIL: "An e-mail", Kind.SYNC: "A record sent to the FTOP mirror"}
 
 
 class Poster:
-    def __init__(self, directory: ConversationDirectory, messenger: Messenger,
-                 posts: CardPosts) -> None:
+    def __init__(self, directory: ConversationDirectory, outbox: Outbox, posts: CardPosts,
+                 managers_channel_id: str = "") -> None:
         self._directory = directory
-        self._messenger = messenger
+        self._outbox = outbox
         self._posts = posts
+        self._managers = managers_channel_id
 
-    async def to_channel(self, channel_id: str, card: dict[str, Any],
-                         remember: Remember = None) -> bool:
-        """Post in a channel by id; False (and logged) when it cannot be reached."""
-        return await self.post_in_channel(channel_id, card, remember=remember) is not None
-
-    async def post_in_channel(self, channel_id: str, card: dict[str, Any], thread: str = "",
-                              remember: Remember = None) -> str | None:
-        """Post (as a reply in ``thread``, if given); the new post's id, None if unreachable."""
+    async def to_channel(self, channel_id: str, card: dict[str, Any], *,
+                         remember: Remember = None, thread_of: Remember = None,
+                         audience: str = "", what: str = "",
+                         purpose: dict[str, Any] | None = None) -> bool:
+        """Post in a channel by id (as a reply in the thread of the post remembered as
+        ``thread_of``, if it went out); False when the bot cannot address that channel."""
         if not channel_id:
-            return None
+            return False
         known = await self._directory.by_conversation(channel_id)
         reference = known.reference if known else await self._channel_reference(channel_id)
         if reference is None:
             log.warning("channel unreachable: the bot has no conversation to derive it from")
-            return None
-        if thread:
-            conversation = {**reference["conversation"], "id": f"{channel_id};messageid={thread}"}
-            reference = {**reference, "conversation": conversation}
-        try:
-            posted = await self._messenger.post_card(reference, card) or ""
-        except DeliveryFailed as failure:
-            log.warning("channel delivery failed: HTTP %s", failure.status)
-            return None
-        await self._remember(remember, reference, posted)
-        return posted
+            return False
+        await self._post(reference, card, remember=remember, thread_of=thread_of,
+                         audience=audience or "a channel", what=what, purpose=purpose)
+        return True
 
-    async def to_person(self, aad_id: str, card: dict[str, Any],
-                        remember: Remember = None) -> bool:
+    async def to_person(self, aad_id: str, card: dict[str, Any], *, remember: Remember = None,
+                        audience: str = "", what: str = "",
+                        purpose: dict[str, Any] | None = None) -> bool:
         """Post in a person's personal chat with the bot; False when there is none yet."""
         chat = await self._directory.personal_chat_of(aad_id) if aad_id else None
         if chat is None:
             return False
-        try:
-            posted = await self._messenger.post_card(chat.reference, card)
-        except DeliveryFailed as failure:  # 403 (app removed), 404, or retries used up
-            log.warning("personal chat delivery failed: HTTP %s", failure.status)
-            return False
-        await self._remember(remember, chat.reference, posted or "")
+        await self._post(chat.reference, card, remember=remember, audience=audience,
+                         what=what, purpose=purpose)
         return True
 
-    async def update(self, post: CardPost, card: dict[str, Any]) -> bool:
-        """Replace an earlier card in place; False (logged) when Teams would not."""
-        try:
-            await self._messenger.update_card(post.reference, post.activity_id, card)
-        except DeliveryFailed as failure:
-            log.warning("card update failed: HTTP %s", failure.status)
-            return False
-        return True
+    async def update(self, request_id: int, role: str, card: dict[str, Any]) -> None:
+        """Replace the card posted as ``role`` for the request, once it has gone out."""
+        lane = (await self.card_lanes(request_id)).get(role)
+        if lane is None:
+            return  # no such card: nothing to update
+        await self._outbox.add(Notice(
+            Kind.UPDATE, lane, {"request_id": request_id, "role": role,
+                                "activity": card_message(card).serialize()},
+            audience="a card's viewers"))
+
+    async def mail(self, sender: str, to: Sequence[str], cc: Sequence[str], subject: str,
+                   body: str, audience: str) -> None:
+        await self._outbox.add(Notice(
+            Kind.MAIL, f"mail:{sender.lower()}",
+            {"sender": sender, "to": list(to), "cc": list(cc), "subject": subject,
+             "body": body}, audience=audience, purpose={"what": "The assignment e-mail"}))
+
+    async def card_lanes(self, request_id: int) -> dict[str, str]:
+        """Each card about the request, by role, with the lane (conversation) it is in:
+        those delivered and those still waiting in the outbox."""
+        lanes = await self._outbox.pending_posts(request_id)
+        for post in await self._posts.for_request(request_id):
+            lanes.setdefault(post.role, base_conversation_id(post.reference["conversation"]["id"]))
+        return lanes
 
     async def remember_card_acted_on(self, request_id: int, role: str,
                                      reference: dict[str, Any], activity_id: str) -> None:
-        await self._remember((request_id, role), reference, activity_id)
+        await self._posts.remember(CardPost(request_id, role, reference, activity_id))
 
-    async def posts_for(self, request_id: int) -> list[CardPost]:
-        return await self._posts.for_request(request_id)
+    async def undelivered(self, item: OutboxItem, status: int) -> None:
+        """Tell the FTA managers' channel what could not be delivered to whom."""
+        what = item.notice.purpose.get("what") or WHAT.get(item.notice.kind, "A notice")
+        card = create_undelivered_card(item.notice.audience, str(what), status, item.attempts)
+        if not await self.to_channel(self._managers, card, audience="the FTA managers' channel",
+                                     purpose={DEAD_LETTER_NOTICE: True}):
+            log.error("outbox item %s is dead and the managers' channel is unreachable",
+                      item.id)
 
-    async def _remember(self, remember: Remember, reference: dict[str, Any],
-                        activity_id: str) -> None:
-        if remember is not None and activity_id:
-            await self._posts.remember(CardPost(remember[0], remember[1], reference,
-                                                activity_id))
+    async def _post(self, reference: dict[str, Any], card: dict[str, Any], *,
+                    remember: Remember, audience: str, what: str,
+                    purpose: dict[str, Any] | None, thread_of: Remember = None) -> None:
+        conversation = reference["conversation"]
+        payload = {"reference": reference, "activity": card_message(card).serialize(),
+                   "remember": list(remember) if remember else None,
+                   "thread_of": list(thread_of) if thread_of else None}
+        await self._outbox.add(Notice(
+            Kind.POST, base_conversation_id(conversation["id"]), payload,
+            tenant_id=conversation.get("tenantId") or "", audience=audience,
+            purpose={**(purpose or {}), **({"what": what} if what else {})}))
 
     async def _channel_reference(self, channel_id: str) -> dict[str, Any] | None:
         # Teams accepts a post to a channel id through the service URL of the same tenant.

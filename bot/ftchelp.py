@@ -22,6 +22,7 @@ from cards.ftchelp import (
 )
 from cards.requests import create_confirmation_card
 from domain.faq import Faq, FaqAnswer
+from domain.outbox import UnitOfWork
 from domain.request_types import Queue
 from domain.requests import FtaRequest, RequestRepository, State
 
@@ -31,8 +32,9 @@ ONLY_FTCHELP = "Only the FTCHelp team can work tickets, from the FTCHelp channel
 
 class FtcHelpDesk:
     def __init__(self, requests: RequestRepository, poster: Poster, faq: Faq,
-                 channel_id: str, status: StatusCards) -> None:
+                 channel_id: str, status: StatusCards, unit_of_work: UnitOfWork) -> None:
         self._requests = requests
+        self._unit_of_work = unit_of_work
         self._status = status
         self._poster = poster
         self._faq = faq
@@ -58,8 +60,9 @@ class FtcHelpDesk:
         """"I still need help": the inquiry goes to FTCHelp as a ticket."""
         request = _offered(await owned_request(self._requests, turn_context, data))
         request.escalate_to_ftchelp()
-        await self._requests.save(request)
-        await self.post_ticket(request)
+        async with self._unit_of_work():
+            await self._requests.save(request)
+            await self.post_ticket(request)
         return card_invoke(create_confirmation_card(request, Queue.FTCHELP))
 
     async def assign_to_me(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
@@ -69,8 +72,9 @@ class FtcHelpDesk:
             return card_invoke(create_ticket_card(request))  # taken already: show by whom
         sender = turn_context.activity.from_property
         request.take(person_id(turn_context.activity), sender.name or "an FTCHelp agent")
-        await self._requests.save(request)
-        await self._status.refresh(request.id)
+        async with self._unit_of_work():
+            await self._requests.save(request)
+            await self._status.refresh(request.id)
         return card_invoke(create_ticket_card(request))
 
     async def resolve(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
@@ -79,16 +83,21 @@ class FtcHelpDesk:
         answer = data.get("answer")
         request.resolve(person_id(turn_context.activity),
                         answer[:4000] if isinstance(answer, str) else "")
-        await self._requests.save(request)
-        await self._status.refresh(request.id)
-        if not await self._poster.to_person(request.requester.id, create_answer_card(request)):
-            log.warning("seller of request %s has no personal chat with the bot", request.id)
+        async with self._unit_of_work():
+            await self._requests.save(request)
+            await self._status.refresh(request.id)
+            if not await self._poster.to_person(request.requester.id, create_answer_card(request),
+                                                audience=request.requester.name,
+                                                what=f"The FTCHelp answer for {request.number}"):
+                log.warning("seller of request %s has no personal chat with the bot", request.id)
         return card_invoke(create_ticket_card(request))
 
     async def post_ticket(self, request: FtaRequest) -> None:
         """Post the ticket card in the FTCHelp channel."""
         if not await self._poster.to_channel(self._channel_id, create_ticket_card(request),
-                                             remember=(request.id, "ticket")):
+                                             remember=(request.id, "ticket"),
+                                             audience="the FTCHelp channel",
+                                             what=f"The FTCHelp ticket {request.number}"):
             log.warning("request %s waits unposted: FTCHelp channel not reachable", request.id)
 
     async def _ticket(self, turn_context: TurnContext, data: dict[str, Any]) -> FtaRequest:

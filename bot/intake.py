@@ -21,6 +21,7 @@ from cards import verbs
 from cards.ftchelp import create_faq_card
 from cards.intake import create_form_card, create_type_card
 from cards.requests import create_cancelled_card, create_confirmation_card
+from domain.outbox import UnitOfWork
 from domain.request_types import request_type
 from domain.requests import STATE_LABELS, FtaRequest, RequestRepository, State
 
@@ -34,8 +35,9 @@ class Intake:
     def __init__(self, requests: RequestRepository, desk: FtcHelpDesk,
                  to_fta_queue: Callable[[FtaRequest], Awaitable[None]], status: StatusCards,
                  clock: Callable[[], datetime], default_timezone: str,
-                 default_country: str) -> None:
+                 default_country: str, unit_of_work: UnitOfWork) -> None:
         self._requests = requests
+        self._unit_of_work = unit_of_work
         self._desk = desk
         self._to_fta_queue = to_fta_queue
         self._status = status
@@ -95,14 +97,15 @@ class Intake:
         answer = self._desk.faq_answer(request)
         if answer is not None:
             request.offer_faq()
-        await self._requests.save(request)
-        await self._status.remember_seller_card(request, turn_context)
+        async with self._unit_of_work():  # saved, routed and its notices written: all or none
+            await self._requests.save(request)
+            await self._status.remember_seller_card(request, turn_context)
+            if request.state is State.FTCHELP_OPEN:
+                await self._desk.post_ticket(request)
+            elif request.state is State.AWAITING_FTA:
+                await self._to_fta_queue(request)
         if answer is not None:
             return card_invoke(create_faq_card(request, answer))
-        if request.state is State.FTCHELP_OPEN:
-            await self._desk.post_ticket(request)
-        elif request.state is State.AWAITING_FTA:
-            await self._to_fta_queue(request)
         return card_invoke(create_confirmation_card(request, queue))
 
     async def cancel(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:

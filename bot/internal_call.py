@@ -12,13 +12,14 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 
-from bot.assignment_work import AssignmentWork
+from bot.assignment_work import ACCOUNT_TEAM, AssignmentWork
 from bot.channels import Poster
 from bot.replies import InvokeBody, card_invoke, message_invoke
 from cards import verbs
 from cards.assignment import create_call_card
 from domain.calendar import business_days_later
 from domain.ftop import FtopGateway, InternalCall
+from domain.outbox import UnitOfWork
 from domain.requests import FtaRequest
 from domain.roster import Architect
 from domain.scheduling import (
@@ -34,8 +35,9 @@ log = logging.getLogger(__name__)
 class InternalCallDesk:
     def __init__(self, *, work: AssignmentWork, calendar: CalendarGateway, ftop: FtopGateway,
                  poster: Poster, clock: Callable[[], datetime], ftav2: tuple[str, ...],
-                 search_business_days: int) -> None:
+                 search_business_days: int, unit_of_work: UnitOfWork) -> None:
         self._work, self._calendar, self._ftop = work, calendar, ftop
+        self._unit_of_work = unit_of_work
         self._poster, self._clock = poster, clock
         self._ftav2, self._days = ftav2, search_business_days
 
@@ -72,8 +74,9 @@ class InternalCallDesk:
         record.call = InternalCall(meeting.id, meeting.start, meeting.join_url, tuple(slots[1:]))
         record.record("internal_call", "scheduled", architect.name, now,
                       meeting.start.isoformat())
-        await self._ftop.record(record)
-        await self._announce(request, record, architect, "Internal call scheduled")
+        async with self._unit_of_work():
+            await self._ftop.record(record)
+            await self._announce(request, record, architect, "Internal call scheduled")
         return card_invoke(self._work.card(request, record, architect,
                                            banner="Internal call booked; the account team "
                                                   "has the link."))
@@ -95,20 +98,21 @@ class InternalCallDesk:
         record.call = replace(call, start=meeting.start, alternatives=others)
         record.record("internal_call", "moved", architect.name, self._clock(),
                       meeting.start.isoformat())
-        await self._ftop.record(record)
-        await self._announce(request, record, architect, "Internal call moved")
+        async with self._unit_of_work():
+            await self._ftop.record(record)
+            await self._announce(request, record, architect, "Internal call moved")
         return card_invoke(self._work.card(request, record, architect,
                                            banner="Moved; the account team has the new time."))
 
     async def _announce(self, request: FtaRequest, record: Any, architect: Architect,
                         heading: str) -> None:
         card = create_call_card(request, record.call, heading, architect.timezone)
-        channel, thread = record.account_post or ("", "")
-        if channel and await self._poster.post_in_channel(channel, card, thread) is not None:
-            return
-        if channel and await self._poster.to_channel(channel, card):
-            return  # the thread was not reachable: a new post instead
-        log.warning("internal call for request %s not announced in a channel", request.id)
+        channel = record.account_post[0] if record.account_post else ""
+        # In the assignment notice's thread; a post of its own if that notice never went out.
+        if not await self._poster.to_channel(channel, card, thread_of=(request.id, ACCOUNT_TEAM),
+                                             audience="the account team channel",
+                                             what=f"The internal call of {request.number}"):
+            log.warning("internal call for request %s not announced in a channel", request.id)
 
 
 def _attendees(request: FtaRequest, architect: Architect, ftav2: tuple[str, ...]) -> list[str]:

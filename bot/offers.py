@@ -25,6 +25,7 @@ from cards.offers import (
 )
 from domain.balancer import Policy
 from domain.offers import AssignmentDesk, Offer, OfferError, Outcome
+from domain.outbox import OutboxItem, UnitOfWork
 from domain.requests import FtaRequest, RequestRepository
 from domain.roster import Architect, Roster
 from domain.timers import Timers
@@ -40,8 +41,9 @@ class OfferRouter:
                  clock: Callable[[], datetime], managers_channel_id: str,
                  sla_reminder_hours: tuple[float, ...],
                  on_assigned: Callable[[FtaRequest, Architect, bool],
-                                       Awaitable[dict[str, Any]]], status: StatusCards
-                 ) -> None:
+                                       Awaitable[dict[str, Any]]], status: StatusCards,
+                 unit_of_work: UnitOfWork) -> None:
+        self._unit_of_work = unit_of_work
         self._desk, self._requests, self._roster = desk, requests, roster
         self._timers, self._poster, self._policy = timers, poster, policy
         self._clock, self._managers = clock, managers_channel_id
@@ -64,30 +66,46 @@ class OfferRouter:
 
     async def route(self, request_id: int) -> None:
         """Offer the request to the best eligible FTA, skipping those the bot cannot reach."""
-        while True:
-            outcome = await self._desk.offer_next(request_id, self._clock(), self._policy)
-            if outcome.offer is None:
-                if outcome.escalate:
-                    await self._escalate(outcome)
-                return
-            if await self._send_offer(outcome.request, outcome.offer):
-                return
-            await self._desk.decline(outcome.offer.id, outcome.offer.architect_id, UNREACHABLE,
-                                     self._clock())
-            await self._tell_managers_unreachable(outcome)
+        async with self._unit_of_work():  # the offer and its card are written together
+            while True:
+                outcome = await self._desk.offer_next(request_id, self._clock(), self._policy)
+                if outcome.offer is None:
+                    if outcome.escalate:
+                        await self._escalate(outcome)
+                    return
+                if await self._send_offer(outcome.request, outcome.offer):
+                    return
+                await self._desk.decline(outcome.offer.id, outcome.offer.architect_id,
+                                         UNREACHABLE, self._clock())
+                await self._tell_managers_unreachable(outcome)
+
+    async def undeliverable(self, item: OutboxItem) -> None:
+        """An offer card Teams refused for good (the FTA removed the app, say): the offer
+        moves on now rather than at its time-out. The managers were told by the dispatcher."""
+        offer = await self._desk.get(int(item.notice.purpose["offer_id"]))
+        if offer is None:
+            return
+        try:
+            async with self._unit_of_work():
+                await self._desk.decline(offer.id, offer.architect_id, UNREACHABLE,
+                                         self._clock())
+                await self.route(offer.request_id)
+        except OfferError:
+            pass  # answered or expired meanwhile: nothing to move
 
     async def accept(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """The offered FTA accepts: the request is assigned and the seller told."""
         offer, request = await self._offer_for_actor(turn_context, data)
         try:
-            await self._desk.accept(offer.id, offer.architect_id, self._clock())
+            async with self._unit_of_work():  # assigned, recorded and announced together
+                await self._desk.accept(offer.id, offer.architect_id, self._clock())
+                assigned = await self._requests.get(request.id)
+                architect = await self._roster.by_aad_id(person_id(turn_context.activity))
+                assert assigned is not None and architect is not None
+                work = await self._on_assigned(assigned, architect, False)
+                await self._status.refresh(request.id)
         except OfferError as error:
             return message_invoke(str(error))
-        assigned = await self._requests.get(request.id)
-        architect = await self._roster.by_aad_id(person_id(turn_context.activity))
-        assert assigned is not None and architect is not None
-        work = await self._on_assigned(assigned, architect, False)
-        await self._status.refresh(request.id)
         return card_invoke(work)
 
     async def decline(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
@@ -100,11 +118,12 @@ class OfferRouter:
             return card_invoke(create_offer_card(request, offer, architect,
                                                  "Say why you decline, so managers can see."))
         try:
-            await self._desk.decline(offer.id, offer.architect_id, reason.strip()[:500],
-                                     self._clock())
+            async with self._unit_of_work():
+                await self._desk.decline(offer.id, offer.architect_id, reason.strip()[:500],
+                                         self._clock())
+                await self.route(request.id)
         except OfferError as error:
             return message_invoke(str(error))
-        await self.route(request.id)
         return card_invoke(create_offer_answered_card(
             request, f"You declined {request.number}", "It has moved on to the next FTA."))
 
@@ -118,20 +137,21 @@ class OfferRouter:
         if request_id is None or not isinstance(architect_id, str):
             return message_invoke("Pick an architect first.")
         try:
-            offer = await self._desk.assign_by_hand(request_id, architect_id, self._clock(),
-                                                    self._policy)
+            async with self._unit_of_work():
+                offer = await self._desk.assign_by_hand(request_id, architect_id, self._clock(),
+                                                        self._policy)
+                request = await self._requests.get(request_id)
+                architect = await self._roster.get(architect_id)
+                assert request is not None and architect is not None  # just assigned
+                work = await self._on_assigned(request, architect, True)
+                await self._status.replace_offers(request.id, create_offer_answered_card(
+                    request, f"{request.number} was assigned by a manager",
+                    f"A manager assigned it to {architect.name}; nothing more to do here."))
+                await self._status.refresh(request.id)
+                await self._poster.to_person(architect.aad_id, work, audience=architect.name,
+                                             what=f"The work card of {request.number}")
         except (OfferError, ValueError) as error:
             return message_invoke(str(error))
-        request = await self._requests.get(request_id)
-        assert request is not None
-        architect = await self._roster.get(architect_id)
-        assert architect is not None  # the desk just assigned to this architect
-        work = await self._on_assigned(request, architect, True)
-        await self._status.replace_offers(request.id, create_offer_answered_card(
-            request, f"{request.number} was assigned by a manager",
-            f"A manager assigned it to {architect.name}; nothing more to do here."))
-        await self._status.refresh(request.id)
-        await self._poster.to_person(architect.aad_id, work)
         flag = " (over capacity, flagged)" if offer.override else ""
         return card_invoke(create_offer_answered_card(
             request, f"{request.number} assigned to {architect.name}{flag}",
@@ -143,7 +163,10 @@ class OfferRouter:
             return False
         return await self._poster.to_person(architect.aad_id,
                                             create_offer_card(request, offer, architect),
-                                            remember=(request.id, offer_role(offer.id)))
+                                            remember=(request.id, offer_role(offer.id)),
+                                            audience=architect.name,
+                                            what=f"The offer of {request.number}",
+                                            purpose={"offer_id": offer.id})
 
     async def _escalate(self, outcome: Outcome) -> None:
         if not await self._timers.once("escalated", outcome.request.id, self._clock()):
@@ -152,7 +175,8 @@ class OfferRouter:
         why = outcome.decision.reason() if outcome.decision else "nobody eligible"
         loads = await self._desk.points_by_architect(self._clock())
         card = create_escalation_card(outcome.request, why, roster, loads)
-        if not await self._poster.to_channel(self._managers, card):
+        if not await self._poster.to_channel(self._managers, card,
+                                             audience="the FTA managers' channel"):
             log.error("request %s needs a manager but the managers' channel is unreachable",
                       outcome.request.id)
 

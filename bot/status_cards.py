@@ -34,18 +34,15 @@ class StatusCards:
     async def refresh(self, request_id: int) -> None:
         """Show the request's current state on the seller's card."""
         request = await self._requests.get(request_id)
-        if request is None:
-            return
-        for post in await self._poster.posts_for(request_id):
-            if post.role == SELLER:
-                await self._poster.update(post, create_status_card(request))
+        if request is not None:
+            await self._poster.update(request_id, SELLER, create_status_card(request))
 
     async def replace_offers(self, request_id: int, card: dict[str, Any],
                              offer_id: int | None = None) -> None:
         """Replace one offer's card (or every offer's) for the FTA who got it."""
-        for post in await self._poster.posts_for(request_id):
-            if _is_offer(post.role, offer_id):
-                await self._poster.update(post, card)
+        for role in await self._poster.card_lanes(request_id):
+            if _is_offer(role, offer_id):
+                await self._poster.update(request_id, role, card)
 
 
 def _is_offer(role: str, offer_id: int | None) -> bool:

@@ -13,6 +13,7 @@ from bot.offers import OfferRouter
 from bot.status_cards import StatusCards
 from cards.offers import create_offer_answered_card, create_sla_card
 from domain.offers import AssignmentDesk
+from domain.outbox import UnitOfWork
 from domain.requests import RequestRepository, State
 from domain.timers import Timer, Timers
 
@@ -22,7 +23,9 @@ log = logging.getLogger(__name__)
 class AssignmentWorker:
     def __init__(self, *, router: OfferRouter, desk: AssignmentDesk, timers: Timers,
                  requests: RequestRepository, poster: Poster, clock: Callable[[], datetime],
-                 managers_channel_id: str, status: StatusCards) -> None:
+                 managers_channel_id: str, status: StatusCards,
+                 unit_of_work: UnitOfWork) -> None:
+        self._unit_of_work = unit_of_work
         self._router, self._desk, self._timers = router, desk, timers
         self._requests, self._poster, self._clock = requests, poster, clock
         self._managers = managers_channel_id
@@ -34,11 +37,12 @@ class AssignmentWorker:
         ran = 0
         for timer in await self._timers.claim_due(now):
             try:
-                await self._run(timer, now)
+                async with self._unit_of_work():  # done, with its notices, or not at all
+                    await self._run(timer, now)
+                    await self._timers.complete(timer.id, now)
             except Exception:  # the lease lapses and another tick retries it
                 log.exception("timer %s (%s) failed", timer.id, timer.kind)
                 continue
-            await self._timers.complete(timer.id, now)
             ran += 1
         for request_id in await self._desk.waiting():
             await self._router.route(request_id)
@@ -65,4 +69,5 @@ class AssignmentWorker:
             request = await self._requests.get(timer.request_id)
             if request is not None and request.state is State.AWAITING_FTA:
                 card = create_sla_card(request, breached=timer.kind == "sla_breach")
-                await self._poster.to_channel(self._managers, card)
+                await self._poster.to_channel(self._managers, card,
+                                              audience="the FTA managers' channel")

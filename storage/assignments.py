@@ -107,11 +107,11 @@ class SqlAssignmentDesk:
         """The stored balancing decisions behind each offer of a request, oldest first."""
         query = select(offers.c.decision).where(offers.c.request_id == request_id) \
             .order_by(offers.c.id)
-        async with self._database.engine.connect() as connection:
+        async with self._database.connect() as connection:
             return [dict(d) for d in (await connection.execute(query)).scalars()]
 
     async def points_by_architect(self, now: datetime) -> dict[str, int]:
-        async with self._database.engine.connect() as connection:
+        async with self._database.connect() as connection:
             return {a: load.points for a, load in (await loads(connection, now)).items()}
 
     async def expire(self, offer_id: int, now: datetime) -> Offer | None:
@@ -126,7 +126,7 @@ class SqlAssignmentDesk:
         return await self.get(offer_id)
 
     async def get(self, offer_id: int) -> Offer | None:
-        async with self._database.engine.connect() as connection:
+        async with self._database.connect() as connection:
             row = (await connection.execute(select(offers).where(
                 offers.c.id == offer_id))).mappings().first()
         return offer_from(row) if row else None
@@ -137,7 +137,7 @@ class SqlAssignmentDesk:
         query = (select(requests.c.id).where(requests.c.state == State.AWAITING_FTA,
                                              requests.c.id.not_in(live))
                  .order_by(requests.c.submitted_at, requests.c.id).limit(limit))
-        async with self._database.engine.connect() as connection:
+        async with self._database.connect() as connection:
             return list((await connection.execute(query)).scalars())
 
     async def _answerable(self, connection: AsyncConnection, offer_id: int,

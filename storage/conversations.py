@@ -19,7 +19,7 @@ class SqlConversationDirectory:
 
     async def remember(self, address: ConversationAddress) -> None:
         statement = upsert(self._database.dialect, table, asdict(address), ["conversation_id"])
-        async with self._database.engine.begin() as connection:
+        async with self._database.begin() as connection:
             await connection.execute(statement)
 
     async def by_conversation(self, conversation_id: str) -> ConversationAddress | None:
@@ -33,7 +33,7 @@ class SqlConversationDirectory:
 
     async def _one(self, condition: ColumnElement[bool]) -> ConversationAddress | None:
         query = select(table).where(condition).order_by(table.c.updated_at.desc()).limit(1)
-        async with self._database.engine.connect() as connection:
+        async with self._database.connect() as connection:
             row = (await connection.execute(query)).mappings().first()
         return ConversationAddress(**row) if row else None
 
@@ -45,10 +45,17 @@ class SqlCardPosts:
     async def remember(self, post: CardPost) -> None:
         values = asdict(post)
         statement = upsert(self._database.dialect, card_posts, values, ["request_id", "role"])
-        async with self._database.engine.begin() as connection:
+        async with self._database.begin() as connection:
             await connection.execute(statement)
 
     async def for_request(self, request_id: int) -> list[CardPost]:
         query = select(card_posts).where(card_posts.c.request_id == request_id)
-        async with self._database.engine.connect() as connection:
+        async with self._database.connect() as connection:
             return [CardPost(**row) for row in (await connection.execute(query)).mappings()]
+
+    async def get(self, request_id: int, role: str) -> CardPost | None:
+        query = select(card_posts).where(card_posts.c.request_id == request_id,
+                                         card_posts.c.role == role)
+        async with self._database.connect() as connection:
+            row = (await connection.execute(query)).mappings().first()
+        return CardPost(**row) if row is not None else None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,16 @@ from sqlalchemy.ext.asyncio import (
 SERIALIZED_LOCK = 0x46_54_41  # "FTA": one lock for every balancing decision
 
 
+@dataclass
+class _Work:
+    connection: AsyncConnection
+    after_commit: list[Callable[[], None]]
+
+
+# The unit of work the running task is inside, if any.
+_unit_of_work: ContextVar[_Work | None] = ContextVar("unit_of_work", default=None)
+
+
 @dataclass(frozen=True)
 class Database:
     engine: AsyncEngine
@@ -36,9 +47,66 @@ class Database:
             await connection.execute(text("SELECT 1"))
 
     @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[None]:
+        """One transaction for everything the repositories do inside it, from any of them:
+        a state change and the notices it causes commit together or not at all. On SQLite
+        it holds the write lock from the start (no deadlock on upgrading a read lock)."""
+        if _unit_of_work.get() is not None:
+            yield  # already inside one: join it
+            return
+        async with self.engine.connect() as connection:
+            if self.dialect == "sqlite":
+                connection = await connection.execution_options(sqlite_immediate=True)
+            work = _Work(connection, [])
+            async with connection.begin():
+                token = _unit_of_work.set(work)
+                try:
+                    yield
+                finally:
+                    _unit_of_work.reset(token)
+        for callback in work.after_commit:
+            callback()
+
+    @staticmethod
+    def after_commit(callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the running unit of work commits (now, outside of one)."""
+        work = _unit_of_work.get()
+        if work is None:
+            callback()
+        elif callback not in work.after_commit:
+            work.after_commit.append(callback)
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """A transaction: the running unit of work's, or a new one committed on exit."""
+        joined = _unit_of_work.get()
+        if joined is not None:
+            yield joined.connection
+            return
+        async with self.engine.begin() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """A connection to read with: the running unit of work's, so it sees its own writes."""
+        joined = _unit_of_work.get()
+        if joined is not None:
+            yield joined.connection
+            return
+        async with self.engine.connect() as connection:
+            yield connection
+
+    @asynccontextmanager
     async def serialized(self) -> AsyncIterator[AsyncConnection]:
         """A transaction no other serialized transaction overlaps, from any instance: an
         advisory lock on PostgreSQL, BEGIN IMMEDIATE (the write lock) on SQLite."""
+        joined = _unit_of_work.get()
+        if joined is not None:  # SQLite's unit of work already holds the write lock
+            if self.dialect == "postgresql":
+                await joined.connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                                {"key": SERIALIZED_LOCK})
+            yield joined.connection
+            return
         async with self.engine.connect() as connection:
             if self.dialect == "sqlite":
                 connection = await connection.execution_options(sqlite_immediate=True)

@@ -28,12 +28,12 @@ class SqlFtopGateway:
     async def record(self, assignment: EnterpriseAssignment) -> None:
         values = {"request_id": assignment.request_id, "document": to_json(assignment),
                   "updated_at": datetime.now(UTC)}
-        async with self._database.engine.begin() as connection:
+        async with self._database.begin() as connection:
             await connection.execute(upsert(self._database.dialect, table, values,
                                             ["request_id"]))
 
     async def get(self, request_id: int) -> EnterpriseAssignment | None:
-        async with self._database.engine.connect() as connection:
+        async with self._database.connect() as connection:
             document = (await connection.execute(select(table.c.document).where(
                 table.c.request_id == request_id))).scalar_one_or_none()
         return from_json(document) if document else None

@@ -1,61 +1,53 @@
 """The optional FTOP mirror: every change to an Enterprise Assignment is also POSTed as JSON to
-an organisation's own portal (FTOP_SYNC_URL). The local record stays the source of truth."""
+an organisation's own portal (FTOP_SYNC_URL). The local record stays the source of truth; the
+POST is an outbox item written with it, so a portal that is down delays it, never loses it."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import random
+from typing import Any
 
 import aiohttp
 
 from domain.ftop import EnterpriseAssignment, FtopGateway
+from domain.outbox import NO_ANSWER, DeliveryError, Kind, Notice, Outbox, parse_retry_after
+from storage.database import Database
 from storage.ftop import to_json
-
-log = logging.getLogger(__name__)
-RETRIED = {408, 412, 429, 500, 502, 503, 504}
 
 
 class HttpFtopMirror:
-    """Records locally, then POSTs to ``url``; 429/5xx and timeouts are retried with backoff."""
+    """Records locally and, in the same transaction, queues the POST to ``url``."""
 
-    def __init__(self, local: FtopGateway, session: aiohttp.ClientSession, url: str,
-                 attempts: int = 4, base_delay: float = 0.5, timeout: float = 10.0) -> None:
-        self._local, self._session, self._url = local, session, url
-        self._attempts, self._base_delay = attempts, base_delay
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+    def __init__(self, local: FtopGateway, database: Database, outbox: Outbox, url: str) -> None:
+        self._local, self._database, self._outbox, self._url = local, database, outbox, url
 
     async def record(self, assignment: EnterpriseAssignment) -> None:
-        await self._local.record(assignment)
-        await self._post(to_json(assignment), assignment.request_id)
+        async with self._database.unit_of_work():
+            await self._local.record(assignment)
+            await self._outbox.add(Notice(
+                Kind.SYNC, f"ftop-sync:{assignment.request_id}",
+                {"url": self._url, "document": to_json(assignment)},
+                audience="the FTOP mirror (FTOP_SYNC_URL)",
+                purpose={"what": f"The FTOP record of {assignment.request_number}"}))
 
     async def get(self, request_id: int) -> EnterpriseAssignment | None:
         return await self._local.get(request_id)
 
-    async def _post(self, document: dict[str, object], request_id: int) -> None:
-        for attempt in range(1, self._attempts + 1):
-            delay = self._base_delay * 2 ** (attempt - 1) * (0.5 + random.random())
-            try:
-                async with self._session.post(self._url, json=document,
-                                              timeout=self._timeout) as answer:
-                    if answer.status < 300:
-                        return
-                    if answer.status not in RETRIED:
-                        log.error("FTOP sync refused request %s: HTTP %s", request_id,
-                                  answer.status)
-                        return
-                    delay = max(delay, _retry_after(answer.headers.get("Retry-After")))
-            except (aiohttp.ClientError, TimeoutError):
-                log.info("FTOP sync attempt %s for request %s got no answer", attempt,
-                         request_id)
-            if attempt < self._attempts:
-                await asyncio.sleep(delay)
-        log.error("FTOP sync gave up on request %s after %s attempts", request_id,
-                  self._attempts)
 
+class FtopSync:
+    """Delivers one queued record: POST the JSON document; the outbox retries on failure."""
 
-def _retry_after(value: str | None) -> float:
-    try:
-        return min(float(value), 60.0) if value else 0.0
-    except ValueError:
-        return 0.0
+    def __init__(self, session: aiohttp.ClientSession, timeout_seconds: float = 10.0) -> None:
+        self._session = session
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+
+    async def deliver(self, payload: dict[str, Any]) -> str:
+        try:
+            async with self._session.post(payload["url"], json=payload["document"],
+                                          timeout=self._timeout) as answer:
+                if answer.status >= 300:
+                    raise DeliveryError(f"the FTOP mirror answered HTTP {answer.status}",
+                                        answer.status,
+                                        parse_retry_after(answer.headers.get("Retry-After")))
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise DeliveryError("the FTOP mirror did not answer", NO_ANSWER) from error
+        return ""

@@ -1,8 +1,9 @@
 """Microsoft Graph, app-only: free/busy (getSchedule), Teams meetings on the FTA's calendar,
 and the assignment e-mail (sendMail).
 
-Tokens come from msal's client-credentials flow (blocking, so it runs in a thread; msal caches
-them). 429 and 5xx are retried within a few seconds, honouring Retry-After."""
+Tokens come from msal's client-credentials flow (storage.tokens). For what a person waits on
+(free/busy, booking), 429 and 5xx are retried within a few seconds, honouring Retry-After; the
+e-mail is sent once per call, as the outbox retries it with its own backoff."""
 
 from __future__ import annotations
 
@@ -14,16 +15,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
-import msal
 
+from domain.outbox import NO_ANSWER, DeliveryError, parse_retry_after
 from domain.scheduling import SLOT, Availability, CalendarUnavailable, Meeting, working_hours
+from storage.tokens import AppTokens
 
 SCOPE = "https://graph.microsoft.com/.default"
 RETRIED = {429, 500, 502, 503, 504}
 
 
-class GraphError(CalendarUnavailable):
+class GraphError(CalendarUnavailable, DeliveryError):
     """Graph could not do it; the message says what, without customer data."""
+
+    def __init__(self, message: str, status: int = NO_ANSWER,
+                 retry_after: float | None = None) -> None:
+        DeliveryError.__init__(self, message, status, retry_after)
 
 
 class GraphCalendar:
@@ -31,9 +37,9 @@ class GraphCalendar:
                  client_id: str, client_secret: str, attempts: int = 4,
                  budget_seconds: float = 3.0) -> None:
         self._session, self._base = session, base_url.rstrip("/")
-        self._authority, self._client = authority, (client_id, client_secret)
+        self._tokens = AppTokens(authority=authority, client_id=client_id,
+                                 client_secret=client_secret, scope=SCOPE)
         self._attempts, self._budget = attempts, budget_seconds
-        self._msal: msal.ConfidentialClientApplication | None = None
 
     async def availability(self, organizer: str, attendees: Sequence[str], start: datetime,
                            end: datetime) -> list[Availability]:
@@ -70,17 +76,25 @@ class GraphCalendar:
         return _meeting(await self._call("PATCH", f"/users/{organizer}/events/{meeting_id}",
                                          change))
 
+    async def deliver_mail(self, payload: dict[str, Any]) -> str:
+        """An outbox item of kind mail (bot.channels.Poster.mail)."""
+        await self.send_mail(payload["sender"], payload["to"], payload["cc"],
+                             payload["subject"], payload["body"])
+        return ""
+
     async def send_mail(self, sender: str, to: Sequence[str], cc: Sequence[str], subject: str,
                         body: str) -> None:
         message = {"subject": subject, "body": {"contentType": "text", "content": body},
                    "toRecipients": [{"emailAddress": {"address": a}} for a in to],
                    "ccRecipients": [{"emailAddress": {"address": a}} for a in cc]}
         await self._call("POST", f"/users/{sender}/sendMail",
-                         {"message": message, "saveToSentItems": True})
+                         {"message": message, "saveToSentItems": True}, attempts=1)
 
-    async def _call(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        waited = 0.0
-        for attempt in range(1, self._attempts + 1):
+    async def _call(self, method: str, path: str, body: dict[str, Any],
+                    attempts: int | None = None) -> dict[str, Any]:
+        waited, attempts = 0.0, attempts or self._attempts
+        failure = GraphError("Graph did not answer in time; try again in a minute")
+        for attempt in range(1, attempts + 1):
             headers = {"Authorization": f"Bearer {await self._token()}"}
             try:
                 async with self._session.request(method, self._base + path, json=body,
@@ -92,28 +106,24 @@ class GraphCalendar:
                         return answer
                     if r.status not in RETRIED:
                         raise GraphError(f"Graph refused {method} {path.split('/')[-1]}: "
-                                         f"HTTP {r.status}")
-                    pause = _pause(r.headers.get("Retry-After"), attempt)
+                                         f"HTTP {r.status}", r.status)
+                    retry_after = parse_retry_after(r.headers.get("Retry-After"))
+                    failure = GraphError("Graph did not answer in time; try again in a "
+                                         "minute", r.status, retry_after)
+                    pause = _pause(retry_after, attempt)
             except (aiohttp.ClientError, TimeoutError):
                 pause = _pause(None, attempt)
-            if attempt == self._attempts or waited + pause > self._budget:
+            if attempt == attempts or waited + pause > self._budget:
                 break
             waited += pause
             await asyncio.sleep(pause)
-        raise GraphError("Graph did not answer in time; try again in a minute")
+        raise failure
 
     async def _token(self) -> str:
-        return await asyncio.to_thread(self._acquire)
-
-    def _acquire(self) -> str:
-        if self._msal is None:  # its constructor reads the authority's metadata: not at start-up
-            self._msal = msal.ConfidentialClientApplication(
-                self._client[0], client_credential=self._client[1], authority=self._authority,
-                validate_authority=False, instance_discovery=False)
-        result = self._msal.acquire_token_for_client(scopes=[SCOPE])
-        if "access_token" not in result:
-            raise GraphError(f"no Graph token: {result.get('error', 'unknown error')}")
-        return str(result["access_token"])
+        try:
+            return await self._tokens.token()
+        except DeliveryError as error:
+            raise GraphError(str(error)) from error
 
 
 def _graph_time(moment: datetime) -> dict[str, str]:
@@ -130,9 +140,5 @@ def _meeting(event: dict[str, Any]) -> Meeting:
                    event.get("webLink", ""))
 
 
-def _pause(retry_after: str | None, attempt: int) -> float:
-    try:
-        asked = float(retry_after) if retry_after else 0.0
-    except ValueError:
-        asked = 0.0
-    return max(asked, 0.2 * 2 ** (attempt - 1) * (0.5 + random.random()))
+def _pause(retry_after: float | None, attempt: int) -> float:
+    return max(retry_after or 0.0, 0.2 * 2 ** (attempt - 1) * (0.5 + random.random()))

@@ -17,7 +17,7 @@ class SqlRequestRepository:
         self._database = database
 
     async def add(self, request: FtaRequest) -> FtaRequest:
-        async with self._database.engine.begin() as connection:
+        async with self._database.begin() as connection:
             result = await connection.execute(
                 insert(table).values(**_row(request)).returning(table.c.id))
             return replace(request, id=result.scalar_one())
@@ -30,7 +30,7 @@ class SqlRequestRepository:
         statement = (update(table)
                      .where(table.c.id == request.id, table.c.version == request.version)
                      .values({**_row(request), "version": request.version + 1}))
-        async with self._database.engine.begin() as connection:
+        async with self._database.begin() as connection:
             if (await connection.execute(statement)).rowcount != 1:
                 raise StaleRequest(request.number)
         request.version += 1
@@ -45,7 +45,7 @@ class SqlRequestRepository:
 
     async def _select(self, condition: ColumnElement[bool], limit: int = 1) -> list[FtaRequest]:
         query = select(table).where(condition).order_by(table.c.id.desc()).limit(limit)
-        async with self._database.engine.connect() as connection:
+        async with self._database.connect() as connection:
             rows = (await connection.execute(query)).mappings().all()
         return [request_from(row) for row in rows]
 

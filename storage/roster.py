@@ -18,7 +18,7 @@ class SqlRoster:
         self._database = database
 
     async def all(self) -> list[Architect]:
-        async with self._database.engine.connect() as connection:
+        async with self._database.connect() as connection:
             rows = (await connection.execute(select(table).order_by(table.c.id))).mappings()
             return [architect_from(row) for row in rows]
 
@@ -30,20 +30,20 @@ class SqlRoster:
 
     async def _one(self, condition: ColumnElement[bool]) -> Architect | None:
         query = select(table).where(condition).limit(1)
-        async with self._database.engine.connect() as connection:
+        async with self._database.connect() as connection:
             row = (await connection.execute(query)).mappings().first()
         return architect_from(row) if row else None
 
     async def replace_all(self, architects: Iterable[Architect]) -> int:
         rows = [row_of(a) for a in architects]
-        async with self._database.engine.begin() as connection:
+        async with self._database.begin() as connection:
             await connection.execute(delete(table))
             if rows:
                 await connection.execute(insert(table), rows)
         return len(rows)
 
     async def save(self, architect: Architect) -> None:
-        async with self._database.engine.begin() as connection:
+        async with self._database.begin() as connection:
             await connection.execute(update(table).where(table.c.id == architect.id)
                                      .values(row_of(architect)))
 

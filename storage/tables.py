@@ -125,3 +125,26 @@ card_posts = Table(
     Column("reference", JSON, nullable=False),
     Column("activity_id", String(400), nullable=False),
 )
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False, unique=True),  # idempotency key
+    Column("kind", String(20), nullable=False),
+    Column("lane", String(400), nullable=False),  # delivered in id order within a lane
+    Column("tenant_id", String(64), nullable=False, default=""),
+    Column("audience", String(400), nullable=False, default=""),
+    Column("payload", JSON, nullable=False),
+    Column("purpose", JSON, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("not_before", UtcDateTime, nullable=False),
+    Column("lease_until", UtcDateTime),
+    Column("leased_by", String(64), nullable=False, default=""),
+    Column("last_status", Integer),
+    Column("result", String(400), nullable=False, default=""),  # the new activity's id
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+    Index("ix_outbox_state_due", "state", "not_before"),
+    Index("ix_outbox_lane", "lane", "id"),
+)

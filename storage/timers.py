@@ -19,7 +19,7 @@ class SqlTimers:
 
     async def schedule(self, kind: str, request_id: int, due_at: datetime,
                        offer_id: int | None = None) -> None:
-        async with self._database.engine.begin() as connection:
+        async with self._database.begin() as connection:
             await connection.execute(insert(timers).values(
                 kind=kind, request_id=request_id, offer_id=offer_id, due_at=due_at))
 
@@ -47,7 +47,7 @@ class SqlTimers:
                  .values(lease_until=now + lease, leased_by=self._worker)
                  .returning(timers.c.id, timers.c.kind, timers.c.request_id,
                             timers.c.offer_id, timers.c.due_at))
-        transaction = (self._database.engine.begin() if self._database.dialect == "postgresql"
+        transaction = (self._database.begin() if self._database.dialect == "postgresql"
                        else self._database.serialized())
         async with transaction as connection:
             rows = (await connection.execute(claim)).all()
@@ -55,6 +55,6 @@ class SqlTimers:
                        for r in rows), key=lambda t: (t.due_at, t.id))
 
     async def complete(self, timer_id: int, now: datetime) -> None:
-        async with self._database.engine.begin() as connection:
+        async with self._database.begin() as connection:
             await connection.execute(update(timers).where(timers.c.id == timer_id)
                                      .values(done_at=now))

@@ -86,7 +86,8 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, default_timezone="Europe/Paris",
                     ftchelp_channel_id=FTCHELP_CHANNEL, managers_channel_id=MANAGERS_CHANNEL,
                     account_team_channels=(("enterprise/NA", ACCOUNT_TEAM_CHANNEL),),
-                    worker_interval_seconds=3600)
+                    worker_interval_seconds=3600, outbox_max_attempts=3,
+                    outbox_backoff_seconds=0.01)
 
 
 @pytest.fixture

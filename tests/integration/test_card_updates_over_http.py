@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app import worker_key
 from tests.conftest import FTCHELP_CHANNEL, MANAGERS_CHANNEL
 from tests.integration.test_ftchelp_over_http import tickets
 from tests.integration.test_offers_over_http import (
@@ -17,7 +16,7 @@ from tests.integration.test_offers_over_http import (
     submit,
     updates_in,
 )
-from tests.support.driver import User, card_state, texts_of
+from tests.support.driver import User, card_state, texts_of, tick
 from tests.support.requests import COMPLETE
 
 
@@ -44,7 +43,7 @@ async def test_an_offer_that_times_out_says_so_on_the_ftas_card(bot, connector, 
     offer_posts = [s for s in connector.sent if s.conversation_id == "a:personal-5" and s.cards]
 
     clock.advance(timedelta(days=1))
-    await bot.server.app[worker_key].tick()
+    await tick(bot)
 
     [(activity_id, card)] = updates_in(connector, "a:personal-5")
     assert activity_id == connector.ids_given[connector.sent.index(offer_posts[0])]

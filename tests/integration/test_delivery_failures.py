@@ -39,7 +39,7 @@ async def test_an_fta_who_removed_the_app_is_reported_and_skipped(bot, connector
     await load_roster(database_url, fta(5, capacity=20), fta(6, capacity=10))
     seller = User(bot, connector, number=1)
     form = await seller.open_form("discovery_workshop")
-    connector.fail_next(403)  # the offer to FTA 5: the bot was removed from that chat
+    connector.fail_next(403, conversation="a:personal-5")  # the app was removed there
     await seller.press("submit_request", {**card_state(form), **COMPLETE["discovery_workshop"]})
 
     assert "Could not reach Seller 5" in texts_of(cards_in(connector, MANAGERS_CHANNEL)[0])
@@ -54,7 +54,7 @@ async def test_accepting_succeeds_even_when_the_sellers_notice_cannot_be_deliver
     request_id = await submit(User(bot, connector, number=1))
     [offer] = cards_in(connector, "a:personal-5")
     for _ in range(3):
-        connector.fail_next(503)  # every try of the seller's notice
+        connector.fail_next(503, conversation="a:personal-1")  # every try of the notice
 
     answer = await architect.press("accept_offer", offer_data(offer))
 

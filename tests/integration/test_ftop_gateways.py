@@ -12,7 +12,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from storage.ftop import SqlFtopGateway
-from storage.ftop_http import HttpFtopMirror
+from domain.outbox import Kind
+from storage.ftop_http import FtopSync, HttpFtopMirror
+from tests.support.outbox import dispatcher_for, drain
 from tests.unit.test_ftop import NOW, assignment
 
 
@@ -64,10 +66,14 @@ async def test_the_mirror_posts_the_record_and_retries_what_is_worth_retrying(
     fake, url = portal
     fake.answers = list(answers)
     async with aiohttp.ClientSession() as session:
-        mirror = HttpFtopMirror(SqlFtopGateway(database), session, url, base_delay=0.01)
+        dispatcher, outbox, dead = dispatcher_for(
+            database, session, {Kind.SYNC: FtopSync(session).deliver})
+        mirror = HttpFtopMirror(SqlFtopGateway(database), database, outbox, url)
         await mirror.record(assignment("discovery_workshop"))
+        await drain(dispatcher, outbox)
         assert await mirror.get(42) is not None  # the local record is kept whatever happens
     assert len(fake.received) == delivered
+    assert len(dead.items) == 1 - delivered  # what never went is dead-lettered, not dropped
     if delivered:
         assert fake.received[0]["request"] == "FTA-2026-00042"
         assert fake.received[0]["tasks"][0]["id"] == 3298
@@ -78,7 +84,9 @@ async def test_a_portal_that_hangs_is_retried_after_the_timeout(database, portal
     fake, url = portal
     fake.hang = 1
     async with aiohttp.ClientSession() as session:
-        mirror = HttpFtopMirror(SqlFtopGateway(database), session, url, base_delay=0.01,
-                                timeout=0.3)
-        await mirror.record(assignment("discovery_workshop"))
+        dispatcher, outbox, _ = dispatcher_for(
+            database, session, {Kind.SYNC: FtopSync(session, timeout_seconds=0.3).deliver})
+        await HttpFtopMirror(SqlFtopGateway(database), database, outbox, url).record(
+            assignment("discovery_workshop"))
+        await drain(dispatcher, outbox)
     assert len(fake.received) == 1

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 
-from app import worker_key
 from domain.requests import State
 from domain.roster import Architect
 from storage.database import open_database
@@ -15,7 +14,7 @@ from storage.requests import SqlRequestRepository
 from storage.roster import SqlRoster
 from tests.conftest import MANAGERS_CHANNEL
 from tests.support.activities import person
-from tests.support.driver import User, card_state, texts_of
+from tests.support.driver import User, card_state, texts_of, tick
 from tests.support.requests import COMPLETE
 
 MESSAGE = "application/vnd.microsoft.activity.message"
@@ -127,13 +126,12 @@ async def test_an_unanswered_offer_times_out_and_moves_on(bot, connector, seller
     await User(bot, connector, number=6).say("hi")
     await load_roster(database_url, fta(5, capacity=20), fta(6, capacity=10))
     await submit(seller)
-    worker = bot.server.app[worker_key]
 
     clock.advance(timedelta(hours=3))
-    await worker.tick()
+    await tick(bot)
     assert cards_in(connector, "a:personal-6") == []
     clock.advance(timedelta(days=1))  # past 4 business hours in New York
-    await worker.tick()
+    await tick(bot)
 
     assert "New request for you" in texts_of(cards_in(connector, "a:personal-6")[0])
 
@@ -155,7 +153,7 @@ async def test_nobody_eligible_escalates_once_and_a_manager_assigns_by_hand(
     await User(bot, connector, number=5).say("hi")
     await load_roster(database_url, fta(5, capacity=2))  # a Discovery Workshop weighs 3
     request_id = await submit(seller)
-    await bot.server.app[worker_key].tick()  # the queue is retried, not re-escalated
+    await tick(bot)  # the queue is retried, not re-escalated
 
     [escalation] = cards_in(connector, MANAGERS_CHANNEL)
     assert "No FTA could be assigned" in texts_of(escalation)
@@ -178,12 +176,11 @@ async def test_managers_are_reminded_before_the_deadline_and_alerted_at_breach(
         bot, connector, seller, clock, database_url) -> None:
     await load_roster(database_url)  # nobody: the request waits
     await submit(seller)  # Tuesday 10:00 UTC; deadline Thursday 23:59 Paris
-    worker = bot.server.app[worker_key]
 
     clock.advance(timedelta(days=1, hours=13))  # Wednesday 23:00 UTC: 24 h before
-    await worker.tick()
+    await tick(bot)
     clock.advance(timedelta(days=1))
-    await worker.tick()
+    await tick(bot)
 
     titles = [texts_of(c).split("\n")[0] for c in cards_in(connector, MANAGERS_CHANNEL)]
     assert titles[0].startswith("No FTA could be assigned")

@@ -34,7 +34,7 @@ class Sent:
 class FakeConnector:
     sent: list[Sent] = field(default_factory=list)
     ids_given: list[str] = field(default_factory=list)  # the id answered for each of sent
-    failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    failures: list[tuple[int, dict[str, str], str]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     server: TestServer | None = None
 
@@ -43,9 +43,11 @@ class FakeConnector:
         assert self.server is not None
         return str(self.server.make_url("")).rstrip("/")
 
-    def fail_next(self, status: int, retry_after: int | None = None) -> None:
+    def fail_next(self, status: int, retry_after: float | None = None,
+                  conversation: str = "") -> None:
+        """Answer the next send (into ``conversation``, if given) with ``status``."""
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-        self.failures.append((status, headers))
+        self.failures.append((status, headers, conversation))
 
     def texts(self) -> list[str]:
         return [s.text for s in self.sent if s.text]
@@ -68,8 +70,12 @@ class FakeConnector:
             await self.server.close()
 
     async def _send(self, request: web.Request) -> web.Response:
-        if self.failures:
-            status, headers = self.failures.pop(0)
+        conversation = request.match_info["cid"]
+        failure = next((f for f in self.failures
+                        if f[2] in ("", conversation.split(";")[0])), None)
+        if failure is not None:
+            self.failures.remove(failure)
+            status, headers, _ = failure
             return web.json_response({"error": {"code": "Throttled"}}, status=status,
                                      headers=headers)
         body = await request.json()

@@ -45,6 +45,19 @@ def buttons(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
             if node.get("type") in ("Action.Execute", "Action.OpenUrl")}
 
 
+async def delivered(client: Any, timeout_seconds: float = 10.0) -> None:
+    """Let the app's outbox deliver everything the last exchange caused (retries included)."""
+    from app import dispatcher_key, outbox_key
+
+    app = client.server.app
+    outbox = app[outbox_key]
+
+    async def waiting() -> int:
+        return int((await outbox.depth()).waiting)
+
+    await app[dispatcher_key].drain(timeout_seconds, waiting)
+
+
 @dataclass
 class User:
     client: Any
@@ -68,12 +81,14 @@ class User:
         response = await self.client.post("/api/messages",
                                            json=message(self.connector.url, text, **self._where()))
         assert response.status == 201, await response.text()
+        await delivered(self.client)
         return self.connector.sent[before:]
 
     async def send(self, body: dict[str, Any]) -> list[Any]:
         before = len(self.connector.sent)
         response = await self.client.post("/api/messages", json=body)
         assert response.status in (200, 201), await response.text()
+        await delivered(self.client)
         return self.connector.sent[before:]
 
     def activity(self, **fields: Any) -> dict[str, Any]:
@@ -88,6 +103,7 @@ class User:
         assert response.status == 200, await response.text()
         answer: dict[str, Any] = await response.json()
         assert answer["statusCode"] == 200
+        await delivered(self.client)
         return answer
 
     async def open_form(self, type_key: str) -> dict[str, Any]:
@@ -95,3 +111,12 @@ class User:
         answer = await self.press("choose_request_type",
                                   {**card_state(sent.cards[0]), "request_type": type_key})
         return answer["value"]
+
+
+async def tick(client: Any) -> int:
+    """Run the app's worker once (due timers, the waiting queue) and deliver what it caused."""
+    from app import worker_key
+
+    ran = int(await client.server.app[worker_key].tick())
+    await delivered(client)
+    return ran

@@ -1,0 +1,67 @@
+"""The Bot Connector REST API over one pooled aiohttp session: post a message, reply in a
+thread, replace a card. botbuilder builds a msrest client per turn and sends through
+`requests` in a thread pool (TEAMS_NOTES); this is a plain async call with a cached token."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+from domain.outbox import NO_ANSWER, DeliveryError, parse_retry_after
+
+Token = Callable[[], Awaitable[str]]
+
+
+class BotConnector:
+    def __init__(self, session: aiohttp.ClientSession, token: Token | None = None,
+                 timeout_seconds: float = 15.0) -> None:
+        self._session, self._token = session, token
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+
+    async def post(self, service_url: str, conversation_id: str,
+                   activity: dict[str, Any]) -> str:
+        """A new message in the conversation; the id Teams gave it."""
+        answer = await self._call("POST", service_url, _activities(conversation_id), activity)
+        return str(answer.get("id") or "")
+
+    async def reply(self, service_url: str, conversation_id: str, reply_to_id: str,
+                    activity: dict[str, Any]) -> str:
+        """A reply to ``reply_to_id`` (in a channel: in its thread); the new message's id."""
+        path = f"{_activities(conversation_id)}/{quote(reply_to_id, safe='')}"
+        answer = await self._call("POST", service_url, path, activity)
+        return str(answer.get("id") or "")
+
+    async def update(self, service_url: str, conversation_id: str, activity_id: str,
+                     activity: dict[str, Any]) -> None:
+        """Replace an earlier message (its card) for everyone who sees it."""
+        path = f"{_activities(conversation_id)}/{quote(activity_id, safe='')}"
+        await self._call("PUT", service_url, path, {**activity, "id": activity_id})
+
+    async def _call(self, method: str, service_url: str, path: str,
+                    body: dict[str, Any]) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {await self._token()}"} if self._token else {}
+        url = service_url.rstrip("/") + path
+        try:
+            async with self._session.request(method, url, json=body, headers=headers,
+                                             timeout=self._timeout) as response:
+                text = await response.text()
+                if response.status >= 300:
+                    raise DeliveryError(f"Teams answered {method} with HTTP {response.status}",
+                                        response.status,
+                                        parse_retry_after(response.headers.get("Retry-After")))
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise DeliveryError(f"no answer from Teams ({type(error).__name__})",
+                                NO_ANSWER) from error
+        try:
+            answer = json.loads(text) if text else {}
+        except ValueError:
+            answer = {}
+        return answer if isinstance(answer, dict) else {}
+
+
+def _activities(conversation_id: str) -> str:
+    return f"/v3/conversations/{quote(conversation_id, safe='')}/activities"

@@ -1,0 +1,191 @@
+"""Delivers the outbox: lane heads are leased, sent within Teams' rate limits, and recorded.
+A failure Teams or Graph asks us to retry waits (exponential backoff with jitter, at least
+Retry-After); anything else, or the last try, puts the item in the dead-letter state and the
+FTA managers' channel is told. Every instance runs one; the lease keeps them apart."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any, Protocol
+
+from bot.connector import BotConnector
+from domain.conversations import CardPost, CardPosts
+from domain.outbox import DEAD_LETTER_NOTICE, DeliveryError, Kind, Notice, OutboxItem, RetryPolicy
+from domain.rate import TEAMS_PER_CONVERSATION, SlidingWindows
+
+log = logging.getLogger(__name__)
+Deliver = Callable[[dict[str, Any]], Awaitable[str]]
+OnDead = Callable[[OutboxItem], Awaitable[None]]
+
+
+class OutboxStore(Protocol):
+    async def add(self, notice: Notice) -> None: ...
+
+    async def claim(self, worker: str, lease: timedelta, limit: int) -> list[OutboxItem]: ...
+
+    async def delivered(self, item_id: int, result: str = "") -> None: ...
+
+    async def skipped(self, item_id: int) -> None: ...
+
+    async def dead(self, item_id: int, status: int) -> None: ...
+
+    async def retry_later(self, item_id: int, status: int, delay_seconds: float) -> None: ...
+
+    async def superseded(self, item: OutboxItem) -> bool: ...
+
+
+class Dispatcher:
+    def __init__(self, *, store: OutboxStore, posts: CardPosts, connector: BotConnector,
+                 worker: str, policy: RetryPolicy,
+                 undelivered: Callable[[OutboxItem, int], Awaitable[None]],
+                 unit_of_work: Callable[[], Any], deliverers: dict[Kind, Deliver] | None = None,
+                 tenant_rate: int = 30, batch: int = 32,
+                 lease: timedelta = timedelta(seconds=60)) -> None:
+        self._store, self._posts, self._connector = store, posts, connector
+        self._worker, self._policy = worker, policy
+        self._undelivered, self._unit_of_work = undelivered, unit_of_work
+        self._deliverers = deliverers or {}
+        self._on_dead: dict[str, OnDead] = {}
+        self._conversations = SlidingWindows(TEAMS_PER_CONVERSATION)
+        self._tenants = SlidingWindows([(tenant_rate, 1.0)])
+        self._batch, self._lease = batch, lease
+        self._wake = asyncio.Event()
+
+    def on_dead(self, purpose: str, callback: OnDead) -> None:
+        """Call ``callback`` when an item whose purpose names ``purpose`` goes dead."""
+        self._on_dead[purpose] = callback
+
+    def wake(self) -> None:
+        """Something was just written: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def run_forever(self, poll_seconds: float = 1.0) -> None:
+        while True:
+            try:
+                busy = await self.deliver_due()
+            except Exception:  # the database went away, say: try again at the next poll
+                log.exception("outbox delivery round failed")
+                busy = 0
+            if not busy:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), poll_seconds)
+                self._wake.clear()
+
+    async def deliver_due(self) -> int:
+        """Lease what is due, deliver it lane by lane concurrently; how many items were tried."""
+        items = await self._store.claim(self._worker, self._lease, self._batch)
+        await asyncio.gather(*(self._deliver(item) for item in items))
+        return len(items)
+
+    async def drain(self, timeout_seconds: float = 10.0,
+                    waiting: Callable[[], Awaitable[int]] | None = None) -> None:
+        """Deliver until nothing is left to try (retries included), or the time is up."""
+        deadline = time.monotonic() + timeout_seconds
+        while time.monotonic() < deadline:
+            if not await self.deliver_due() and (waiting is None or not await waiting()):
+                return
+            await asyncio.sleep(0.01)
+        raise TimeoutError("the outbox did not drain in time")
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        try:
+            if item.attempts > self._policy.max_attempts:  # leased again and again: a crash loop
+                await self._give_up(item, 0)
+                return
+            result = await self._send(item)
+        except DeliveryError as error:
+            delay = self._policy.delay(item.attempts, error.status, error.retry_after)
+            if delay is None:
+                await self._give_up(item, error.status)
+            else:
+                log.info("outbox item %s: HTTP %s, retry %s in %.2fs", item.id, error.status,
+                         item.attempts + 1, delay)
+                await self._store.retry_later(item.id, error.status, delay)
+            return
+        except Exception:  # a bug or a broken payload: never silently lost, never retried
+            log.exception("outbox item %s could not be sent", item.id)
+            await self._give_up(item, 0)
+            return
+        if result is None:
+            await self._store.skipped(item.id)
+
+    async def _send(self, item: OutboxItem) -> str | None:
+        notice = item.notice
+        if notice.kind is Kind.POST:
+            return await self._post(item)
+        if notice.kind is Kind.UPDATE:
+            return await self._update(item)
+        deliver = self._deliverers.get(notice.kind)
+        if deliver is None:
+            raise DeliveryError(f"nothing delivers {notice.kind} here", 501)
+        result = await deliver(notice.payload)
+        await self._store.delivered(item.id, result)
+        return result
+
+    async def _post(self, item: OutboxItem) -> str:
+        payload = item.notice.payload
+        reference = payload["reference"]
+        conversation = reference["conversation"]["id"]
+        thread = payload.get("thread_of")
+        if thread:
+            parent = await self._posts.get(int(thread[0]), str(thread[1]))
+            if parent is not None:  # else the thread's first post never went: a new post
+                conversation = f"{conversation};messageid={parent.activity_id}"
+        await self._pace(item.notice)
+        activity = {**payload["activity"], "conversation": {**reference["conversation"],
+                                                            "id": conversation},
+                    "from": reference.get("bot"), "channelId": reference.get("channelId")}
+        posted = await self._connector.post(reference["serviceUrl"], conversation, activity)
+        async with self._unit_of_work():
+            await self._store.delivered(item.id, posted)
+            remember = payload.get("remember")
+            if remember and posted:
+                await self._posts.remember(CardPost(int(remember[0]), str(remember[1]),
+                                                    reference, posted))
+        return posted
+
+    async def _update(self, item: OutboxItem) -> str | None:
+        payload = item.notice.payload
+        post = await self._posts.get(int(payload["request_id"]), str(payload["role"]))
+        if post is None or await self._store.superseded(item):
+            return None  # the card never went out, or a newer version of it follows
+        await self._pace(item.notice)
+        reference = post.reference
+        activity = {**payload["activity"], "conversation": reference["conversation"],
+                    "from": reference.get("bot"), "channelId": reference.get("channelId")}
+        await self._connector.update(reference["serviceUrl"], reference["conversation"]["id"],
+                                     post.activity_id, activity)
+        await self._store.delivered(item.id, post.activity_id)
+        return post.activity_id
+
+    async def _pace(self, notice: Notice) -> None:
+        """Wait until one more send stays within Teams' limits for the lane and the tenant."""
+        while True:
+            now = time.monotonic()
+            wait = max(self._conversations.wait(notice.lane, now),
+                       self._tenants.wait(notice.tenant_id, now))
+            if wait <= 0:
+                self._conversations.record(notice.lane, now)
+                self._tenants.record(notice.tenant_id, now)
+                return
+            await asyncio.sleep(wait)
+
+    async def _give_up(self, item: OutboxItem, status: int) -> None:
+        """Dead letter: kept for the record, and the managers hear what did not arrive."""
+        log.warning("outbox item %s (%s) dead after %s attempts, last HTTP %s", item.id,
+                    item.notice.kind, item.attempts, status)
+        async with self._unit_of_work():
+            await self._store.dead(item.id, status)
+            if not item.notice.purpose.get(DEAD_LETTER_NOTICE):
+                await self._undelivered(item, status)
+        for purpose, callback in self._on_dead.items():
+            if purpose in item.notice.purpose:
+                try:
+                    await callback(item)
+                except Exception:
+                    log.exception("dead-letter follow-up for outbox item %s failed", item.id)

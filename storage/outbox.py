@@ -1,0 +1,135 @@
+"""The outbox table: notices are added inside the state change's transaction, and claimed by
+dispatchers with a lease, one lane head at a time (FOR UPDATE SKIP LOCKED on PostgreSQL, the
+write lock on SQLite), so no item is sent by two instances and a lane keeps its order."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import RowMapping, and_, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from domain.outbox import ItemState, Kind, Notice, OutboxItem
+from storage.database import Database
+from storage.tables import outbox
+
+LIVE = (ItemState.PENDING.value, ItemState.SENDING.value)
+
+
+@dataclass(frozen=True)
+class Depth:
+    """How much is waiting, for /metrics and for the tests."""
+
+    waiting: int
+    oldest: datetime | None
+    by_state: dict[str, int]
+
+
+class SqlOutbox:
+    def __init__(self, database: Database, now: Callable[[], datetime]) -> None:
+        self._database, self._now = database, now
+        self._on_added: Callable[[], None] = lambda: None
+
+    def listen(self, on_added: Callable[[], None]) -> None:
+        """Call ``on_added`` after each commit that added notices (to wake a dispatcher)."""
+        self._on_added = on_added
+
+    async def add(self, notice: Notice) -> None:
+        """Write the notice in the running unit of work; a known key is not written twice."""
+        now = self._now()
+        values = dict(
+            key=notice.key or uuid.uuid4().hex, kind=notice.kind.value, lane=notice.lane,
+            tenant_id=notice.tenant_id, audience=notice.audience[:400],
+            payload=notice.payload, purpose=notice.purpose, state=ItemState.PENDING.value,
+            attempts=0, not_before=now, created_at=now, leased_by="", result="")
+        insert = postgresql.insert if self._database.dialect == "postgresql" else sqlite.insert
+        async with self._database.begin() as connection:
+            await connection.execute(insert(outbox).values(**values)
+                                     .on_conflict_do_nothing(index_elements=["key"]))
+        self._database.after_commit(self._on_added)
+
+    async def claim(self, worker: str, lease: timedelta, limit: int) -> list[OutboxItem]:
+        """Lease up to ``limit`` items, each the oldest live item of its lane and due now (or
+        leased by a dispatcher that died)."""
+        now = self._now()
+        earlier = outbox.alias("earlier")
+        blocked = exists().where(earlier.c.lane == outbox.c.lane, earlier.c.id < outbox.c.id,
+                                 earlier.c.state.in_(LIVE))
+        due = (select(outbox.c.id)
+               .where(or_(and_(outbox.c.state == ItemState.PENDING.value,
+                               outbox.c.not_before <= now),
+                          and_(outbox.c.state == ItemState.SENDING.value,
+                               outbox.c.lease_until < now)),
+                      ~blocked)
+               .order_by(outbox.c.id).limit(limit))
+        if self._database.dialect == "postgresql":
+            due = due.with_for_update(skip_locked=True, of=outbox)
+        claim = (update(outbox).where(outbox.c.id.in_(due.scalar_subquery()))
+                 .values(state=ItemState.SENDING.value, lease_until=now + lease,
+                         leased_by=worker, attempts=outbox.c.attempts + 1)
+                 .returning(*outbox.c))
+        transaction = (self._database.begin() if self._database.dialect == "postgresql"
+                       else self._database.serialized())
+        async with transaction as connection:
+            rows = (await connection.execute(claim)).mappings().all()
+        return sorted((_item(row) for row in rows), key=lambda item: item.id)
+
+    async def delivered(self, item_id: int, result: str = "") -> None:
+        await self._finish(item_id, ItemState.DELIVERED, result=result[:400])
+
+    async def skipped(self, item_id: int) -> None:
+        await self._finish(item_id, ItemState.SKIPPED)
+
+    async def dead(self, item_id: int, status: int) -> None:
+        await self._finish(item_id, ItemState.DEAD, last_status=status)
+
+    async def retry_later(self, item_id: int, status: int, delay_seconds: float) -> None:
+        async with self._database.begin() as connection:
+            await connection.execute(update(outbox).where(outbox.c.id == item_id).values(
+                state=ItemState.PENDING.value, last_status=status, lease_until=None,
+                not_before=self._now() + timedelta(seconds=delay_seconds)))
+
+    async def superseded(self, item: OutboxItem) -> bool:
+        """Is a later card update for the same card waiting? Then this one need not go."""
+        request_id, role = item.notice.payload.get("request_id"), item.notice.payload.get("role")
+        query = select(outbox.c.id, outbox.c.payload).where(
+            outbox.c.lane == item.notice.lane, outbox.c.id > item.id,
+            outbox.c.kind == Kind.UPDATE.value, outbox.c.state == ItemState.PENDING.value)
+        async with self._database.connect() as connection:
+            later = (await connection.execute(query)).all()
+        return any(row.payload.get("request_id") == request_id and
+                   row.payload.get("role") == role for row in later)
+
+    async def pending_posts(self, request_id: int) -> dict[str, str]:
+        """Cards about ``request_id`` still waiting to be posted: role to lane."""
+        query = select(outbox.c.lane, outbox.c.payload).where(
+            outbox.c.kind == Kind.POST.value, outbox.c.state.in_(LIVE))
+        async with self._database.connect() as connection:
+            rows = (await connection.execute(query)).all()
+        return {row.payload["remember"][1]: row.lane for row in rows
+                if row.payload.get("remember") and row.payload["remember"][0] == request_id}
+
+    async def depth(self) -> Depth:
+        async with self._database.connect() as connection:
+            counts: dict[str, int] = dict((await connection.execute(
+                select(outbox.c.state, func.count()).group_by(outbox.c.state))).all())
+            oldest = (await connection.execute(select(func.min(outbox.c.created_at)).where(
+                outbox.c.state.in_(LIVE)))).scalar()
+        by_state = {str(state): int(count) for state, count in counts.items()}
+        waiting = sum(by_state.get(state, 0) for state in LIVE)
+        return Depth(waiting, oldest, by_state)
+
+    async def _finish(self, item_id: int, state: ItemState, **values: object) -> None:
+        async with self._database.begin() as connection:
+            await connection.execute(update(outbox).where(outbox.c.id == item_id).values(
+                state=state.value, lease_until=None, finished_at=self._now(), **values))
+
+
+def _item(row: RowMapping) -> OutboxItem:
+    get = row.__getitem__
+    notice = Notice(Kind(get("kind")), get("lane"), get("payload"), get("tenant_id"),
+                    get("audience"), get("key"), get("purpose"))
+    return OutboxItem(get("id"), notice, get("attempts"), get("created_at"))
