@@ -12,7 +12,7 @@ import socket
 import sys
 import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -129,15 +129,17 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     mine, basics = MyRequests(requests), Basics()
     roster_desk = RosterDesk(roster, desk, requests, clock,
                              settings.managers_channel_id)
-    deliverers = {Kind.SYNC: FtopSync(outbound).deliver}
+    timeout = settings.outbox_send_timeout_seconds
+    deliverers = {Kind.SYNC: FtopSync(outbound, timeout).deliver}
     if graph is not None:
         deliverers[Kind.MAIL] = graph.deliver_mail
     dispatcher = Dispatcher(
-        store=outbox, posts=posts, connector=BotConnector(outbound, _bot_token(settings)),
+        store=outbox, posts=posts, connector=BotConnector(outbound, _bot_token(settings), timeout),
         worker=worker_name, unit_of_work=unit_of_work, undelivered=poster.undelivered,
         policy=RetryPolicy(max_attempts=settings.outbox_max_attempts,
                            base_seconds=settings.outbox_backoff_seconds),
-        deliverers=deliverers, tenant_rate=settings.outbox_tenant_rate)
+        deliverers=deliverers, tenant_rate=settings.outbox_tenant_rate,
+        lease=timedelta(seconds=settings.outbox_lease_seconds))
     dispatcher.on_dead("offer_id", router.undeliverable)
     outbox.listen(dispatcher.wake)
     app[database_key] = database

@@ -39,6 +39,8 @@ class Settings:
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: float = 1.0
     outbox_tenant_rate: int = 30
+    outbox_send_timeout_seconds: float = 15.0
+    outbox_lease_seconds: float = 60.0
     openid_metadata_url: str = ""
     token_issuer: str = ""
     login_url: str = ""
@@ -99,6 +101,10 @@ class Settings:
                                              env.get("OUTBOX_BACKOFF_SECONDS", "1")),
             outbox_tenant_rate=int(_positive("OUTBOX_TENANT_RATE",
                                              env.get("OUTBOX_TENANT_RATE", "30"))),
+            outbox_send_timeout_seconds=_positive(
+                "OUTBOX_SEND_TIMEOUT_SECONDS", env.get("OUTBOX_SEND_TIMEOUT_SECONDS", "15")),
+            outbox_lease_seconds=_positive("OUTBOX_LEASE_SECONDS",
+                                           env.get("OUTBOX_LEASE_SECONDS", "60")),
             request_weights=_weights(env.get("REQUEST_WEIGHTS", "")),
             account_team_channels=_channels(env.get("ACCOUNT_TEAM_CHANNELS", "")),
             graph_base_url=_https("GRAPH_BASE_URL", env.get(

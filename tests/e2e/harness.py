@@ -71,6 +71,12 @@ class Process:
                 time.sleep(0.3)
         raise TimeoutError(f"{self.name} not ready at {url}: {self.log.read_text()[-2000:]}")
 
+    def kill(self) -> None:
+        """SIGKILL, as an out-of-memory killer or a lost machine would: no clean-up runs."""
+        os.killpg(self._process.pid, signal.SIGKILL)
+        self._process.wait(10)
+        self._output.close()
+
     def stop(self) -> None:
         if self._process.poll() is None:
             os.killpg(self._process.pid, signal.SIGTERM)

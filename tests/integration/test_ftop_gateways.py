@@ -11,8 +11,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from storage.ftop import SqlFtopGateway
 from domain.outbox import Kind
+from storage.ftop import SqlFtopGateway
 from storage.ftop_http import FtopSync, HttpFtopMirror
 from tests.support.outbox import dispatcher_for, drain
 from tests.unit.test_ftop import NOW, assignment

@@ -5,7 +5,9 @@ Teams' rate limits answer 429 with Retry-After; ``fail_next`` lets a test inject
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +21,7 @@ class Sent:
     conversation_id: str
     activity_id: str | None
     body: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
     @property
     def text(self) -> str:
@@ -35,6 +38,8 @@ class FakeConnector:
     sent: list[Sent] = field(default_factory=list)
     ids_given: list[str] = field(default_factory=list)  # the id answered for each of sent
     failures: list[tuple[int, dict[str, str], str]] = field(default_factory=list)
+    hangs: list[tuple[float, str]] = field(default_factory=list)
+    held: int = 0  # sends held by hang_next so far
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     server: TestServer | None = None
 
@@ -55,6 +60,11 @@ class FakeConnector:
     def cards(self) -> list[dict[str, Any]]:
         return [card for s in self.sent for card in s.cards]
 
+    def hang_next(self, seconds: float, conversation: str = "") -> None:
+        """Hold the next send (into ``conversation``) for ``seconds``, then answer 504 without
+        taking it: a gateway that timed out before the message reached Teams."""
+        self.hangs.append((seconds, conversation))
+
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
@@ -71,6 +81,12 @@ class FakeConnector:
 
     async def _send(self, request: web.Request) -> web.Response:
         conversation = request.match_info["cid"]
+        hang = next((h for h in self.hangs if h[1] in ("", conversation.split(";")[0])), None)
+        if hang is not None:
+            self.hangs.remove(hang)
+            self.held += 1
+            await asyncio.sleep(hang[0])
+            return web.json_response({"error": {"code": "GatewayTimeout"}}, status=504)
         failure = next((f for f in self.failures
                         if f[2] in ("", conversation.split(";")[0])), None)
         if failure is not None:

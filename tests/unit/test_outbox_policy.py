@@ -1,0 +1,60 @@
+"""Retry decisions and Teams' rate limits, as pure functions of time."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from domain.outbox import RetryPolicy, parse_retry_after
+from domain.rate import TEAMS_PER_CONVERSATION, SlidingWindows
+
+
+@pytest.mark.parametrize("status", [0, 408, 412, 429, 500, 502, 503, 504])
+def test_transient_answers_are_retried_with_growing_jittered_delays(status: int) -> None:
+    policy, rng = RetryPolicy(max_attempts=6, base_seconds=1.0), random.Random(7)
+    delays = [policy.delay(attempt, status, None, rng) for attempt in range(1, 6)]
+    for attempt, delay in enumerate(delays, start=1):
+        ceiling = 2.0 ** (attempt - 1)
+        assert delay is not None and ceiling / 2 <= delay <= ceiling
+    assert policy.delay(6, status, None, rng) is None  # the last try is spent: dead letter
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 413])
+def test_other_client_errors_are_never_retried(status: int) -> None:
+    assert RetryPolicy().delay(1, status, None) is None
+
+
+def test_retry_after_is_a_floor_and_the_backoff_is_capped() -> None:
+    policy = RetryPolicy(max_attempts=30, base_seconds=1.0, cap_seconds=60.0)
+    assert policy.delay(1, 429, 12.0) == 12.0
+    assert policy.delay(20, 503, None) <= 60.0  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("header", "seconds"), [("3", 3.0), ("0.5", 0.5), ("", None),
+                                                 (None, None), ("soon", None), ("-1", None)])
+def test_retry_after_is_read_as_seconds(header: str | None, seconds: float | None) -> None:
+    assert parse_retry_after(header) == seconds
+
+
+def test_a_conversation_gets_at_most_seven_sends_a_second_and_eight_in_two() -> None:
+    limits = SlidingWindows(TEAMS_PER_CONVERSATION)
+    sent, now = [], 0.0
+    while len(sent) < 20:
+        wait = limits.wait("conversation", now)
+        if wait > 0:
+            now += wait
+            continue
+        limits.record("conversation", now)
+        sent.append(now)
+    for i, start in enumerate(sent):
+        assert sum(1 for t in sent[i:] if t < start + 1.0) <= 7
+        assert sum(1 for t in sent[i:] if t < start + 2.0) <= 8
+    assert sent[7] >= 1.0 and sent[8] >= 2.0  # the 8th waits a second, the 9th two
+
+
+def test_limits_are_kept_per_key() -> None:
+    limits = SlidingWindows([(1, 1.0)])
+    limits.record("a", 0.0)
+    assert limits.wait("a", 0.5) == pytest.approx(0.5)
+    assert limits.wait("b", 0.5) == 0.0
