@@ -86,7 +86,6 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     faq = load_faq(settings.faq_path)
     database = open_database(settings.database_url)
     await migrate.upgrade(database)
-    adapter = create_adapter(settings)
     directory = SqlConversationDirectory(database)
     requests = SqlRequestRepository(database)
     unit_of_work = database.unit_of_work
@@ -99,6 +98,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     timers = SqlTimers(database, worker=worker_name)
     roster = SqlRoster(database)
     app[http_key] = outbound = ClientSession()  # one pooled session for every outbound call
+    connector = BotConnector(outbound, _bot_token(settings), settings.outbox_send_timeout_seconds)
+    adapter = create_adapter(settings, connector)
     ftop = _ftop_gateway(settings, database, outbox)
     graph = GraphCalendar(outbound, base_url=settings.graph_base_url,
                           authority=settings.graph_authority,
@@ -134,7 +135,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     if graph is not None:
         deliverers[Kind.MAIL] = graph.deliver_mail
     dispatcher = Dispatcher(
-        store=outbox, posts=posts, connector=BotConnector(outbound, _bot_token(settings), timeout),
+        store=outbox, posts=posts, connector=connector,
         worker=worker_name, unit_of_work=unit_of_work, undelivered=poster.undelivered,
         policy=RetryPolicy(max_attempts=settings.outbox_max_attempts,
                            base_seconds=settings.outbox_backoff_seconds),

@@ -1,16 +1,30 @@
-"""The botbuilder adapter, configured from Settings, and the turn-error safety net."""
+"""The botbuilder adapter, configured from Settings, and the turn-error safety net.
+
+Stock CloudAdapter builds a msrest ConnectorClient and a TokenApiClient for every turn and
+sends replies through `requests` in a thread pool (TEAMS_NOTES: most of a stock echo turn).
+TeamsAdapter keeps botbuilder's pipeline, authentication and turn context, but hands each turn
+a connector kept per service URL that sends over the app's one pooled aiohttp session."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
+from typing import Any
 
-from botbuilder.core import TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
+from botbuilder.schema import Activity, ResourceResponse
+from botbuilder.schema.teams import TeamsChannelAccount
+from botframework.connector.auth import AuthenticateRequestResult
 
+from bot.connector import BotConnector
+from domain.outbox import DeliveryError
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -18,7 +32,95 @@ TURN_FAILED = ("Sorry, something went wrong on my side. Anything you entered is 
                "please try again in a moment.")
 
 
-def create_adapter(settings: Settings) -> CloudAdapter:
+class _Conversations:
+    """The part of msrest's ConnectorClient.conversations that turns and TeamsInfo use."""
+
+    def __init__(self, connector: BotConnector, service_url: str) -> None:
+        self._connector, self._url = connector, service_url
+
+    async def send_to_conversation(self, conversation_id: str,
+                                   activity: Activity) -> ResourceResponse:
+        body = activity.serialize()
+        return ResourceResponse(id=await _once_more_if_throttled(
+            lambda: self._connector.post(self._url, conversation_id, body)))
+
+    async def reply_to_activity(self, conversation_id: str, activity_id: str,
+                                activity: Activity) -> ResourceResponse:
+        body = activity.serialize()
+        return ResourceResponse(id=await _once_more_if_throttled(
+            lambda: self._connector.reply(self._url, conversation_id, activity_id, body)))
+
+    async def update_activity(self, conversation_id: str, activity_id: str,
+                              activity: Activity) -> ResourceResponse:
+        await self._connector.update(self._url, conversation_id, activity_id,
+                                     activity.serialize())
+        return ResourceResponse(id=activity_id)
+
+    async def delete_activity(self, conversation_id: str, activity_id: str) -> None:
+        await self._connector.delete(self._url, conversation_id, activity_id)
+
+    async def get_conversation_member(self, conversation_id: str,
+                                      member_id: str) -> TeamsChannelAccount:
+        answer = await self._connector.member(self._url, conversation_id, member_id)
+        return TeamsChannelAccount().deserialize(answer)
+
+
+async def _once_more_if_throttled(send: Callable[[], Awaitable[str]]) -> str:
+    """A reply within a turn: one more try when Teams asks for a short pause (429 with a
+    Retry-After of up to a second, 412, 502-504); the user is waiting, so no long backoff."""
+    try:
+        return await send()
+    except DeliveryError as error:
+        if error.status not in (412, 429, 502, 503, 504) or (error.retry_after or 0) > 1.0:
+            raise
+        await asyncio.sleep(error.retry_after or 0.1)
+        return await send()
+
+
+class _TurnConnector:
+    def __init__(self, connector: BotConnector, service_url: str) -> None:
+        self.conversations = _Conversations(connector, service_url)
+
+
+class TeamsAdapter(CloudAdapter):
+    """CloudAdapter with connectors reused per service URL and no per-turn client objects.
+    This app uses no user tokens (no SSO, no OAuth prompts), so no token client is built."""
+
+    MAX_SERVICE_URLS = 64  # Teams uses a handful; more would be someone probing
+
+    def __init__(self, authentication: ConfigurationBotFrameworkAuthentication,
+                 connector: BotConnector) -> None:
+        super().__init__(authentication)
+        self._connector = connector
+        self._turn_connectors: dict[str, _TurnConnector] = {}
+
+    async def process_activity(self, auth_header_or_authenticate_request_result: Any,
+                               activity: Activity,
+                               logic: Callable[[TurnContext], Awaitable[Any]]
+                               ) -> InvokeResponse | None:
+        result: AuthenticateRequestResult = auth_header_or_authenticate_request_result
+        if isinstance(result, str):
+            result = await self.bot_framework_authentication.authenticate_request(activity,
+                                                                                  result)
+        activity.caller_id = result.caller_id
+        context = self._create_turn_context(
+            activity, result.claims_identity, result.audience,
+            self._turn_connector(activity.service_url), None, logic,
+            result.connector_factory)
+        await self.run_pipeline(context, logic)
+        return self._process_turn_results(context)
+
+    def _turn_connector(self, service_url: str) -> _TurnConnector:
+        found = self._turn_connectors.get(service_url)
+        if found is None:
+            if len(self._turn_connectors) >= self.MAX_SERVICE_URLS:
+                self._turn_connectors.clear()
+            found = self._turn_connectors[service_url] = _TurnConnector(self._connector,
+                                                                        service_url)
+        return found
+
+
+def create_adapter(settings: Settings, connector: BotConnector) -> TeamsAdapter:
     configuration = SimpleNamespace(
         APP_ID=settings.app_id or None,
         APP_PASSWORD=settings.app_password or None,
@@ -30,7 +132,7 @@ def create_adapter(settings: Settings) -> CloudAdapter:
         TO_CHANNEL_FROM_BOT_LOGIN_URL=settings.login_url or None,
         TO_CHANNEL_FROM_BOT_OAUTH_SCOPE=settings.oauth_scope or None,
     )
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
+    adapter = TeamsAdapter(ConfigurationBotFrameworkAuthentication(configuration), connector)
     adapter.on_turn_error = _on_turn_error
     return adapter
 
@@ -41,4 +143,6 @@ async def _on_turn_error(turn_context: TurnContext, error: Exception) -> None:
               extra={"activity_id": turn_context.activity.id,
                      "activity_type": turn_context.activity.type})
     if turn_context.activity.type == "message":
-        await turn_context.send_activity(TURN_FAILED)
+        # If Teams is unreachable for this turn too, the log above says why.
+        with contextlib.suppress(DeliveryError):
+            await turn_context.send_activity(TURN_FAILED)

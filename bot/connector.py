@@ -41,8 +41,19 @@ class BotConnector:
         path = f"{_activities(conversation_id)}/{quote(activity_id, safe='')}"
         await self._call("PUT", service_url, path, {**activity, "id": activity_id})
 
+    async def delete(self, service_url: str, conversation_id: str, activity_id: str) -> None:
+        path = f"{_activities(conversation_id)}/{quote(activity_id, safe='')}"
+        await self._call("DELETE", service_url, path, None)
+
+    async def member(self, service_url: str, conversation_id: str,
+                     member_id: str) -> dict[str, Any]:
+        """One member of a conversation (or team), with e-mail and UPN, from Teams' roster."""
+        path = (f"/v3/conversations/{quote(conversation_id, safe='')}/members/"
+                f"{quote(member_id, safe='')}")
+        return await self._call("GET", service_url, path, None)
+
     async def _call(self, method: str, service_url: str, path: str,
-                    body: dict[str, Any]) -> dict[str, Any]:
+                    body: dict[str, Any] | None) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {await self._token()}"} if self._token else {}
         url = service_url.rstrip("/") + path
         try:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import time
+from collections import OrderedDict
 from dataclasses import asdict
 
 from sqlalchemy import ColumnElement, select
@@ -14,13 +17,31 @@ from storage.upsert import upsert
 
 
 class SqlConversationDirectory:
+    """Every turn reports where it came from; the row is written only when something in it
+    changed, or an hour after this process last wrote it (so `latest` stays fresh)."""
+
+    REWRITE_SECONDS = 3600.0
+    KEPT = 10_000  # conversations whose last write this process remembers
+
     def __init__(self, database: Database) -> None:
         self._database = database
+        self._written: OrderedDict[str, tuple[tuple[object, ...], float]] = OrderedDict()
 
     async def remember(self, address: ConversationAddress) -> None:
-        statement = upsert(self._database.dialect, table, asdict(address), ["conversation_id"])
+        values = asdict(address)
+        fingerprint = tuple(json.dumps(v, sort_keys=True, default=str)
+                            for k, v in values.items() if k != "updated_at")
+        known = self._written.get(address.conversation_id)
+        now = time.monotonic()
+        if known is not None and known[0] == fingerprint and now - known[1] < self.REWRITE_SECONDS:
+            return
+        statement = upsert(self._database.dialect, table, values, ["conversation_id"])
         async with self._database.begin() as connection:
             await connection.execute(statement)
+        self._written[address.conversation_id] = (fingerprint, now)
+        self._written.move_to_end(address.conversation_id)
+        if len(self._written) > self.KEPT:
+            self._written.popitem(last=False)
 
     async def by_conversation(self, conversation_id: str) -> ConversationAddress | None:
         return await self._one(table.c.conversation_id == conversation_id)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ _unit_of_work: ContextVar[_Work | None] = ContextVar("unit_of_work", default=Non
 class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    write_gate: asyncio.Lock = field(default_factory=asyncio.Lock, compare=False, repr=False)
 
     @property
     def dialect(self) -> str:
@@ -49,23 +51,9 @@ class Database:
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[None]:
         """One transaction for everything the repositories do inside it, from any of them:
-        a state change and the notices it causes commit together or not at all. On SQLite
-        it holds the write lock from the start (no deadlock on upgrading a read lock)."""
-        if _unit_of_work.get() is not None:
-            yield  # already inside one: join it
-            return
-        async with self.engine.connect() as connection:
-            if self.dialect == "sqlite":
-                connection = await connection.execution_options(sqlite_immediate=True)
-            work = _Work(connection, [])
-            async with connection.begin():
-                token = _unit_of_work.set(work)
-                try:
-                    yield
-                finally:
-                    _unit_of_work.reset(token)
-        for callback in work.after_commit:
-            callback()
+        a state change and the notices it causes commit together or not at all."""
+        async with self._work():
+            yield
 
     @staticmethod
     def after_commit(callback: Callable[[], None]) -> None:
@@ -78,13 +66,9 @@ class Database:
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
-        """A transaction: the running unit of work's, or a new one committed on exit."""
-        joined = _unit_of_work.get()
-        if joined is not None:
-            yield joined.connection
-            return
-        async with self.engine.begin() as connection:
-            yield connection
+        """A write transaction: the running unit of work's, or one of its own."""
+        async with self._work() as work:
+            yield work.connection
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
@@ -99,22 +83,42 @@ class Database:
     @asynccontextmanager
     async def serialized(self) -> AsyncIterator[AsyncConnection]:
         """A transaction no other serialized transaction overlaps, from any instance: an
-        advisory lock on PostgreSQL, BEGIN IMMEDIATE (the write lock) on SQLite."""
-        joined = _unit_of_work.get()
-        if joined is not None:  # SQLite's unit of work already holds the write lock
+        advisory lock on PostgreSQL; on SQLite every write transaction is serialized."""
+        async with self._work() as work:
             if self.dialect == "postgresql":
-                await joined.connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                                {"key": SERIALIZED_LOCK})
-            yield joined.connection
+                await work.connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                              {"key": SERIALIZED_LOCK})
+            yield work.connection
+
+    @asynccontextmanager
+    async def _work(self) -> AsyncIterator[_Work]:
+        joined = _unit_of_work.get()
+        if joined is not None:  # inside a unit of work already: join it
+            yield joined
             return
-        async with self.engine.connect() as connection:
+        async with self._sqlite_writer(), self.engine.connect() as connection:
             if self.dialect == "sqlite":
                 connection = await connection.execution_options(sqlite_immediate=True)
+            work = _Work(connection, [])
             async with connection.begin():
-                if self.dialect == "postgresql":
-                    await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                             {"key": SERIALIZED_LOCK})
-                yield connection
+                token = _unit_of_work.set(work)
+                try:
+                    yield work
+                finally:
+                    _unit_of_work.reset(token)
+        for callback in work.after_commit:
+            callback()
+
+    @asynccontextmanager
+    async def _sqlite_writer(self) -> AsyncIterator[None]:
+        """SQLite has one writer at a time. Writers of this process queue here and take the
+        write lock (BEGIN IMMEDIATE) in turn, rather than polling it through SQLite's busy
+        handler, which sleeps up to 100 ms between tries. Other processes still wait in it."""
+        if self.dialect != "sqlite":
+            yield
+            return
+        async with self.write_gate:
+            yield
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -1,0 +1,59 @@
+"""A fake Teams Bot Connector for the turn benchmark, in its own process: it answers sends,
+replies, updates and roster lookups the way Teams does, fast, and keeps the offer cards it
+sees so the load generator can accept them as an FTA would.
+
+    python bench/fake_teams.py PORT
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+
+from aiohttp import web
+
+_ids = itertools.count(1)
+offers: list[dict[str, object]] = []
+
+
+async def send(request: web.Request) -> web.Response:
+    body = await request.json()
+    for attachment in body.get("attachments") or []:
+        for action in (attachment.get("content") or {}).get("actions") or []:
+            data = action.get("data") or {}
+            if data.get("verb") == "accept_offer":
+                offers.append({"conversation": request.match_info["cid"],
+                               "offer_id": data["offer_id"]})
+    return web.json_response({"id": f"activity-{next(_ids)}"})
+
+
+async def update(request: web.Request) -> web.Response:
+    await request.read()
+    return web.json_response({"id": request.match_info["aid"]})
+
+
+async def member(request: web.Request) -> web.Response:
+    user = request.match_info["uid"]
+    mail = f"{user.split(':')[-1]}@contoso.com"
+    return web.json_response({"id": user, "name": user, "email": mail, "userPrincipalName": mail})
+
+
+async def taken_offers(request: web.Request) -> web.Response:
+    """The offers posted so far, and forget them (the generator accepts each once)."""
+    found = list(offers)
+    offers.clear()
+    return web.json_response(found)
+
+
+def main() -> None:
+    app = web.Application()
+    app.router.add_post("/v3/conversations/{cid}/activities", send)
+    app.router.add_post("/v3/conversations/{cid}/activities/{aid}", send)
+    app.router.add_put("/v3/conversations/{cid}/activities/{aid}", update)
+    app.router.add_get("/v3/conversations/{cid}/members/{uid}", member)
+    app.router.add_get("/bench/offers", taken_offers)
+    web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""Turn benchmark: the app's real turns against a stock botbuilder echo bot, in one run.
+
+    python bench/turns.py [--quick] [--databases sqlite,postgresql] [--soak 100000]
+
+Starts, as separate processes: a fake Teams connector (bench/fake_teams.py), the reference
+echo bot (bench/echo_bot.py: CloudAdapter + TeamsActivityHandler, as in Microsoft's samples),
+and `python app.py serve` on a SQLite file and again on PostgreSQL (BENCH_DATABASE_URL, default
+database fta_bench on 127.0.0.1). Each measurement runs the load generator (bench/load.py) in
+a process of its own. Printed per turn and concurrency: turns per second, p50 and p99 latency,
+the app's peak memory, and the throughput as a multiple of the echo bot's at that concurrency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+TURNS = ("help", "open", "submit", "accept")
+FTAS = 100
+PG_URL = os.environ.get("BENCH_DATABASE_URL",
+                        "postgresql+asyncpg://postgres@127.0.0.1:5432/fta_bench")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    def __init__(self, name: str, command: list[str], port: int, env: dict[str, str],
+                 log: Path, ready_path: str = "") -> None:
+        self.name, self.port, self.log = name, port, log
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"),
+                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self._wait(ready_path)
+
+    def _wait(self, path: str) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.name} exited:\n{self.log.read_text()[-3000:]}")
+            try:
+                if path:
+                    urllib.request.urlopen(self.url + path, timeout=2).close()
+                else:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit(f"{self.name} did not start")
+
+    def memory_mb(self) -> tuple[float, float]:
+        """(resident now, peak resident) of the process, in MB."""
+        fields = dict(line.split(":", 1) for line in
+                      Path(f"/proc/{self.process.pid}/status").read_text().splitlines()
+                      if ":" in line)
+        return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def load(bot: Server, connector: Server, turn: str, concurrency: int, count: int,
+         first: int) -> dict[str, Any]:
+    """One measurement, by the load generator in its own process."""
+    out = subprocess.run([PYTHON, "bench/load.py", bot.url, connector.url, turn,
+                          str(concurrency), str(count), str(first)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=1800)
+    if out.returncode != 0:
+        raise SystemExit(f"load generator failed:\n{out.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["errors"]:
+        raise SystemExit(f"{turn} at {concurrency}: {result['errors']} errors, first: "
+                         f"{result['first_error']}")
+    return result
+
+
+def roster_file(folder: Path) -> Path:
+    """FTAS architects for enterprise customers in North America, room for every offer."""
+    lines = ["architects:"]
+    for n in range(1, FTAS + 1):
+        lines += [f"  - id: fta-{n}", f"    name: FTA {n}", f"    email: fta{n}@contoso.com",
+                  f"    aad_id: 00000000-0000-0000-0001-{n:012d}", "    capacity: 100000",
+                  "    timezone: America/New_York", "    holiday_country: US",
+                  "    segments: [enterprise]", "    regions: [NA]", "    languages: [en]"]
+    path = folder / "bench_roster.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def reset_postgres(url: str) -> None:
+    import asyncpg  # a dependency of the app
+
+    dsn = url.replace("postgresql+asyncpg", "postgresql")
+    name = dsn.rsplit("/", 1)[1]
+
+    async def reset() -> None:
+        admin = await asyncpg.connect(dsn.rsplit("/", 1)[0] + "/postgres")
+        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.close()
+        bench = await asyncpg.connect(dsn)
+        await bench.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        await bench.close()
+
+    asyncio.run(reset())
+
+
+def start_app(database: str, folder: Path, connector: Server) -> Server:
+    url = (f"sqlite+aiosqlite:///{folder / 'bench.db'}" if database == "sqlite" else PG_URL)
+    if database == "postgresql":
+        reset_postgres(url)
+    env = {**os.environ, "DATABASE_URL": url, "HOST": "127.0.0.1",
+           "WORKER_INTERVAL_SECONDS": "3600", "FTA_MANAGERS_CHANNEL_ID": "19:managers",
+           "FTCHELP_CHANNEL_ID": "19:ftchelp", "ACCOUNT_TEAM_CHANNELS": "*=19:account-team"}
+    for name in ("MicrosoftAppId", "MicrosoftAppPassword"):
+        env.pop(name, None)
+    subprocess.run([PYTHON, "app.py", "roster", "import", str(roster_file(folder))], cwd=ROOT,
+                   env=env, check=True, capture_output=True, timeout=120)
+    port = free_port()
+    app = Server(f"app ({database})", [PYTHON, "app.py", "serve"], port,
+                 {**env, "PORT": str(port)}, folder / f"app-{database}.log", "/healthz")
+    # Every FTA opens a chat with the bot once, so offers can reach them.
+    for n in range(1, FTAS + 1):
+        body = {"type": "message", "id": f"hi-{n}", "channelId": "msteams", "text": "hi",
+                "serviceUrl": connector.url, "recipient": {"id": "28:bot"},
+                "from": {"id": f"29:fta-{n}",
+                         "aadObjectId": f"00000000-0000-0000-0001-{n:012d}"},
+                "conversation": {"id": f"a:fta-{n}", "conversationType": "personal",
+                                 "tenantId": "00000000-0000-0000-0000-000000000001"}}
+        request = urllib.request.Request(app.url + "/api/messages", json.dumps(body).encode(),
+                                         {"Content-Type": "application/json"})
+        urllib.request.urlopen(request, timeout=30).close()
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer turns: a smoke run")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--soak", type=int, default=0, metavar="TURNS",
+                        help="afterwards, this many turns on SQLite, memory sampled")
+    args = parser.parse_args()
+    counts = {1: 30, 20: 200, 100: 400} if args.quick else {1: 150, 20: 1500, 100: 3000}
+    folder = Path(tempfile.mkdtemp(prefix="fta-bench-"))
+    connector = Server("fake Teams", [PYTHON, "bench/fake_teams.py", str(port := free_port())],
+                       port, dict(os.environ), folder / "fake_teams.log")
+    echo = Server("echo bot", [PYTHON, "bench/echo_bot.py", str(port := free_port())], port,
+                  dict(os.environ), folder / "echo.log")
+    rows: list[dict[str, Any]] = []
+    try:
+        reference = {c: load(echo, connector, "echo", c, n, 1) for c, n in counts.items()}
+        echo_rss = echo.memory_mb()[1]
+        for database in args.databases.split(","):
+            app = start_app(database, folder, connector)
+            first = 1_000
+            try:
+                for concurrency, count in counts.items():
+                    for turn in TURNS:
+                        result = load(app, connector, turn, concurrency, count, first)
+                        first += count
+                        result.update(database=database, peak_mb=app.memory_mb()[1],
+                                      ratio=result["per_second"] /
+                                      reference[concurrency]["per_second"])
+                        rows.append(result)
+                        print(f"  {database} {turn} x{concurrency}: "
+                              f"{result['per_second']}/s", file=sys.stderr)
+                if args.soak and database == "sqlite":
+                    soak(app, connector, args.soak, first)
+            finally:
+                app.stop()
+    finally:
+        echo.stop()
+        connector.stop()
+    report(rows, reference, echo_rss)
+
+
+def soak(app: Server, connector: Server, turns: int, first: int) -> None:
+    """Mixed turns in chunks of 10,000; resident memory after each chunk."""
+    print(f"\nSoak: {turns:,} turns (help, open, submit with its 2 preparing turns, accept) "
+          "at 20 concurrent conversations; app memory after each 10,000", flush=True)
+    done, samples = 0, []
+    while done < turns:
+        for turn, count in (("help", 2500), ("open", 2500), ("submit", 1250),
+                            ("accept", 1250)):
+            load(app, connector, turn, 20, count, first)
+            first += count
+        done += 10_000
+        rss, peak = app.memory_mb()
+        samples.append(rss)
+        print(f"  {done:>7,} turns  resident {rss:6.1f} MB  peak {peak:6.1f} MB", flush=True)
+    warm = samples[min(2, len(samples) - 1)]
+    print(f"  after warm-up (20,000 turns) {warm:.1f} MB, at the end {samples[-1]:.1f} MB: "
+          f"{(samples[-1] - warm) / warm * 100:+.1f}%")
+
+
+def report(rows: list[dict[str, Any]], reference: dict[int, dict[str, Any]],
+           echo_mb: float) -> None:
+    print(f"\nTurn benchmark, {date.today().isoformat()}, {platform.node()}: "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    print("Reference: stock botbuilder echo bot (CloudAdapter + TeamsActivityHandler), "
+          f"peak {echo_mb:.0f} MB")
+    print(f"{'':10} {'turn':8} {'conc':>4} {'turns/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'peak MB':>8} {'x echo':>7}")
+    for concurrency, result in reference.items():
+        print(f"{'echo':10} {'echo':8} {concurrency:>4} {result['per_second']:>8.1f} "
+              f"{result['p50_ms']:>8.1f} {result['p99_ms']:>8.1f} {'':>8} {'1.0':>7}")
+    for row in rows:
+        print(f"{row['database']:10} {row['turn']:8} {row['concurrency']:>4} "
+              f"{row['per_second']:>8.1f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} "
+              f"{row['peak_mb']:>8.0f} {row['ratio']:>6.1f}x")
+    worst = max((r["max_ms"] for r in rows if r["concurrency"] == 100
+                 and r["turn"] in ("submit", "accept")), default=0.0)
+    print(f"Slowest invoke at 100 concurrent: {worst:.0f} ms (Teams allows 5,000)")
+
+
+if __name__ == "__main__":
+    main()
