@@ -237,7 +237,9 @@ def serve(settings: Settings) -> None:
         log.warning("ANONYMOUS MODE: MicrosoftAppId is not set, so /api/messages accepts "
                     "unauthenticated requests. Use this only locally (Agents Playground).")
     log.info("FTA bot listening on http://%s:%s/api/messages", settings.host, settings.port)
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    # No access log: a line per request costs more than routing a turn; turns log themselves.
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
+                access_log=None)
 
 
 async def upgrade_database(settings: Settings) -> None:

@@ -24,6 +24,7 @@ from botbuilder.schema.teams import TeamsChannelAccount
 from botframework.connector.auth import AuthenticateRequestResult
 
 from bot.connector import BotConnector
+from bot.replies import activity_json
 from domain.outbox import DeliveryError
 from settings import Settings
 
@@ -40,20 +41,20 @@ class _Conversations:
 
     async def send_to_conversation(self, conversation_id: str,
                                    activity: Activity) -> ResourceResponse:
-        body = activity.serialize()
+        body = activity_json(activity)
         return ResourceResponse(id=await _once_more_if_throttled(
             lambda: self._connector.post(self._url, conversation_id, body)))
 
     async def reply_to_activity(self, conversation_id: str, activity_id: str,
                                 activity: Activity) -> ResourceResponse:
-        body = activity.serialize()
+        body = activity_json(activity)
         return ResourceResponse(id=await _once_more_if_throttled(
             lambda: self._connector.reply(self._url, conversation_id, activity_id, body)))
 
     async def update_activity(self, conversation_id: str, activity_id: str,
                               activity: Activity) -> ResourceResponse:
         await self._connector.update(self._url, conversation_id, activity_id,
-                                     activity.serialize())
+                                     activity_json(activity))
         return ResourceResponse(id=activity_id)
 
     async def delete_activity(self, conversation_id: str, activity_id: str) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
 from domain.conversations import PERSONAL, ConversationAddress
@@ -13,6 +13,34 @@ from domain.conversations import PERSONAL, ConversationAddress
 def base_conversation_id(conversation_id: str) -> str:
     """A channel thread's id carries ';messageid=...'; the channel itself is what we keep."""
     return conversation_id.split(";", 1)[0]
+
+
+def reference_json(activity: Activity, with_activity_id: bool = False) -> dict[str, Any]:
+    """The conversation reference of ``activity`` as botbuilder serializes it (what
+    TurnContext.get_conversation_reference gives), built directly: msrest's serializer cost
+    more than the rest of a simple turn."""
+    conversation = activity.conversation
+    reference = {
+        "user": _account(activity.from_property), "bot": _account(activity.recipient),
+        "conversation": _present({"id": conversation.id, "name": conversation.name,
+                                  "conversationType": conversation.conversation_type,
+                                  "isGroup": conversation.is_group,
+                                  "tenantId": conversation.tenant_id}),
+        "channelId": activity.channel_id, "locale": activity.locale,
+        "serviceUrl": activity.service_url,
+        "activityId": activity.id if with_activity_id else None}
+    return _present(reference)
+
+
+def _account(account: Any) -> dict[str, Any] | None:
+    if account is None:
+        return None
+    return _present({"id": account.id, "name": account.name,
+                     "aadObjectId": account.aad_object_id, "role": account.role})
+
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def tenant_of(activity: Activity) -> str:
@@ -24,9 +52,8 @@ def address_of(activity: Activity, now: datetime) -> ConversationAddress:
     conversation = activity.conversation
     kind = conversation.conversation_type or PERSONAL
     personal = kind == PERSONAL
-    reference = TurnContext.get_conversation_reference(activity)
-    reference.conversation.id = base_conversation_id(conversation.id)
-    reference.activity_id = None
+    reference = reference_json(activity)
+    reference["conversation"]["id"] = base_conversation_id(conversation.id)
     team = (activity.channel_data or {}).get("team") or {}
     return ConversationAddress(
         conversation_id=base_conversation_id(conversation.id),
@@ -37,5 +64,5 @@ def address_of(activity: Activity, now: datetime) -> ConversationAddress:
         user_aad_id=(activity.from_property.aad_object_id or "") if personal else "",
         user_id=activity.from_property.id if personal else "",
         team_id=team.get("id", ""),
-        reference=reference.serialize(),
+        reference=reference,
     )

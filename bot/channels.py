@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.addresses import base_conversation_id
-from bot.replies import card_message
+from bot.replies import card_message_json
 from cards.delivery import create_undelivered_card
 from domain.conversations import CardPost, CardPosts, ConversationDirectory
 from domain.outbox import DEAD_LETTER_NOTICE, Kind, Notice, Outbox, OutboxItem
@@ -64,7 +64,7 @@ class Poster:
             return  # no such card: nothing to update
         await self._outbox.add(Notice(
             Kind.UPDATE, lane, {"request_id": request_id, "role": role,
-                                "activity": card_message(card).serialize()},
+                                "activity": card_message_json(card)},
             audience="a card's viewers"))
 
     async def mail(self, sender: str, to: Sequence[str], cc: Sequence[str], subject: str,
@@ -99,7 +99,7 @@ class Poster:
                     remember: Remember, audience: str, what: str,
                     purpose: dict[str, Any] | None, thread_of: Remember = None) -> None:
         conversation = reference["conversation"]
-        payload = {"reference": reference, "activity": card_message(card).serialize(),
+        payload = {"reference": reference, "activity": card_message_json(card),
                    "remember": list(remember) if remember else None,
                    "thread_of": list(thread_of) if thread_of else None}
         await self._outbox.add(Notice(

@@ -7,6 +7,7 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 
+from bot.addresses import reference_json
 from bot.channels import Poster
 from cards.requests import create_status_card
 from domain.requests import FtaRequest, RequestRepository
@@ -27,7 +28,7 @@ class StatusCards:
         """The card the seller just submitted from is their status card from now on."""
         activity = turn_context.activity
         if activity.reply_to_id:
-            reference = TurnContext.get_conversation_reference(activity).serialize()
+            reference = reference_json(activity, with_activity_id=True)
             await self._poster.remember_card_acted_on(request.id, SELLER, reference,
                                                       activity.reply_to_id)
 

@@ -4,21 +4,20 @@ architect and a request is never offered twice."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.balancer import Demand, Load, Policy, decide, override
 from domain.calendar import business_days_later, business_hours_later
 from domain.offers import ENGAGEMENT_BUSINESS_DAYS, Offer, OfferError, OfferState, Outcome
 from domain.requests import FtaRequest, State
-from domain.roster import Architect, RosterIndex
+from domain.roster import Architect
 from storage.database import Database
 from storage.requests import request_from
-from storage.roster import architect_from
+from storage.roster import RosterCache, architect_from
 from storage.tables import architects, offers, requests, timers
 
 LIVE = or_(offers.c.state == OfferState.OFFERED, offers.c.state == OfferState.ACCEPTED)
@@ -28,6 +27,7 @@ class SqlAssignmentDesk:
     def __init__(self, database: Database, offer_hours: float = 4.0) -> None:
         self._database = database
         self._offer_hours = offer_hours
+        self._roster = RosterCache()
 
     async def offer_next(self, request_id: int, now: datetime, policy: Policy) -> Outcome:
         """Offer the request to the best eligible architect, or say why nobody can take it."""
@@ -41,10 +41,10 @@ class SqlAssignmentDesk:
                 return Outcome(request, None, note="not waiting for an FTA")
             if await _has_live_offer(connection, request_id):
                 return Outcome(request, None, note="already offered")
-            roster = RosterIndex([architect_from(r) for r in (await connection.execute(
-                select(architects))).mappings()])
+            roster = await self._roster.index(connection)
             demand = demand_of(request, await _declined(connection, request_id))
-            decision = decide(demand, roster, await loads(connection, now), now, policy)
+            decision = decide(demand, roster, await loads(connection, now, demand.customer),
+                              now, policy)
             if decision.chosen is None:
                 return Outcome(request, None, decision)
             chosen = roster.by_id[decision.chosen]
@@ -186,21 +186,23 @@ def demand_of(request: FtaRequest, declined: frozenset[str]) -> Demand:
                   values.get("customer", ""), declined)
 
 
-async def loads(connection: AsyncConnection, now: datetime) -> dict[str, Load]:
-    """Points held per architect: open offers, and accepted engagements not yet ended."""
+async def loads(connection: AsyncConnection, now: datetime,
+                customer: str = "") -> dict[str, Load]:
+    """Points held per architect (open offers, and accepted engagements not yet ended), summed
+    by the database; ``customers`` holds ``customer`` for those already working with it."""
     holding = or_(offers.c.state == OfferState.OFFERED,
                   and_(offers.c.state == OfferState.ACCEPTED, offers.c.engagement_ends_at > now))
-    rows = (await connection.execute(select(
-        offers.c.architect_id, offers.c.weight, offers.c.offered_at, offers.c.customer
-    ).where(holding))).all()
-    points: dict[str, int] = defaultdict(int)
-    latest: dict[str, datetime] = {}
-    customers: dict[str, set[str]] = defaultdict(set)
-    for architect_id, weight, offered_at, customer in rows:
-        points[architect_id] += weight
-        latest[architect_id] = max(offered_at, latest.get(architect_id, offered_at))
-        customers[architect_id].add(customer)
-    return {a: Load(points[a], latest.get(a), frozenset(customers[a])) for a in points}
+    rows = (await connection.execute(
+        select(offers.c.architect_id, func.sum(offers.c.weight), func.max(offers.c.offered_at))
+        .where(holding).group_by(offers.c.architect_id))).all()
+    continuing: frozenset[str] = frozenset()
+    if customer:
+        continuing = frozenset((await connection.execute(
+            select(offers.c.architect_id).where(holding, offers.c.customer == customer)
+            .distinct())).scalars())
+    return {architect_id: Load(int(points), latest,
+                               frozenset({customer}) if architect_id in continuing else frozenset())
+            for architect_id, points, latest in rows}
 
 
 async def _declined(connection: AsyncConnection, request_id: int) -> frozenset[str]:

@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.sqlite_inline import BUSY_TIMEOUT_SECONDS, inline_creator
+
 SERIALIZED_LOCK = 0x46_54_41  # "FTA": one lock for every balancing decision
 
 
@@ -129,9 +131,10 @@ def open_database(url: str) -> Database:
     parsed = make_url(url)
     options: dict[str, Any] = {"pool_pre_ping": True}
     if parsed.get_backend_name() == "sqlite":
+        options = {"connect_args": {"timeout": 30}}
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        options = {"connect_args": {"timeout": 30}}
+            options = {"async_creator": inline_creator(parsed.database)}
     else:
         options["pool_size"] = 10
     engine = create_async_engine(url, **options)
@@ -143,12 +146,13 @@ def open_database(url: str) -> Database:
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # The driver's own implicit BEGIN is switched off so _begin_sqlite can choose its kind.
-    dbapi_connection.isolation_level = None
+    if dbapi_connection.isolation_level is not None:
+        dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
     cursor.close()
 
 

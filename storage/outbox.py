@@ -17,6 +17,7 @@ from storage.database import Database
 from storage.tables import outbox
 
 LIVE = (ItemState.PENDING.value, ItemState.SENDING.value)
+EARLIER = outbox.alias("earlier")
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,12 @@ class SqlOutbox:
     async def add(self, notice: Notice) -> None:
         """Write the notice in the running unit of work; a known key is not written twice."""
         now = self._now()
+        card = notice.payload.get("remember") if notice.kind is Kind.POST else (
+            [notice.payload.get("request_id"), notice.payload.get("role")]
+            if notice.kind is Kind.UPDATE else None)
         values = dict(
             key=notice.key or uuid.uuid4().hex, kind=notice.kind.value, lane=notice.lane,
+            request_id=card[0] if card else None, role=str(card[1]) if card else "",
             tenant_id=notice.tenant_id, audience=notice.audience[:400],
             payload=notice.payload, purpose=notice.purpose, state=ItemState.PENDING.value,
             attempts=0, not_before=now, created_at=now, leased_by="", result="")
@@ -55,7 +60,7 @@ class SqlOutbox:
         """Lease up to ``limit`` items, each the oldest live item of its lane and due now (or
         leased by a dispatcher that died)."""
         now = self._now()
-        earlier = outbox.alias("earlier")
+        earlier = EARLIER
         blocked = exists().where(earlier.c.lane == outbox.c.lane, earlier.c.id < outbox.c.id,
                                  earlier.c.state.in_(LIVE))
         due = (select(outbox.c.id)
@@ -94,23 +99,21 @@ class SqlOutbox:
 
     async def superseded(self, item: OutboxItem) -> bool:
         """Is a later card update for the same card waiting? Then this one need not go."""
-        request_id, role = item.notice.payload.get("request_id"), item.notice.payload.get("role")
-        query = select(outbox.c.id, outbox.c.payload).where(
-            outbox.c.lane == item.notice.lane, outbox.c.id > item.id,
-            outbox.c.kind == Kind.UPDATE.value, outbox.c.state == ItemState.PENDING.value)
+        query = select(outbox.c.id).where(
+            outbox.c.request_id == item.notice.payload.get("request_id"),
+            outbox.c.role == str(item.notice.payload.get("role")), outbox.c.id > item.id,
+            outbox.c.kind == Kind.UPDATE.value,
+            outbox.c.state == ItemState.PENDING.value).limit(1)
         async with self._database.connect() as connection:
-            later = (await connection.execute(query)).all()
-        return any(row.payload.get("request_id") == request_id and
-                   row.payload.get("role") == role for row in later)
+            return (await connection.execute(query)).first() is not None
 
     async def pending_posts(self, request_id: int) -> dict[str, str]:
         """Cards about ``request_id`` still waiting to be posted: role to lane."""
-        query = select(outbox.c.lane, outbox.c.payload).where(
-            outbox.c.kind == Kind.POST.value, outbox.c.state.in_(LIVE))
+        query = select(outbox.c.role, outbox.c.lane).where(
+            outbox.c.request_id == request_id, outbox.c.kind == Kind.POST.value,
+            outbox.c.state.in_(LIVE))
         async with self._database.connect() as connection:
-            rows = (await connection.execute(query)).all()
-        return {row.payload["remember"][1]: row.lane for row in rows
-                if row.payload.get("remember") and row.payload["remember"][0] == request_id}
+            return {role: lane for role, lane in (await connection.execute(query)).all()}
 
     async def depth(self) -> Depth:
         async with self._database.connect() as connection:

@@ -7,10 +7,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.roster import Absence, Architect
+from domain.roster import Absence, Architect, RosterIndex
 from storage.database import Database
 from storage.tables import architects as table
+from storage.tables import roster_version
 
 
 class SqlRoster:
@@ -40,12 +42,32 @@ class SqlRoster:
             await connection.execute(delete(table))
             if rows:
                 await connection.execute(insert(table), rows)
+            await _changed(connection)
         return len(rows)
 
     async def save(self, architect: Architect) -> None:
         async with self._database.begin() as connection:
             await connection.execute(update(table).where(table.c.id == architect.id)
                                      .values(row_of(architect)))
+            await _changed(connection)
+
+
+class RosterCache:
+    """The roster's (segment, region) index, rebuilt only when the roster's version moved."""
+
+    def __init__(self) -> None:
+        self._version, self._index = -1, RosterIndex([])
+
+    async def index(self, connection: AsyncConnection) -> RosterIndex:
+        version = (await connection.execute(select(roster_version.c.version))).scalar() or 0
+        if version != self._version:
+            rows = (await connection.execute(select(table))).mappings()
+            self._index, self._version = RosterIndex([architect_from(r) for r in rows]), version
+        return self._index
+
+
+async def _changed(connection: AsyncConnection) -> None:
+    await connection.execute(update(roster_version).values(version=roster_version.c.version + 1))
 
 
 def row_of(architect: Architect) -> dict[str, Any]:

@@ -132,6 +132,8 @@ outbox = Table(
     Column("key", String(200), nullable=False, unique=True),  # idempotency key
     Column("kind", String(20), nullable=False),
     Column("lane", String(400), nullable=False),  # delivered in id order within a lane
+    Column("request_id", Integer),  # the card this item posts or updates, if any
+    Column("role", String(40), nullable=False, default=""),
     Column("tenant_id", String(64), nullable=False, default=""),
     Column("audience", String(400), nullable=False, default=""),
     Column("payload", JSON, nullable=False),
@@ -147,4 +149,11 @@ outbox = Table(
     Column("finished_at", UtcDateTime),
     Index("ix_outbox_state_due", "state", "not_before"),
     Index("ix_outbox_lane", "lane", "id"),
+    Index("ix_outbox_card", "request_id", "role"),
+)
+
+roster_version = Table(
+    "roster_version", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
 )

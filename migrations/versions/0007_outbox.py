@@ -20,6 +20,8 @@ def upgrade() -> None:
         sa.Column("key", sa.String(200), nullable=False, unique=True),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("lane", sa.String(400), nullable=False),
+        sa.Column("request_id", sa.Integer),
+        sa.Column("role", sa.String(40), nullable=False, server_default=""),
         sa.Column("tenant_id", sa.String(64), nullable=False, server_default=""),
         sa.Column("audience", sa.String(400), nullable=False, server_default=""),
         sa.Column("payload", sa.JSON, nullable=False),
@@ -36,6 +38,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_outbox_state_due", "outbox", ["state", "not_before"])
     op.create_index("ix_outbox_lane", "outbox", ["lane", "id"])
+    op.create_index("ix_outbox_card", "outbox", ["request_id", "role"])
 
 
 def downgrade() -> None:
