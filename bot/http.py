@@ -16,6 +16,7 @@ from settings import Settings
 
 log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024
+FREE_FORM = ("value", "channelData")
 adapter_key = web.AppKey("adapter", CloudAdapter)
 bot_key = web.AppKey("bot", Bot)
 settings_key = web.AppKey("settings", Settings)
@@ -61,10 +62,16 @@ def _activity(body: Any) -> Activity | None:
     """The activity in ``body``, or None when its envelope is not one Teams would send."""
     if not _is_envelope(body):
         return None
+    # A card's data (value) and channelData are free-form JSON: msrest would walk and copy
+    # them value by value. They are set aside, the envelope deserialized, then put back as is.
+    shell = {key: value for key, value in body.items() if key not in FREE_FORM}
     try:
-        return Activity().deserialize(body)
+        activity = Activity().deserialize(shell)
     except (DeserializationError, TypeError, ValueError, AttributeError):
         return None
+    activity.value = body.get("value")
+    activity.channel_data = body.get("channelData")
+    return activity
 
 
 def _is_envelope(body: Any) -> bool:

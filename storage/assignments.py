@@ -54,13 +54,17 @@ class SqlAssignmentDesk:
                                                chosen.holiday_subdivision),
                           decision.as_dict(), customer=demand.customer)
             offer.id = await _insert_offer(connection, offer)
-            await connection.execute(insert(timers).values(
-                kind="offer_timeout", request_id=request.id, offer_id=offer.id,
-                due_at=offer.expires_at))
+            await connection.execute(insert(timers), {
+                "kind": "offer_timeout", "request_id": request.id, "offer_id": offer.id,
+                "due_at": offer.expires_at})
             return Outcome(request, offer, decision)
 
+    # Answering an offer leaves every architect's load as it was (an offer and an accepted
+    # engagement weigh the same; a decline only frees points), so it needs no place in the
+    # serialized order of balancing decisions: the offer's row lock keeps two answers apart.
+
     async def accept(self, offer_id: int, architect_id: str, now: datetime) -> Offer:
-        async with self._database.serialized() as connection:
+        async with self._database.begin() as connection:
             offer = await self._answerable(connection, offer_id, architect_id)
             request, chosen = await _request_and_architect(connection, offer.request_id,
                                                            architect_id)
@@ -74,7 +78,7 @@ class SqlAssignmentDesk:
 
     async def decline(self, offer_id: int, architect_id: str, reason: str,
                       now: datetime) -> Offer:
-        async with self._database.serialized() as connection:
+        async with self._database.begin() as connection:
             offer = await self._answerable(connection, offer_id, architect_id)
             await connection.execute(update(offers).where(offers.c.id == offer_id).values(
                 state=OfferState.DECLINED, decided_at=now, reason=reason))
@@ -143,7 +147,7 @@ class SqlAssignmentDesk:
     async def _answerable(self, connection: AsyncConnection, offer_id: int,
                           architect_id: str) -> Offer:
         row = (await connection.execute(select(offers).where(
-            offers.c.id == offer_id))).mappings().first()
+            offers.c.id == offer_id).with_for_update())).mappings().first()
         if row is None or row["architect_id"] != architect_id:
             raise OfferError("This offer was made to someone else.")
         offer = offer_from(row)
@@ -220,7 +224,7 @@ async def _has_live_offer(connection: AsyncConnection, request_id: int) -> bool:
 
 async def _insert_offer(connection: AsyncConnection, offer: Offer) -> int:
     values = {k: v for k, v in offer.__dict__.items() if k != "id"}
-    result = await connection.execute(insert(offers).values(**values).returning(offers.c.id))
+    result = await connection.execute(insert(offers).returning(offers.c.id), values)
     return int(result.scalar_one())
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections import OrderedDict
 from dataclasses import asdict
@@ -28,16 +27,18 @@ class SqlConversationDirectory:
         self._written: OrderedDict[str, tuple[tuple[object, ...], float]] = OrderedDict()
 
     async def remember(self, address: ConversationAddress) -> None:
-        values = asdict(address)
-        fingerprint = tuple(json.dumps(v, sort_keys=True, default=str)
-                            for k, v in values.items() if k != "updated_at")
+        reference = address.reference
+        fingerprint = (address.kind, address.tenant_id, address.service_url,
+                       address.user_aad_id, address.user_id, address.team_id,
+                       repr(reference.get("bot")), repr(reference.get("user")),
+                       repr(reference.get("conversation")), reference.get("locale"))
         known = self._written.get(address.conversation_id)
         now = time.monotonic()
         if known is not None and known[0] == fingerprint and now - known[1] < self.REWRITE_SECONDS:
             return
-        statement = upsert(self._database.dialect, table, values, ["conversation_id"])
+        statement = upsert(self._database.dialect, table, asdict(address), ["conversation_id"])
         async with self._database.begin() as connection:
-            await connection.execute(statement)
+            await connection.execute(*statement)
         self._written[address.conversation_id] = (fingerprint, now)
         self._written.move_to_end(address.conversation_id)
         if len(self._written) > self.KEPT:
@@ -67,7 +68,7 @@ class SqlCardPosts:
         values = asdict(post)
         statement = upsert(self._database.dialect, card_posts, values, ["request_id", "role"])
         async with self._database.begin() as connection:
-            await connection.execute(statement)
+            await connection.execute(*statement)
 
     async def for_request(self, request_id: int) -> list[CardPost]:
         query = select(card_posts).where(card_posts.c.request_id == request_id)

@@ -29,8 +29,8 @@ class SqlFtopGateway:
         values = {"request_id": assignment.request_id, "document": to_json(assignment),
                   "updated_at": datetime.now(UTC)}
         async with self._database.begin() as connection:
-            await connection.execute(upsert(self._database.dialect, table, values,
-                                            ["request_id"]))
+            await connection.execute(*upsert(self._database.dialect, table, values,
+                                             ["request_id"]))
 
     async def get(self, request_id: int) -> EnterpriseAssignment | None:
         async with self._database.connect() as connection:

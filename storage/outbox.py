@@ -8,9 +8,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import RowMapping, and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
 
 from domain.outbox import ItemState, Kind, Notice, OutboxItem
 from storage.database import Database
@@ -50,10 +52,8 @@ class SqlOutbox:
             tenant_id=notice.tenant_id, audience=notice.audience[:400],
             payload=notice.payload, purpose=notice.purpose, state=ItemState.PENDING.value,
             attempts=0, not_before=now, created_at=now, leased_by="", result="")
-        insert = postgresql.insert if self._database.dialect == "postgresql" else sqlite.insert
         async with self._database.begin() as connection:
-            await connection.execute(insert(outbox).values(**values)
-                                     .on_conflict_do_nothing(index_elements=["key"]))
+            await connection.execute(_add_once(self._database.dialect), values)
         self._database.after_commit(self._on_added)
 
     async def claim(self, worker: str, lease: timedelta, limit: int) -> list[OutboxItem]:
@@ -129,6 +129,12 @@ class SqlOutbox:
         async with self._database.begin() as connection:
             await connection.execute(update(outbox).where(outbox.c.id == item_id).values(
                 state=state.value, lease_until=None, finished_at=self._now(), **values))
+
+
+@cache
+def _add_once(dialect: str) -> Insert:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(outbox).on_conflict_do_nothing(index_elements=["key"])
 
 
 def _item(row: RowMapping) -> OutboxItem:

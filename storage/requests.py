@@ -18,8 +18,8 @@ class SqlRequestRepository:
 
     async def add(self, request: FtaRequest) -> FtaRequest:
         async with self._database.begin() as connection:
-            result = await connection.execute(
-                insert(table).values(**_row(request)).returning(table.c.id))
+            result = await connection.execute(insert(table).returning(table.c.id),
+                                              _row(request))
             return replace(request, id=result.scalar_one())
 
     async def get(self, request_id: int) -> FtaRequest | None:

@@ -20,8 +20,9 @@ class SqlTimers:
     async def schedule(self, kind: str, request_id: int, due_at: datetime,
                        offer_id: int | None = None) -> None:
         async with self._database.begin() as connection:
-            await connection.execute(insert(timers).values(
-                kind=kind, request_id=request_id, offer_id=offer_id, due_at=due_at))
+            await connection.execute(insert(timers), {
+                "kind": kind, "request_id": request_id, "offer_id": offer_id, "due_at": due_at,
+                "leased_by": ""})
 
     async def once(self, kind: str, request_id: int, now: datetime) -> bool:
         """Record that ``kind`` happened for the request; False if it already had."""

@@ -1,7 +1,11 @@
-"""INSERT ... ON CONFLICT DO UPDATE for the two dialects we run on."""
+"""INSERT ... ON CONFLICT DO UPDATE for the two dialects we run on.
+
+The statement is built once per (table, columns, keys) and the values travel as parameters,
+so SQLAlchemy compiles it once instead of coercing every value into the statement per call."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Table
@@ -9,8 +13,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 
-def upsert(dialect: str, table: Table, values: dict[str, Any], keys: list[str]) -> Insert:
+def upsert(dialect: str, table: Table, values: dict[str, Any],
+           keys: list[str]) -> tuple[Insert, dict[str, Any]]:
+    """The statement and its parameters: ``connection.execute(*upsert(...))``."""
+    return _statement(dialect, table, tuple(values), tuple(keys)), values
+
+
+@cache
+def _statement(dialect: str, table: Table, columns: tuple[str, ...],
+               keys: tuple[str, ...]) -> Insert:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values(**values)
-    changed = {name: statement.excluded[name] for name in values if name not in keys}
-    return statement.on_conflict_do_update(index_elements=keys, set_=changed)
+    statement = insert(table)
+    changed = {name: statement.excluded[name] for name in columns if name not in keys}
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=changed)
