@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 
-from bot.http import settings_key
+from bot.http import metrics_key, settings_key
 from domain.balancer import POLICY_NAMES
 from domain.faq import Faq
 from domain.ftop import FtopGateway
@@ -48,6 +48,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app.cleanup_ctx.append(lambda app: _bot_context(app, clock))
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     return app
 
 
@@ -68,6 +70,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.offers import OfferRouter
     from bot.roster_desk import RosterDesk
     from bot.status_cards import StatusCards
+    from bot.telemetry import Metrics
     from bot.worker import AssignmentWorker
     from domain.balancer import Policy
     from domain.outbox import Kind, RetryPolicy
@@ -75,6 +78,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from storage.assignments import SqlAssignmentDesk
     from storage.conversations import SqlCardPosts, SqlConversationDirectory
     from storage.database import open_database
+    from storage.figures import figures
     from storage.ftop_http import FtopSync
     from storage.graph import GraphCalendar
     from storage.outbox import SqlOutbox
@@ -157,6 +161,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         clock=clock, managers_channel_id=settings.managers_channel_id, status=status,
         unit_of_work=unit_of_work)
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
+    app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now))
     running = [asyncio.create_task(worker.run_forever(settings.worker_interval_seconds)),
                asyncio.create_task(dispatcher.run_forever())]
     yield
@@ -204,17 +209,38 @@ def _bot_token(settings: Settings) -> Callable[[], Awaitable[str]] | None:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Alive, and whether the database answers and is at the newest migration."""
+    """Alive: the process answers. (Whether it can work is /readyz.)"""
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Ready: the database answers and is at the newest migration; 503 otherwise."""
     from storage.migrate import is_current
 
     database = request.app[database_key]
-    status: dict[str, Any] = {"status": "ok", "database": {"dialect": database.dialect}}
+    status: dict[str, Any] = {"status": "ready", "database": {"dialect": database.dialect}}
     try:
         await database.ping()
-        status["database"].update(reachable=True, migrations_current=await is_current(database))
+        current = await is_current(database)
+        status["database"].update(reachable=True, migrations_current=current)
     except Exception as error:
         status["database"].update(reachable=False, error=type(error).__name__)
-    return web.json_response(status)
+        current = False
+    if not current:
+        status["status"] = "not ready"
+    return web.json_response(status, status=200 if current else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus exposition: turn latency, outbox depth and age, offers pending, SLA."""
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    try:
+        body = await request.app[metrics_key].exposition()
+    except Exception as error:  # the database is away: say so rather than a 500
+        log.warning("metrics unavailable: %s", type(error).__name__)
+        return web.json_response({"error": "database unavailable"}, status=503)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
 def load_faq(path: Path) -> Faq:
@@ -351,8 +377,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from bot.telemetry import configure_logging
+
+    configure_logging(settings.log_level, json_lines=settings.log_format == "json")
     if settings.log_level != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)
     try:

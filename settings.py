@@ -28,6 +28,7 @@ class Settings:
     app_type: str = "MultiTenant"
     app_tenant_id: str = ""
     log_level: str = "INFO"
+    log_format: str = "json"
     ftchelp_channel_id: str = ""
     default_timezone: str = "UTC"
     default_country: str = "US"
@@ -84,6 +85,8 @@ class Settings:
                              APP_TYPES),
             app_tenant_id=env.get("MicrosoftAppTenantId", "").strip(),
             log_level=_one_of("LOG_LEVEL", env.get("LOG_LEVEL", "INFO").upper(), LOG_LEVELS),
+            log_format=_one_of("LOG_FORMAT", env.get("LOG_FORMAT", "json").lower(),
+                               ("json", "text")),
             ftchelp_channel_id=env.get("FTCHELP_CHANNEL_ID", "").strip(),
             default_timezone=_timezone(env.get("DEFAULT_TIMEZONE", "UTC")),
             default_country=_country(env.get("DEFAULT_COUNTRY", "US")),

@@ -12,6 +12,7 @@ from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 
 from bot.addresses import tenant_of
+from bot.telemetry import Metrics, correlated
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ FREE_FORM = ("value", "channelData")
 adapter_key = web.AppKey("adapter", CloudAdapter)
 bot_key = web.AppKey("bot", Bot)
 settings_key = web.AppKey("settings", Settings)
+metrics_key = web.AppKey("metrics", Metrics)
 
 
 def problem(status: int, message: str) -> web.Response:
@@ -52,7 +54,9 @@ async def messages(request: web.Request) -> web.Response:
     if allowed and tenant_of(activity) not in allowed:
         log.warning("refused an activity from a tenant that is not allowed")
         return problem(403, "Tenant not allowed")
-    response = await adapter.process_activity(auth, activity, request.app[bot_key].on_turn)
+    with correlated(activity.id or ""), request.app[metrics_key].turn(activity.type or ""):
+        response = await adapter.process_activity(auth, activity,
+                                                  request.app[bot_key].on_turn)
     if response is None:
         return web.Response(status=201)
     return web.json_response(response.body, status=response.status)

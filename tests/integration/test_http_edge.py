@@ -1,10 +1,13 @@
-"""/api/messages refuses bad requests with the right 4xx, never 500; /healthz reports the DB."""
+"""/api/messages refuses bad requests with the right 4xx, never 500; /healthz says the process
+is alive, /readyz whether the database is reachable and current, /metrics what Prometheus
+scrapes."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.support.activities import message
+from tests.support.driver import User
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -53,10 +56,27 @@ async def test_get_on_messages_is_not_allowed(bot) -> None:
     assert response.status == 405
 
 
-async def test_healthz_reports_the_database(bot) -> None:
-    response = await bot.get("/healthz")
-    assert response.status == 200
-    assert await response.json() == {
-        "status": "ok",
-        "database": {"dialect": "sqlite", "reachable": True, "migrations_current": True},
+async def test_healthz_says_alive_and_readyz_reports_the_database(bot, database_url) -> None:
+    alive = await bot.get("/healthz")
+    ready = await bot.get("/readyz")
+
+    assert alive.status == 200 and await alive.json() == {"status": "ok"}
+    assert ready.status == 200
+    assert await ready.json() == {
+        "status": "ready",
+        "database": {"dialect": database_url.split("+")[0], "reachable": True,
+                     "migrations_current": True},
     }
+
+
+async def test_metrics_expose_turn_latency_and_the_queues(bot, connector) -> None:
+    await User(bot, connector, number=1).say("help")
+
+    response = await bot.get("/metrics")
+
+    text = await response.text()
+    assert response.status == 200 and response.content_type.startswith("text/plain")
+    assert 'fta_turn_seconds_count{type="message"} 1.0' in text
+    for gauge in ("fta_outbox_waiting 0.0", "fta_outbox_oldest_age_seconds 0.0",
+                  "fta_outbox_dead 0.0", "fta_offers_pending 0.0", "fta_sla_breaches 0.0"):
+        assert gauge in text
