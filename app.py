@@ -63,7 +63,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.dispatcher import Dispatcher
     from bot.ftchelp import FtcHelpDesk
     from bot.handler import FtaBot
-    from bot.http import adapter_key, bot_key
+    from bot.http import activity_log_key, adapter_key, bot_key
     from bot.intake import Intake
     from bot.internal_call import InternalCallDesk
     from bot.my_requests import MyRequests
@@ -75,6 +75,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from domain.balancer import Policy
     from domain.outbox import Kind, RetryPolicy
     from storage import migrate
+    from storage.activity_log import SqlActivityLog
     from storage.assignments import SqlAssignmentDesk
     from storage.conversations import SqlCardPosts, SqlConversationDirectory
     from storage.database import open_database
@@ -83,6 +84,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from storage.graph import GraphCalendar
     from storage.outbox import SqlOutbox
     from storage.requests import SqlRequestRepository
+    from storage.retention import purge
     from storage.roster import SqlRoster
     from storage.timers import SqlTimers
 
@@ -93,6 +95,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     directory = SqlConversationDirectory(database)
     requests = SqlRequestRepository(database)
     unit_of_work = database.unit_of_work
+    activities = SqlActivityLog(database)
     worker_name = f"{socket.gethostname()}:{os.getpid()}"
     outbox = SqlOutbox(database, utc_now)  # real time: retries wait real seconds
     posts = SqlCardPosts(database)
@@ -159,9 +162,12 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     app[worker_key] = worker = AssignmentWorker(
         router=router, desk=desk, timers=timers, requests=requests, poster=poster,
         clock=clock, managers_channel_id=settings.managers_channel_id, status=status,
-        unit_of_work=unit_of_work)
+        unit_of_work=unit_of_work, audit=activities,
+        purge=lambda before: purge(database, before),
+        retention=timedelta(days=settings.retention_days))
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now))
+    app[activity_log_key] = activities
     running = [asyncio.create_task(worker.run_forever(settings.worker_interval_seconds)),
                asyncio.create_task(dispatcher.run_forever())]
     yield

@@ -42,6 +42,7 @@ class Settings:
     outbox_tenant_rate: int = 30
     outbox_send_timeout_seconds: float = 15.0
     outbox_lease_seconds: float = 60.0
+    retention_days: float = 365.0
     openid_metadata_url: str = ""
     token_issuer: str = ""
     login_url: str = ""
@@ -108,6 +109,7 @@ class Settings:
                 "OUTBOX_SEND_TIMEOUT_SECONDS", env.get("OUTBOX_SEND_TIMEOUT_SECONDS", "15")),
             outbox_lease_seconds=_positive("OUTBOX_LEASE_SECONDS",
                                            env.get("OUTBOX_LEASE_SECONDS", "60")),
+            retention_days=_positive("RETENTION_DAYS", env.get("RETENTION_DAYS", "365")),
             request_weights=_weights(env.get("REQUEST_WEIGHTS", "")),
             account_team_channels=_channels(env.get("ACCOUNT_TEAM_CHANNELS", "")),
             graph_base_url=_https("GRAPH_BASE_URL", env.get(

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import itertools
 import sys
+from collections import Counter
 
 from aiohttp import web
 
 _ids = itertools.count(1)
 offers: list[dict[str, object]] = []
+posts: Counter[tuple[str, str]] = Counter()  # (conversation, the card's first line) -> posts
 
 
 async def send(request: web.Request) -> web.Response:
     body = await request.json()
+    conversation = request.match_info["cid"].split(";")[0]
     for attachment in body.get("attachments") or []:
+        card = attachment.get("content") or {}
+        first = next((b.get("text", "") for b in card.get("body") or [] if b.get("text")), "")
+        posts[(conversation, str(first))] += 1
         for action in (attachment.get("content") or {}).get("actions") or []:
             data = action.get("data") or {}
             if data.get("verb") == "accept_offer":
@@ -45,6 +51,12 @@ async def taken_offers(request: web.Request) -> web.Response:
     return web.json_response(found)
 
 
+async def sent(request: web.Request) -> web.Response:
+    """Every card posted so far: conversation, first line, and how many times."""
+    return web.json_response([{"conversation": c, "heading": h, "times": n}
+                              for (c, h), n in posts.items()])
+
+
 def main() -> None:
     app = web.Application()
     app.router.add_post("/v3/conversations/{cid}/activities", send)
@@ -52,6 +64,7 @@ def main() -> None:
     app.router.add_put("/v3/conversations/{cid}/activities/{aid}", update)
     app.router.add_get("/v3/conversations/{cid}/members/{uid}", member)
     app.router.add_get("/bench/offers", taken_offers)
+    app.router.add_get("/bench/sent", sent)
     web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
 
 

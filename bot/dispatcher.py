@@ -34,7 +34,9 @@ class OutboxStore(Protocol):
 
     async def dead(self, item_id: int, status: int) -> None: ...
 
-    async def retry_later(self, item_id: int, status: int, delay_seconds: float) -> None: ...
+    async def retry_later(self, item: OutboxItem, status: int, delay_seconds: float) -> None: ...
+
+    async def postpone(self, item: OutboxItem, delay_seconds: float) -> None: ...
 
     async def superseded(self, item: OutboxItem) -> bool: ...
 
@@ -55,6 +57,7 @@ class Dispatcher:
         self._tenants = SlidingWindows([(tenant_rate, 1.0)])
         self._batch, self._lease = batch, lease
         self._wake = asyncio.Event()
+        self._next_due = float("inf")  # monotonic time of the soonest item held back here
 
     def on_dead(self, purpose: str, callback: OnDead) -> None:
         """Call ``callback`` when an item whose purpose names ``purpose`` goes dead."""
@@ -72,9 +75,12 @@ class Dispatcher:
                 log.exception("outbox delivery round failed")
                 busy = 0
             if not busy:
+                # Until woken by a commit, the poll, or the next item this process held back.
+                pause = min(poll_seconds, max(0.0, self._next_due - time.monotonic()))
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), poll_seconds)
+                    await asyncio.wait_for(self._wake.wait(), pause)
                 self._wake.clear()
+                self._next_due = float("inf")
 
     async def deliver_due(self) -> int:
         """Lease what is due, deliver it lane by lane concurrently; how many items were tried."""
@@ -97,6 +103,11 @@ class Dispatcher:
             if item.attempts > self._policy.max_attempts:  # leased again and again: a crash loop
                 await self._give_up(item, 0)
                 return
+            wait = self._rate_wait(item.notice)
+            if wait > 0:  # back in the queue, lane and all: no round waits for one lane
+                await self._store.postpone(item, wait)
+                self._next_due = min(self._next_due, time.monotonic() + wait)
+                return
             result = await self._send(item)
         except DeliveryError as error:
             delay = self._policy.delay(item.attempts, error.status, error.retry_after)
@@ -105,7 +116,8 @@ class Dispatcher:
             else:
                 log.info("outbox item %s: HTTP %s, retry %s in %.2fs", item.id, error.status,
                          item.attempts + 1, delay)
-                await self._store.retry_later(item.id, error.status, delay)
+                await self._store.retry_later(item, error.status, delay)
+                self._next_due = min(self._next_due, time.monotonic() + delay)
             return
         except Exception:  # a bug or a broken payload: never silently lost, never retried
             log.exception("outbox item %s could not be sent", item.id)
@@ -136,7 +148,6 @@ class Dispatcher:
             parent = await self._posts.get(int(thread[0]), str(thread[1]))
             if parent is not None:  # else the thread's first post never went: a new post
                 conversation = f"{conversation};messageid={parent.activity_id}"
-        await self._pace(item.notice)
         activity = {**payload["activity"], "conversation": {**reference["conversation"],
                                                             "id": conversation},
                     "from": reference.get("bot"), "channelId": reference.get("channelId")}
@@ -154,7 +165,6 @@ class Dispatcher:
         post = await self._posts.get(int(payload["request_id"]), str(payload["role"]))
         if post is None or await self._store.superseded(item):
             return None  # the card never went out, or a newer version of it follows
-        await self._pace(item.notice)
         reference = post.reference
         activity = {**payload["activity"], "conversation": reference["conversation"],
                     "from": reference.get("bot"), "channelId": reference.get("channelId")}
@@ -163,17 +173,18 @@ class Dispatcher:
         await self._store.delivered(item.id, post.activity_id)
         return post.activity_id
 
-    async def _pace(self, notice: Notice) -> None:
-        """Wait until one more send stays within Teams' limits for the lane and the tenant."""
-        while True:
-            now = time.monotonic()
-            wait = max(self._conversations.wait(notice.lane, now),
-                       self._tenants.wait(notice.tenant_id, now))
-            if wait <= 0:
-                self._conversations.record(notice.lane, now)
-                self._tenants.record(notice.tenant_id, now)
-                return
-            await asyncio.sleep(wait)
+    def _rate_wait(self, notice: Notice) -> float:
+        """Seconds until one more send stays within Teams' limits for the lane and tenant;
+        0 means go, and the send is counted."""
+        if notice.kind not in (Kind.POST, Kind.UPDATE):
+            return 0.0
+        now = time.monotonic()
+        wait = max(self._conversations.wait(notice.lane, now),
+                   self._tenants.wait(notice.tenant_id, now))
+        if wait <= 0:
+            self._conversations.record(notice.lane, now)
+            self._tenants.record(notice.tenant_id, now)
+        return wait
 
     async def _give_up(self, item: OutboxItem, status: int) -> None:
         """Dead letter: kept for the record, and the managers hear what did not arrive."""

@@ -15,6 +15,7 @@ from botbuilder.schema.teams import TeamInfo
 from bot.addresses import address_of
 from bot.commands import Command, command_text, match
 from bot.replies import InvokeBody, Refused, message_invoke
+from bot.telemetry import turn_outcome
 from domain.conversations import ConversationDirectory
 from domain.requests import RequestError, StaleRequest
 
@@ -98,14 +99,19 @@ class FtaBot(TeamsActivityHandler):
         try:
             return await handler(turn_context, data)
         except Refused as refused:
+            log.info("card action %s refused to its sender", verb)
+            turn_outcome.set("refused")
             return refused.body
         except RequestError as error:
+            turn_outcome.set("refused")
             return message_invoke(str(error))
         except StaleRequest:
+            turn_outcome.set("refused")
             return message_invoke(CHANGED_MEANWHILE)
         except Exception:
             log.exception("card action %s failed", verb,
                           extra={"activity_id": turn_context.activity.id})
+            turn_outcome.set("failed")
             return message_invoke(ACTION_FAILED)
 
 def _verb_and_data(value: Any) -> tuple[str | None, dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -11,8 +12,9 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 
-from bot.addresses import tenant_of
-from bot.telemetry import Metrics, correlated
+from bot.addresses import base_conversation_id, tenant_of
+from bot.telemetry import Metrics, correlated, turn_outcome
+from domain.operations import ActivityLog, Entry
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -22,6 +24,9 @@ adapter_key = web.AppKey("adapter", CloudAdapter)
 bot_key = web.AppKey("bot", Bot)
 settings_key = web.AppKey("settings", Settings)
 metrics_key = web.AppKey("metrics", Metrics)
+activity_log_key = web.AppKey("activity_log", ActivityLog)
+STILL_WORKING = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+                 "value": "Still working on that; the card will update when it is done."}
 
 
 def problem(status: int, message: str) -> web.Response:
@@ -43,9 +48,8 @@ async def messages(request: web.Request) -> web.Response:
     activity = _activity(body)
     if activity is None:
         return problem(400, "Body is not a Bot Framework activity")
-    adapter = request.app[adapter_key]
     try:
-        auth = await adapter.bot_framework_authentication.authenticate_request(
+        auth = await request.app[adapter_key].bot_framework_authentication.authenticate_request(
             activity, request.headers.get("Authorization", ""))
     except Exception as error:  # botbuilder raises many types for a bad token; all mean 401
         log.warning("rejected activity: %s", type(error).__name__)
@@ -55,11 +59,57 @@ async def messages(request: web.Request) -> web.Response:
         log.warning("refused an activity from a tenant that is not allowed")
         return problem(403, "Tenant not allowed")
     with correlated(activity.id or ""), request.app[metrics_key].turn(activity.type or ""):
-        response = await adapter.process_activity(auth, activity,
-                                                  request.app[bot_key].on_turn)
+        return await _once(request, activity, auth)
+
+
+async def _once(request: web.Request, activity: Activity, auth: Any) -> web.Response:
+    """Run the turn, unless Teams already delivered this activity: then answer as before."""
+    activities = request.app[activity_log_key]
+    entry = entry_of(activity)
+    if entry is not None:
+        before = await activities.claim(entry, datetime.now(UTC))
+        if before is not None:
+            log.info("activity delivered again; not run twice (first one: %s)", before.outcome)
+            if activity.type == "invoke":
+                return web.json_response(before.response or STILL_WORKING)
+            return web.Response(status=201)
+    turn_outcome.set("done")
+    try:
+        response = await request.app[adapter_key].process_activity(
+            auth, activity, request.app[bot_key].on_turn)
+    except BaseException:
+        if entry is not None:  # a retry may run it again
+            await activities.release(entry)
+        raise
+    body = response.body if response is not None else None
+    if entry is not None:
+        await activities.finish(entry, turn_outcome.get(),
+                                body if isinstance(body, dict) else None, datetime.now(UTC))
     if response is None:
         return web.Response(status=201)
-    return web.json_response(response.body, status=response.status)
+    return web.json_response(body, status=response.status)
+
+
+def entry_of(activity: Activity) -> Entry | None:
+    """The audit line of an activity: who, what, on which request. No text: it may hold
+    customer data."""
+    if not activity.id:
+        return None
+    action, subject = activity.type or "", None
+    if activity.type == "invoke":
+        action = activity.name or "invoke"
+        value: dict[str, Any] = activity.value if isinstance(activity.value, dict) else {}
+        card: dict[str, Any] = value["action"] if isinstance(value.get("action"), dict) else {}
+        data: dict[str, Any] = card["data"] if isinstance(card.get("data"), dict) else {}
+        if isinstance(card.get("verb"), str):
+            action = card["verb"]
+        raw = data.get("request_id")
+        subject = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+    sender = activity.from_property
+    # A retry repeats the activity whole; an id reused for another kind of activity is not one.
+    key = f"{activity.id}|{activity.type}|{activity.name or ''}"[:200]
+    return Entry(base_conversation_id(activity.conversation.id), key,
+                 (sender.aad_object_id or sender.id or "") if sender else "", action, subject)
 
 
 def _activity(body: Any) -> Activity | None:

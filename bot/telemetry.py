@@ -16,6 +16,8 @@ from pythonjsonlogger.json import JsonFormatter
 from domain.operations import Figures
 
 correlation_id: ContextVar[str] = ContextVar("correlation_id", default="")
+# How the running turn ended, for the audit log: done, refused (not this user's to do), failed.
+turn_outcome: ContextVar[str] = ContextVar("turn_outcome", default="done")
 TURN_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 

@@ -5,27 +5,33 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 from bot.channels import Poster
 from bot.offers import OfferRouter
 from bot.status_cards import StatusCards
 from cards.offers import create_offer_answered_card, create_sla_card
 from domain.offers import AssignmentDesk
+from domain.operations import ActivityLog, Entry
 from domain.outbox import UnitOfWork
 from domain.requests import RequestRepository, State
 from domain.timers import Timer, Timers
 
 log = logging.getLogger(__name__)
+PURGE_EVERY = timedelta(hours=1)
 
 
 class AssignmentWorker:
     def __init__(self, *, router: OfferRouter, desk: AssignmentDesk, timers: Timers,
                  requests: RequestRepository, poster: Poster, clock: Callable[[], datetime],
                  managers_channel_id: str, status: StatusCards,
-                 unit_of_work: UnitOfWork) -> None:
-        self._unit_of_work = unit_of_work
+                 unit_of_work: UnitOfWork, audit: ActivityLog,
+                 purge: Callable[[datetime], Awaitable[object]] | None = None,
+                 retention: timedelta = timedelta(days=365)) -> None:
+        self._unit_of_work, self._audit = unit_of_work, audit
+        self._purge, self._retention = purge, retention
+        self._purged_at: datetime | None = None
         self._router, self._desk, self._timers = router, desk, timers
         self._requests, self._poster, self._clock = requests, poster, clock
         self._managers = managers_channel_id
@@ -40,13 +46,23 @@ class AssignmentWorker:
                 async with self._unit_of_work():  # done, with its notices, or not at all
                     await self._run(timer, now)
                     await self._timers.complete(timer.id, now)
+                    await self._audit.record(Entry("worker", f"timer-{timer.id}", "worker",
+                                                   timer.kind, timer.request_id), "done", now)
             except Exception:  # the lease lapses and another tick retries it
                 log.exception("timer %s (%s) failed", timer.id, timer.kind)
                 continue
             ran += 1
         for request_id in await self._desk.waiting():
             await self._router.route(request_id)
+        await self._purge_if_due(now)
         return ran
+
+    async def _purge_if_due(self, now: datetime) -> None:
+        """Closed requests' personal and customer data, past retention: at most hourly."""
+        if self._purge is None or (self._purged_at and now - self._purged_at < PURGE_EVERY):
+            return
+        self._purged_at = now
+        log.info("retention purge: %s", await self._purge(now - self._retention))
 
     async def run_forever(self, interval_seconds: float) -> None:
         while True:

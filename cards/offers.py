@@ -28,7 +28,7 @@ ATTACHMENTS = (("sow", "SOW"), ("staffing", "Staffing plan"), ("cost", "Cost bre
 
 def create_offer_card(request: FtaRequest, offer: Offer, architect: Architect,
                       problem: str | None = None) -> Card:
-    state = {"offer_id": offer.id}
+    state = {"offer_id": offer.id, "request_id": request.id}
     body: list[CardElement] = [
         title(f"New request for you: {request.number}"),
         paragraph(f"{request.type.title if request.type else 'Request'} for "

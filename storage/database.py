@@ -129,12 +129,14 @@ class Database:
 def open_database(url: str) -> Database:
     """Build the engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout."""
     parsed = make_url(url)
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    # hide_parameters: a failed statement's message would otherwise carry its values (names,
+    # customer text) into the logs.
+    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
-        options = {"connect_args": {"timeout": 30}}
+        options = {"connect_args": {"timeout": 30}, "hide_parameters": True}
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            options = {"async_creator": inline_creator(parsed.database)}
+            options = {"async_creator": inline_creator(parsed.database), "hide_parameters": True}
     else:
         options["pool_size"] = 10
     engine = create_async_engine(url, **options)

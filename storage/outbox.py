@@ -91,11 +91,25 @@ class SqlOutbox:
     async def dead(self, item_id: int, status: int) -> None:
         await self._finish(item_id, ItemState.DEAD, last_status=status)
 
-    async def retry_later(self, item_id: int, status: int, delay_seconds: float) -> None:
+    async def retry_later(self, item: OutboxItem, status: int, delay_seconds: float) -> None:
+        await self._hold_lane(item, delay_seconds, last_status=status)
+
+    async def postpone(self, item: OutboxItem, delay_seconds: float) -> None:
+        """Not now (Teams' rate limit for its lane or tenant): later, without it counting as
+        a try."""
+        await self._hold_lane(item, delay_seconds, attempts=item.attempts - 1)
+
+    async def _hold_lane(self, item: OutboxItem, delay_seconds: float, **values: object) -> None:
+        """Put the item back until ``delay_seconds`` from now, and the items queued behind it
+        in its lane with it, so that a held lane costs the next claims nothing."""
+        until = self._now() + timedelta(seconds=delay_seconds)
         async with self._database.begin() as connection:
-            await connection.execute(update(outbox).where(outbox.c.id == item_id).values(
-                state=ItemState.PENDING.value, last_status=status, lease_until=None,
-                not_before=self._now() + timedelta(seconds=delay_seconds)))
+            await connection.execute(update(outbox).where(outbox.c.id == item.id).values(
+                state=ItemState.PENDING.value, lease_until=None, not_before=until, **values))
+            await connection.execute(update(outbox).where(
+                outbox.c.lane == item.notice.lane, outbox.c.id > item.id,
+                outbox.c.state == ItemState.PENDING.value, outbox.c.not_before < until
+            ).values(not_before=until))
 
     async def superseded(self, item: OutboxItem) -> bool:
         """Is a later card update for the same card waiting? Then this one need not go."""

@@ -157,3 +157,20 @@ roster_version = Table(
     Column("id", Integer, primary_key=True),
     Column("version", Integer, nullable=False),
 )
+
+# Every activity handled, once: Teams' retries of an activity find it here and get the first
+# answer again. It doubles as the audit log of who did what, when, from which activity.
+activity_log = Table(
+    "activity_log", metadata,
+    Column("conversation_id", String(400), primary_key=True),
+    Column("activity_id", String(200), primary_key=True),
+    Column("actor", String(200), nullable=False, default=""),  # an AAD object id, or "worker"
+    Column("action", String(80), nullable=False),  # a card verb, a command, an activity type
+    Column("subject", Integer),  # the request acted on, when there is one
+    Column("outcome", String(20), nullable=False),  # running, done, refused, failed
+    Column("response", JSON),  # an invoke's answer, given again to a retry
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+    Index("ix_activity_log_subject", "subject"),
+    Index("ix_activity_log_started", "started_at"),
+)
