@@ -196,15 +196,17 @@ def main() -> None:
 
 
 def soak(app: Server, connector: Server, turns: int, first: int) -> None:
-    """Mixed turns in chunks of 10,000; resident memory after each chunk."""
-    print(f"\nSoak: {turns:,} turns (help, open, submit with its 2 preparing turns, accept) "
-          "at 20 concurrent conversations; app memory after each 10,000", flush=True)
+    """Turns in chunks of 10,000: 300 submissions from new sellers (with their two preparing
+    turns each), then help and request-card turns; resident memory after each chunk."""
+    print(f"\nSoak: {turns:,} turns at 20 concurrent conversations (per 10,000: 300 "
+          "submissions from new sellers with their 600 preparing turns, 4,550 help, 4,550 "
+          "open); app memory after each 10,000", flush=True)
     done, samples = 0, []
     while done < turns:
-        for turn, count in (("help", 2500), ("open", 2500), ("submit", 1250),
-                            ("accept", 1250)):
-            load(app, connector, turn, 20, count, first)
-            first += count
+        load(app, connector, "submit", 20, 300, first)
+        first += 300
+        for turn in ("help", "open"):
+            load(app, connector, turn, 20, 4550, 500_000)
         done += 10_000
         rss, peak = app.memory_mb()
         samples.append(rss)
