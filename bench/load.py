@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import statistics
 import sys
 import time
@@ -39,7 +40,7 @@ def seller(number: int) -> dict[str, str]:
 
 
 def activity(service_url: str, user: dict[str, str], **fields: Any) -> dict[str, Any]:
-    return {"type": "message", "id": f"bench-{next(_ids)}", "channelId": "msteams",
+    return {"type": "message", "id": f"bench-{os.getpid()}-{next(_ids)}", "channelId": "msteams",
             "serviceUrl": service_url, "timestamp": "2026-11-24T10:00:00.000Z",
             "from": user, "recipient": {"id": "28:bot", "name": "FTA Assign"},
             "conversation": {"id": f"a:{user['id'][3:]}", "conversationType": "personal",

@@ -58,6 +58,7 @@ class Dispatcher:
         self._batch, self._lease = batch, lease
         self._wake = asyncio.Event()
         self._next_due = float("inf")  # monotonic time of the soonest item held back here
+        self._tenant_full_until = 0.0  # no claims before this: a tenant's budget is spent
 
     def on_dead(self, purpose: str, callback: OnDead) -> None:
         """Call ``callback`` when an item whose purpose names ``purpose`` goes dead."""
@@ -76,17 +77,22 @@ class Dispatcher:
                 busy = 0
             if not busy:
                 # Until woken by a commit, the poll, or the next item this process held back.
-                pause = min(poll_seconds, max(0.0, self._next_due - time.monotonic()))
+                now = time.monotonic()
+                held = self._tenant_full_until if self._tenant_full_until > now else float("inf")
+                pause = min(poll_seconds, max(0.0, min(self._next_due, held) - now))
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), pause)
                 self._wake.clear()
                 self._next_due = float("inf")
 
     async def deliver_due(self) -> int:
-        """Lease what is due, deliver it lane by lane concurrently; how many items were tried."""
+        """Lease what is due, deliver it lane by lane concurrently; how many items were tried
+        (not counting those put back for Teams' rate limits)."""
+        if time.monotonic() < self._tenant_full_until:
+            return 0  # the tenant's budget is spent: claiming now would only put items back
         items = await self._store.claim(self._worker, self._lease, self._batch)
-        await asyncio.gather(*(self._deliver(item) for item in items))
-        return len(items)
+        tried = await asyncio.gather(*(self._deliver(item) for item in items))
+        return sum(tried)
 
     async def drain(self, timeout_seconds: float = 10.0,
                     waiting: Callable[[], Awaitable[int]] | None = None) -> None:
@@ -98,16 +104,17 @@ class Dispatcher:
             await asyncio.sleep(0.01)
         raise TimeoutError("the outbox did not drain in time")
 
-    async def _deliver(self, item: OutboxItem) -> None:
+    async def _deliver(self, item: OutboxItem) -> bool:
+        """Try to deliver ``item``; False when it was put back for a rate limit."""
         try:
             if item.attempts > self._policy.max_attempts:  # leased again and again: a crash loop
                 await self._give_up(item, 0)
-                return
+                return True
             wait = self._rate_wait(item.notice)
             if wait > 0:  # back in the queue, lane and all: no round waits for one lane
                 await self._store.postpone(item, wait)
                 self._next_due = min(self._next_due, time.monotonic() + wait)
-                return
+                return False
             result = await self._send(item)
         except DeliveryError as error:
             delay = self._policy.delay(item.attempts, error.status, error.retry_after)
@@ -118,13 +125,14 @@ class Dispatcher:
                          item.attempts + 1, delay)
                 await self._store.retry_later(item, error.status, delay)
                 self._next_due = min(self._next_due, time.monotonic() + delay)
-            return
+            return True
         except Exception:  # a bug or a broken payload: never silently lost, never retried
             log.exception("outbox item %s could not be sent", item.id)
             await self._give_up(item, 0)
-            return
+            return True
         if result is None:
             await self._store.skipped(item.id)
+        return True
 
     async def _send(self, item: OutboxItem) -> str | None:
         notice = item.notice
@@ -179,8 +187,10 @@ class Dispatcher:
         if notice.kind not in (Kind.POST, Kind.UPDATE):
             return 0.0
         now = time.monotonic()
-        wait = max(self._conversations.wait(notice.lane, now),
-                   self._tenants.wait(notice.tenant_id, now))
+        tenant_wait = self._tenants.wait(notice.tenant_id, now)
+        if tenant_wait > 0:  # hold every claim until the window frees (one tenant, usually)
+            self._tenant_full_until = max(self._tenant_full_until, now + tenant_wait)
+        wait = max(self._conversations.wait(notice.lane, now), tenant_wait)
         if wait <= 0:
             self._conversations.record(notice.lane, now)
             self._tenants.record(notice.tenant_id, now)

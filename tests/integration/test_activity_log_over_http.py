@@ -9,7 +9,13 @@ from sqlalchemy import func, select
 from app import database_key
 from storage.activity_log import SqlActivityLog
 from storage.tables import requests
-from tests.integration.test_offers_over_http import cards_in, fta, load_roster, offer_data
+from tests.integration.test_offers_over_http import (
+    cards_in,
+    fta,
+    load_roster,
+    offer_data,
+    offered_to_fta_5,
+)
 from tests.support.activities import card_action, message
 from tests.support.driver import User, card_state
 from tests.support.requests import COMPLETE
@@ -48,13 +54,8 @@ async def test_a_message_delivered_twice_is_answered_once(bot, connector) -> Non
 
 async def test_the_audit_log_says_who_did_what_and_keeps_refusals(bot, connector,
                                                                   database_url) -> None:
-    architect, outsider = User(bot, connector, number=5), User(bot, connector, number=7)
-    await architect.say("hi")
-    await load_roster(database_url, fta(5))
-    seller = User(bot, connector, number=1)
-    form = await seller.open_form("discovery_workshop")
-    await seller.press("submit_request", {**card_state(form), **COMPLETE["discovery_workshop"]})
-    [offer] = cards_in(connector, "a:personal-5")
+    architect, offer = await offered_to_fta_5(bot, connector, database_url)
+    outsider = User(bot, connector, number=7)
     await outsider.press("accept_offer", offer_data(offer))
     await architect.press("accept_offer", offer_data(offer))
 

@@ -67,6 +67,16 @@ async def submit(seller: User) -> int:
     return int(card_state(form)["request_id"])
 
 
+async def offered_to_fta_5(bot, connector, database_url) -> tuple[User, dict]:  # type: ignore[no-untyped-def]
+    """Seller 1's Discovery Workshop, offered to FTA 5 (who has a chat with the bot)."""
+    architect = User(bot, connector, number=5)
+    await architect.say("hi")
+    await load_roster(database_url, fta(5))
+    await submit(User(bot, connector, number=1))
+    [offer] = cards_in(connector, "a:personal-5")
+    return architect, offer
+
+
 async def test_the_chosen_fta_gets_an_offer_and_accepting_assigns(bot, connector, seller,
                                                                   database_url) -> None:
     architect = User(bot, connector, number=5)

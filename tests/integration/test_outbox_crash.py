@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import pytest
 
 from tests.e2e import harness
 from tests.support.connector import FakeConnector
@@ -17,14 +15,6 @@ from tests.support.driver import User, card_state
 from tests.support.requests import COMPLETE
 
 LEASE_SECONDS = "2"
-
-
-@pytest.fixture
-async def connector() -> AsyncIterator[FakeConnector]:
-    fake = FakeConnector()
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 async def until(condition, seconds: float = 30.0) -> None:  # type: ignore[no-untyped-def]

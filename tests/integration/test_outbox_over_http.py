@@ -18,7 +18,13 @@ from domain.outbox import Kind, Notice
 from storage.database import open_database
 from storage.tables import outbox, requests
 from tests.conftest import ACCOUNT_TEAM_CHANNEL, MANAGERS_CHANNEL, MovableClock
-from tests.integration.test_offers_over_http import cards_in, fta, load_roster, offer_data
+from tests.integration.test_offers_over_http import (
+    cards_in,
+    fta,
+    load_roster,
+    offer_data,
+    offered_to_fta_5,
+)
 from tests.support.connector import FakeConnector
 from tests.support.driver import User, buttons, card_state, texts_of
 from tests.support.graph import FakeGraph
@@ -140,13 +146,7 @@ async def test_the_same_key_is_written_once(bot, connector, database_url) -> Non
 
 async def test_a_notice_refused_for_good_is_dead_lettered_and_the_managers_told(
         bot, connector, database_url) -> None:
-    architect = User(bot, connector, number=5)
-    await architect.say("hi")
-    await load_roster(database_url, fta(5))
-    seller = User(bot, connector, number=1)
-    form = await seller.open_form("discovery_workshop")
-    await seller.press("submit_request", {**card_state(form), **COMPLETE["discovery_workshop"]})
-    [offer] = cards_in(connector, FTA_CHAT)
+    architect, offer = await offered_to_fta_5(bot, connector, database_url)
     connector.fail_next(404, conversation=SELLER_CHAT)  # the seller's chat is gone: no retry
     connector.fail_next(404, conversation=SELLER_CHAT)
 

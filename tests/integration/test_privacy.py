@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app import database_key
 from storage.tables import ftop_assignments, requests
-from tests.integration.test_offers_over_http import cards_in, fta, load_roster, offer_data
+from tests.integration.test_offers_over_http import offer_data, offered_to_fta_5
 from tests.support.driver import User, card_state, tick
 from tests.support.requests import COMPLETE
 
@@ -20,15 +20,9 @@ PRIVATE = ("Contoso", "contoso.onmicrosoft.com", "ae@contoso.com", "csam@contoso
 
 
 async def assign_one(bot, connector, database_url) -> int:  # type: ignore[no-untyped-def]
-    architect = User(bot, connector, number=5)
-    await architect.say("hi")
-    await load_roster(database_url, fta(5))
-    seller = User(bot, connector, number=1)
-    form = await seller.open_form("discovery_workshop")
-    await seller.press("submit_request", {**card_state(form), **COMPLETE["discovery_workshop"]})
-    [offer] = cards_in(connector, "a:personal-5")
+    architect, offer = await offered_to_fta_5(bot, connector, database_url)
     await architect.press("accept_offer", offer_data(offer))
-    return int(card_state(form)["request_id"])
+    return int(offer_data(offer)["request_id"])
 
 
 async def test_closed_requests_are_purged_after_the_retention_period(bot, connector, clock,
