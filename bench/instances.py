@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,8 +52,6 @@ def roster(folder: Path) -> Path:
 
 
 def start(count: int, url: str, folder: Path) -> list[Server]:
-    import subprocess
-
     env = {**os.environ, "DATABASE_URL": url, "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING",
            "WORKER_INTERVAL_SECONDS": "3600", "FTA_MANAGERS_CHANNEL_ID": "19:managers",
            "FTCHELP_CHANNEL_ID": "19:ftchelp", "ACCOUNT_TEAM_CHANNELS": CHANNELS}

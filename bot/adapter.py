@@ -25,7 +25,7 @@ from botframework.connector.auth import AuthenticateRequestResult
 
 from bot.connector import BotConnector
 from bot.replies import activity_json
-from domain.outbox import DeliveryError
+from domain.outbox import RETRIED_STATUSES, DeliveryError
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -68,11 +68,11 @@ class _Conversations:
 
 async def _once_more_if_throttled(send: Callable[[], Awaitable[str]]) -> str:
     """A reply within a turn: one more try when Teams asks for a short pause (429 with a
-    Retry-After of up to a second, 412, 502-504); the user is waiting, so no long backoff."""
+    Retry-After of up to a second, 412, 5xx); the user is waiting, so no long backoff."""
     try:
         return await send()
     except DeliveryError as error:
-        if error.status not in (412, 429, 502, 503, 504) or (error.retry_after or 0) > 1.0:
+        if error.status not in RETRIED_STATUSES or (error.retry_after or 0) > 1.0:
             raise
         await asyncio.sleep(error.retry_after or 0.1)
         return await send()

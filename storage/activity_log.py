@@ -5,18 +5,17 @@ from which activity, and how it ended."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import Insert
 
 from domain.operations import Entry, Handled
 from storage.database import Database
 from storage.tables import activity_log as table
+from storage.upsert import insert_if_absent
 
 RUNNING = "running"
+KEY = ("conversation_id", "activity_id")
 ABANDONED_AFTER = timedelta(seconds=60)  # a claim this old with no end: its process died
 
 
@@ -28,8 +27,9 @@ class SqlActivityLog:
         row = {"conversation_id": entry.conversation_id, "activity_id": entry.activity_id,
                "actor": entry.actor[:200], "action": entry.action[:80],
                "subject": entry.subject, "outcome": RUNNING, "started_at": now}
+        claim = insert_if_absent(self._database.dialect, table, KEY)
         async with self._database.begin() as connection:
-            if (await connection.execute(_claim(self._database.dialect), row)).rowcount == 1:
+            if (await connection.execute(claim, row)).rowcount == 1:
                 return None
             found = (await connection.execute(select(table.c.outcome, table.c.response,
                                                      table.c.started_at)
@@ -58,7 +58,7 @@ class SqlActivityLog:
     async def record(self, entry: Entry, outcome: str, now: datetime) -> None:
         """An audit line for a change no activity caused (the worker's time-outs, say)."""
         async with self._database.begin() as connection:
-            await connection.execute(_claim(self._database.dialect), {
+            await connection.execute(insert_if_absent(self._database.dialect, table, KEY), {
                 "conversation_id": entry.conversation_id, "activity_id": entry.activity_id,
                 "actor": entry.actor, "action": entry.action, "subject": entry.subject,
                 "outcome": outcome, "started_at": now, "finished_at": now})
@@ -75,10 +75,3 @@ class SqlActivityLog:
 def _key(entry: Entry) -> Any:
     return and_(table.c.conversation_id == entry.conversation_id,
                 table.c.activity_id == entry.activity_id)
-
-
-@cache
-def _claim(dialect: str) -> Insert:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).on_conflict_do_nothing(
-        index_elements=["conversation_id", "activity_id"])

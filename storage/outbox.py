@@ -8,18 +8,16 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 
 from sqlalchemy import RowMapping, and_, exists, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import Insert
 
 from domain.outbox import ItemState, Kind, Notice, OutboxItem
 from storage.database import Database
 from storage.tables import outbox
+from storage.upsert import insert_if_absent
 
 LIVE = (ItemState.PENDING.value, ItemState.SENDING.value)
-EARLIER = outbox.alias("earlier")
+earlier = outbox.alias("earlier")
 
 
 @dataclass(frozen=True)
@@ -53,14 +51,14 @@ class SqlOutbox:
             payload=notice.payload, purpose=notice.purpose, state=ItemState.PENDING.value,
             attempts=0, not_before=now, created_at=now, leased_by="", result="")
         async with self._database.begin() as connection:
-            await connection.execute(_add_once(self._database.dialect), values)
+            await connection.execute(
+                insert_if_absent(self._database.dialect, outbox, ("key",)), values)
         self._database.after_commit(self._on_added)
 
     async def claim(self, worker: str, lease: timedelta, limit: int) -> list[OutboxItem]:
         """Lease up to ``limit`` items, each the oldest live item of its lane and due now (or
         leased by a dispatcher that died)."""
         now = self._now()
-        earlier = EARLIER
         blocked = exists().where(earlier.c.lane == outbox.c.lane, earlier.c.id < outbox.c.id,
                                  earlier.c.state.in_(LIVE))
         due = (select(outbox.c.id)
@@ -143,12 +141,6 @@ class SqlOutbox:
         async with self._database.begin() as connection:
             await connection.execute(update(outbox).where(outbox.c.id == item_id).values(
                 state=state.value, lease_until=None, finished_at=self._now(), **values))
-
-
-@cache
-def _add_once(dialect: str) -> Insert:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(outbox).on_conflict_do_nothing(index_elements=["key"])
 
 
 def _item(row: RowMapping) -> OutboxItem:

@@ -1,4 +1,4 @@
-"""INSERT ... ON CONFLICT DO UPDATE for the two dialects we run on.
+"""INSERT ... ON CONFLICT for the two dialects we run on: update, or leave the row as it is.
 
 The statement is built once per (table, columns, keys) and the values travel as parameters,
 so SQLAlchemy compiles it once instead of coercing every value into the statement per call."""
@@ -26,3 +26,10 @@ def _statement(dialect: str, table: Table, columns: tuple[str, ...],
     statement = insert(table)
     changed = {name: statement.excluded[name] for name in columns if name not in keys}
     return statement.on_conflict_do_update(index_elements=list(keys), set_=changed)
+
+
+@cache
+def insert_if_absent(dialect: str, table: Table, keys: tuple[str, ...]) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING, values as parameters; rowcount 0 means it existed."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(keys))
