@@ -72,7 +72,7 @@ def create_request_list_card(requests: list[FtaRequest]) -> Card:
         return build([title("My requests"),
                       paragraph("You have no requests yet. Type **request FTA** to start one.")],
                      [execute("Request an FTA", verbs.OPEN_REQUEST, style="positive")])
-    facts = [Fact(title=r.number, value=f"{r.type.title if r.type else 'Draft'}"
+    facts = [Fact(title=r.number, value=f"{r.type.title if r.type else 'type not chosen'}"
                   f" · {r.values.get('customer') or 'no customer yet'}"
                   f" · {STATE_LABELS[r.state]}") for r in requests]
     body: list[CardElement] = [title("My requests"), FactSet(facts=facts),
