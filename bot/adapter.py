@@ -25,6 +25,7 @@ from botframework.connector.auth import AuthenticateRequestResult
 
 from bot.connector import BotConnector
 from bot.replies import activity_json
+from bot.telemetry import turn_outcome
 from domain.outbox import RETRIED_STATUSES, DeliveryError
 from settings import Settings
 
@@ -139,6 +140,7 @@ def create_adapter(settings: Settings, connector: BotConnector) -> TeamsAdapter:
 
 
 async def _on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+    turn_outcome.set("failed")
     # Ids only: activity text may hold customer data.
     log.error("turn failed", exc_info=error,
               extra={"activity_id": turn_context.activity.id,

@@ -23,6 +23,10 @@ Deliver = Callable[[dict[str, Any]], Awaitable[str]]
 OnDead = Callable[[OutboxItem], Awaitable[None]]
 
 
+class NotRecorded(Exception):
+    """A send went through but the database did not take the record of it."""
+
+
 class OutboxStore(Protocol):
     async def claim(self, worker: str, lease: timedelta, limit: int) -> list[OutboxItem]: ...
 
@@ -57,6 +61,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._next_due = float("inf")  # monotonic time of the soonest item held back here
         self._tenant_full_until = 0.0  # no claims before this: a tenant's budget is spent
+        self._lease_ends: dict[int, float] = {}  # item id -> monotonic end of our lease
 
     def on_dead(self, purpose: str, callback: OnDead) -> None:
         """Call ``callback`` when an item whose purpose names ``purpose`` goes dead."""
@@ -78,8 +83,11 @@ class Dispatcher:
                 now = time.monotonic()
                 held = self._tenant_full_until if self._tenant_full_until > now else float("inf")
                 pause = min(poll_seconds, max(0.0, min(self._next_due, held) - now))
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
+                # that arrives as the wait ends, and the app's shutdown then waits forever.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), pause)
+                    async with asyncio.timeout(pause):
+                        await self._wake.wait()
                 self._wake.clear()
                 self._next_due = float("inf")
 
@@ -88,8 +96,15 @@ class Dispatcher:
         (not counting those put back for Teams' rate limits)."""
         if time.monotonic() < self._tenant_full_until:
             return 0  # the tenant's budget is spent: claiming now would only put items back
+        claimed_at = time.monotonic()
         items = await self._store.claim(self._worker, self._lease, self._batch)
-        tried = await asyncio.gather(*(self._deliver(item) for item in items))
+        for item in items:
+            self._lease_ends[item.id] = claimed_at + self._lease.total_seconds()
+        try:
+            tried = await asyncio.gather(*(self._deliver(item) for item in items))
+        finally:
+            for item in items:
+                self._lease_ends.pop(item.id, None)
         return sum(tried)
 
     async def drain(self, timeout_seconds: float = 10.0,
@@ -124,9 +139,13 @@ class Dispatcher:
                 await self._store.retry_later(item, error.status, delay)
                 self._next_due = min(self._next_due, time.monotonic() + delay)
             return True
-        except Exception:  # a bug or a broken payload: never silently lost, never retried
-            log.exception("outbox item %s could not be sent", item.id)
-            await self._give_up(item, 0)
+        except NotRecorded:
+            log.error("outbox item %s was sent but could not be recorded; it goes again when "
+                      "its lease lapses", item.id)
+            return True
+        except Exception:  # the database out of reach, or a bug: never silently lost
+            log.exception("outbox item %s could not be handled; tried again when its lease "
+                          "lapses, given up after %s tries", item.id, self._policy.max_attempts)
             return True
         if result is None:
             await self._store.skipped(item.id)
@@ -142,7 +161,7 @@ class Dispatcher:
         if deliver is None:
             raise DeliveryError(f"nothing delivers {notice.kind} here", 501)
         result = await deliver(notice.payload)
-        await self._store.delivered(item.id, result)
+        await self._recorded(item, lambda: self._store.delivered(item.id, result))
         return result
 
     async def _post(self, item: OutboxItem) -> str:
@@ -158,12 +177,16 @@ class Dispatcher:
                                                             "id": conversation},
                     "from": reference.get("bot"), "channelId": reference.get("channelId")}
         posted = await self._connector.post(reference["serviceUrl"], conversation, activity)
-        async with self._unit_of_work():
-            await self._store.delivered(item.id, posted)
-            remember = payload.get("remember")
-            if remember and posted:
-                await self._posts.remember(CardPost(int(remember[0]), str(remember[1]),
-                                                    reference, posted))
+
+        async def record() -> None:
+            async with self._unit_of_work():
+                await self._store.delivered(item.id, posted)
+                remember = payload.get("remember")
+                if remember and posted:
+                    await self._posts.remember(CardPost(int(remember[0]), str(remember[1]),
+                                                        reference, posted))
+
+        await self._recorded(item, record)
         return posted
 
     async def _update(self, item: OutboxItem) -> str | None:
@@ -176,8 +199,27 @@ class Dispatcher:
                     "from": reference.get("bot"), "channelId": reference.get("channelId")}
         await self._connector.update(reference["serviceUrl"], reference["conversation"]["id"],
                                      post.activity_id, activity)
-        await self._store.delivered(item.id, post.activity_id)
+        await self._recorded(item, lambda: self._store.delivered(item.id, post.activity_id))
         return post.activity_id
+
+    async def _recorded(self, item: OutboxItem, record: Callable[[], Awaitable[None]]) -> None:
+        """Record a send that Teams accepted. Teams takes no idempotency key, so an item whose
+        lease lapses unrecorded is sent again: while the database is out of reach, keep
+        trying until shortly before the lease ends."""
+        lease_end = self._lease_ends.get(item.id, time.monotonic())
+        deadline = lease_end - min(1.0, self._lease.total_seconds() / 10)
+        pause = 0.05
+        while True:
+            try:
+                await record()
+                return
+            except Exception as error:
+                if time.monotonic() + pause > deadline:
+                    raise NotRecorded from error
+                log.warning("outbox item %s sent, not recorded yet (%s); trying again",
+                            item.id, type(error).__name__)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 0.5)
 
     def _rate_wait(self, notice: Notice) -> float:
         """Seconds until one more send stays within Teams' limits for the lane and tenant;

@@ -13,6 +13,7 @@ from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 
 from bot.addresses import base_conversation_id, tenant_of
+from bot.replies import message_invoke
 from bot.telemetry import Metrics, correlated, turn_outcome
 from domain.operations import ActivityLog, Entry
 from settings import Settings
@@ -25,8 +26,11 @@ bot_key = web.AppKey("bot", Bot)
 settings_key = web.AppKey("settings", Settings)
 metrics_key = web.AppKey("metrics", Metrics)
 activity_log_key = web.AppKey("activity_log", ActivityLog)
-STILL_WORKING = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
-                 "value": "Still working on that; the card will update when it is done."}
+STILL_WORKING = message_invoke("Still working on that; the card will update when it is done.")
+UNAVAILABLE = message_invoke("I can't reach my records right now, so nothing was changed and "
+                             "nothing you typed was lost. Please press the button again in a "
+                             "moment.")
+RETRY_AFTER_SECONDS = "5"
 
 
 def problem(status: int, message: str) -> web.Response:
@@ -59,7 +63,20 @@ async def messages(request: web.Request) -> web.Response:
         log.warning("refused an activity from a tenant that is not allowed")
         return problem(403, "Tenant not allowed")
     with correlated(activity.id or ""), request.app[metrics_key].turn(activity.type or ""):
-        return await _once(request, activity, auth)
+        try:
+            return await _once(request, activity, auth)
+        except Exception:  # the database is out of reach, say: nothing was done
+            log.exception("turn could not run", extra={"activity_id": activity.id})
+            turn_outcome.set("failed")
+            return _unavailable(activity)
+
+
+def _unavailable(activity: Activity) -> web.Response:
+    """A turn that could not run: an invoke is answered 200 all the same, as Teams expects,
+    with a message to try again; anything else 503, and Teams delivers it again later."""
+    if activity.type == "invoke":
+        return web.json_response(UNAVAILABLE)
+    return web.Response(status=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
 
 
 async def _once(request: web.Request, activity: Activity, auth: Any) -> web.Response:
@@ -81,10 +98,19 @@ async def _once(request: web.Request, activity: Activity, auth: Any) -> web.Resp
         if entry is not None:  # a retry may run it again
             await activities.release(entry)
         raise
+    if turn_outcome.get() == "failed" and activity.type == "invoke" and (
+            response is None or response.body is None):
+        # The turn broke before the bot answered (botbuilder would say 501): not run, then.
+        if entry is not None:
+            await activities.release(entry)
+        return _unavailable(activity)
     body = response.body if response is not None else None
     if entry is not None:
-        await activities.finish(entry, turn_outcome.get(),
-                                body if isinstance(body, dict) else None, datetime.now(UTC))
+        try:
+            await activities.finish(entry, turn_outcome.get(),
+                                    body if isinstance(body, dict) else None, datetime.now(UTC))
+        except Exception:  # the turn's work is done and committed: answer it all the same
+            log.exception("activity log not finished", extra={"activity_id": activity.id})
     if response is None:
         return web.Response(status=201)
     return web.json_response(body, status=response.status)

@@ -38,7 +38,7 @@ class FakeConnector:
     sent: list[Sent] = field(default_factory=list)
     ids_given: list[str] = field(default_factory=list)  # the id answered for each of sent
     failures: list[tuple[int, dict[str, str], str]] = field(default_factory=list)
-    hangs: list[tuple[float, str]] = field(default_factory=list)
+    hangs: list[tuple[float, str, bool]] = field(default_factory=list)
     held: int = 0  # sends held by hang_next so far
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     server: TestServer | None = None
@@ -60,10 +60,11 @@ class FakeConnector:
     def cards(self) -> list[dict[str, Any]]:
         return [card for s in self.sent for card in s.cards]
 
-    def hang_next(self, seconds: float, conversation: str = "") -> None:
+    def hang_next(self, seconds: float, conversation: str = "", then_take: bool = False) -> None:
         """Hold the next send (into ``conversation``) for ``seconds``, then answer 504 without
-        taking it: a gateway that timed out before the message reached Teams."""
-        self.hangs.append((seconds, conversation))
+        taking it: a gateway that timed out before the message reached Teams. With
+        ``then_take``, a slow Teams: the send is taken and answered after the wait."""
+        self.hangs.append((seconds, conversation, then_take))
 
     async def start(self) -> None:
         app = web.Application()
@@ -86,7 +87,8 @@ class FakeConnector:
             self.hangs.remove(hang)
             self.held += 1
             await asyncio.sleep(hang[0])
-            return web.json_response({"error": {"code": "GatewayTimeout"}}, status=504)
+            if not hang[2]:
+                return web.json_response({"error": {"code": "GatewayTimeout"}}, status=504)
         failure = next((f for f in self.failures
                         if f[2] in ("", conversation.split(";")[0])), None)
         if failure is not None:
