@@ -51,22 +51,33 @@ def roster(folder: Path) -> Path:
     return path
 
 
-def start(count: int, url: str, folder: Path) -> list[Server]:
+def start(count: int, url: str, folder: Path, serve_url: str = "",
+          settings: dict[str, str] | None = None) -> list[Server]:
+    """The roster imported through ``url``; ``count`` instances serving on ``serve_url``
+    (default: the same database URL) with ``settings`` on top of the bench's own."""
+    subprocess.run([PYTHON, "app.py", "roster", "import", str(roster(folder))],
+                   cwd=Path(__file__).resolve().parent.parent, env=instance_env(url, settings),
+                   check=True, capture_output=True, timeout=120)
+    env = instance_env(serve_url or url, settings)
+    return [instance(n + 1, env, folder) for n in range(count)]
+
+
+def instance_env(url: str, settings: dict[str, str] | None = None) -> dict[str, str]:
+    """An instance's environment: the bench's channels, no credentials (anonymous mode)."""
     env = {**os.environ, "DATABASE_URL": url, "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING",
            "WORKER_INTERVAL_SECONDS": "3600", "FTA_MANAGERS_CHANNEL_ID": "19:managers",
-           "FTCHELP_CHANNEL_ID": "19:ftchelp", "ACCOUNT_TEAM_CHANNELS": CHANNELS}
+           "FTCHELP_CHANNEL_ID": "19:ftchelp", "ACCOUNT_TEAM_CHANNELS": CHANNELS,
+           **(settings or {})}
     for name in ("MicrosoftAppId", "MicrosoftAppPassword"):
         env.pop(name, None)
-    subprocess.run([PYTHON, "app.py", "roster", "import", str(roster(folder))],
-                   cwd=Path(__file__).resolve().parent.parent, env=env, check=True,
-                   capture_output=True, timeout=120)
-    servers = []
-    for n in range(count):
-        port = free_port()
-        servers.append(Server(f"instance {n + 1}", [PYTHON, "app.py", "serve"], port,
-                              {**env, "PORT": str(port)}, folder / f"instance-{n + 1}.log",
-                              "/readyz"))
-    return servers
+    return env
+
+
+def instance(number: int | str, env: dict[str, str], folder: Path, port: int = 0) -> Server:
+    """`python app.py serve` as instance ``number``, on ``port`` (a free one by default)."""
+    port = port or free_port()
+    return Server(f"instance {number}", [PYTHON, "app.py", "serve"], port,
+                  {**env, "PORT": str(port)}, folder / f"instance-{number}.log", "/readyz")
 
 
 async def run(requests: int, servers: list[Server], connector: Server) -> dict[str, Any]:
