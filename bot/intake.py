@@ -12,6 +12,7 @@ from typing import Any
 from botbuilder.core import TurnContext
 
 from bot.commands import Command, command
+from bot.form_defaults import PREFILLED, FormDefaults
 from bot.ftchelp import FtcHelpDesk
 from bot.identity import email_of, person_id, requester_of
 from bot.ownership import owned_request
@@ -35,8 +36,10 @@ class Intake:
     def __init__(self, requests: RequestRepository, desk: FtcHelpDesk,
                  to_fta_queue: Callable[[FtaRequest], Awaitable[None]], status: StatusCards,
                  clock: Callable[[], datetime], default_timezone: str,
-                 default_country: str, unit_of_work: UnitOfWork) -> None:
+                 default_country: str, unit_of_work: UnitOfWork,
+                 form_defaults: FormDefaults) -> None:
         self._requests = requests
+        self._form_defaults = form_defaults
         self._unit_of_work = unit_of_work
         self._desk = desk
         self._to_fta_queue = to_fta_queue
@@ -77,8 +80,13 @@ class Intake:
         if not isinstance(key, str) or request_type(key) is None:
             return card_invoke(create_type_card(request, "Pick a request type to continue."))
         request.choose_type(key)
+        banner = None
+        if not request.values:  # a fresh form: start from the seller's last request
+            before = dict(request.values)
+            request.fill(await self._form_defaults.of(turn_context))
+            banner = PREFILLED if request.values != before else None
         await self._requests.save(request)
-        return card_invoke(create_form_card(request))
+        return card_invoke(create_form_card(request, banner=banner))
 
     async def save(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """Keep what was typed without checking it."""
@@ -99,6 +107,7 @@ class Intake:
             request.offer_faq()
         async with self._unit_of_work():  # saved, routed and its notices written: all or none
             await self._requests.save(request)
+            await self._form_defaults.remember(turn_context, request.values)
             await self._status.remember_seller_card(request, turn_context)
             if request.state is State.FTCHELP_OPEN:
                 await self._desk.post_ticket(request)

@@ -1,7 +1,8 @@
 """The retention purge: closed requests older than the retention period lose their personal
 and customer data (requester, customer, contacts, free text, files, the FTOP record's names),
-and delivered notices of that age (cards carry names) are deleted. Idempotent, so any
-instance may run it."""
+delivered notices of that age (cards carry names) are deleted, and so is bot state (a seller's
+form defaults: account team contacts) not written for that long. Idempotent, so any instance
+may run it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 
 from domain.retention import CLOSED, PURGED, purged_record, purged_values
 from storage.database import Database
-from storage.tables import ftop_assignments, outbox, requests
+from storage.tables import bot_state, ftop_assignments, outbox, requests
 
 FINISHED = ("delivered", "skipped", "dead")
 
@@ -22,6 +23,7 @@ class Purged:
     requests: int
     records: int
     notices: int
+    states: int
 
 
 async def purge(database: Database, before: datetime) -> Purged:
@@ -45,4 +47,6 @@ async def purge(database: Database, before: datetime) -> Purged:
                 document=purged_record(document)))
         notices = await connection.execute(delete(outbox).where(
             outbox.c.state.in_(FINISHED), outbox.c.created_at < before))
-    return Purged(len(ids), len(records), notices.rowcount)
+        states = await connection.execute(delete(bot_state).where(
+            bot_state.c.updated_at < before))
+    return Purged(len(ids), len(records), notices.rowcount, states.rowcount)

@@ -174,3 +174,15 @@ activity_log = Table(
     Index("ix_activity_log_subject", "subject"),
     Index("ix_activity_log_started", "started_at"),
 )
+
+
+# botbuilder's bot state (UserState), one JSON document a key, with an e-tag for optimistic
+# concurrency (storage/documents.py).
+bot_state = Table(
+    "bot_state", metadata,
+    Column("key", String(400), primary_key=True),
+    Column("content", JSON, nullable=False),
+    Column("e_tag", String(32), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_bot_state_updated", "updated_at"),
+)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app import database_key
-from storage.tables import ftop_assignments, requests
+from storage.tables import bot_state, ftop_assignments, requests
 from tests.integration.test_offers_over_http import offer_data, offered_to_fta_5
 from tests.support.driver import User, card_state, tick
 from tests.support.requests import COMPLETE
@@ -33,10 +33,15 @@ async def test_closed_requests_are_purged_after_the_retention_period(bot, connec
     await waiting.press("submit_request", {**card_state(form), **COMPLETE["ecif_review"]})
 
     await tick(bot)  # within retention: nothing is purged
+    database = bot.server.app[database_key]
+    async with database.connect() as connection:
+        states = (await connection.execute(select(bot_state.c.key))).all()
+    assert len(states) == 2  # the sellers' form defaults (their account team contacts)
     clock.advance(timedelta(days=366))
     await tick(bot)
 
-    async with bot.server.app[database_key].connect() as connection:
+    async with database.connect() as connection:
+        assert (await connection.execute(select(bot_state.c.key))).all() == []
         rows = {r.id: r for r in (await connection.execute(select(requests))).all()}
         record = (await connection.execute(select(ftop_assignments.c.document).where(
             ftop_assignments.c.request_id == request_id))).scalar_one()
