@@ -54,6 +54,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
 
 
 async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None]:
+    from botbuilder.core import UserState
+
     from bot.adapter import create_adapter
     from bot.assignment_work import AssignmentWork
     from bot.attachments import AttachmentInbox
@@ -61,6 +63,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.channels import Poster
     from bot.connector import BotConnector
     from bot.dispatcher import Dispatcher
+    from bot.form_defaults import FormDefaults
     from bot.ftchelp import FtcHelpDesk
     from bot.handler import FtaBot
     from bot.http import activity_log_key, adapter_key, bot_key
@@ -68,7 +71,9 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.internal_call import InternalCallDesk
     from bot.my_requests import MyRequests
     from bot.offers import OfferRouter
+    from bot.roles import Roles
     from bot.roster_desk import RosterDesk
+    from bot.state import SqlStorage
     from bot.status_cards import StatusCards
     from bot.telemetry import Metrics
     from bot.worker import AssignmentWorker
@@ -79,6 +84,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from storage.assignments import SqlAssignmentDesk
     from storage.conversations import SqlCardPosts, SqlConversationDirectory
     from storage.database import open_database
+    from storage.documents import SqlDocuments
     from storage.figures import figures
     from storage.ftop_http import FtopSync
     from storage.graph import GraphCalendar
@@ -124,19 +130,23 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         work=work, ftop=ftop, poster=poster, clock=clock, ftav2=settings.ftav2_attendees,
         search_business_days=settings.call_search_business_days, calendar=graph,
         unit_of_work=unit_of_work)]
+    roles = Roles(settings.managers_channel_id, settings.ftchelp_channel_id,
+                  settings.admin_aad_ids)
     router = OfferRouter(desk=desk, requests=requests, roster=roster,
                          timers=timers, poster=poster, clock=clock,
                          policy=Policy(weights=dict(settings.request_weights)),
                          managers_channel_id=settings.managers_channel_id,
                          sla_reminder_hours=settings.sla_reminder_hours,
-                         on_assigned=work.assigned, status=status, unit_of_work=unit_of_work)
+                         on_assigned=work.assigned, status=status, unit_of_work=unit_of_work,
+                         roles=roles)
     ftchelp = FtcHelpDesk(requests, poster, faq, settings.ftchelp_channel_id, status,
-                          unit_of_work)
+                          unit_of_work, roles)
+    user_state = UserState(SqlStorage(SqlDocuments(database, clock)))
     intake = Intake(requests, ftchelp, router.submitted, status, clock,
-                    settings.default_timezone, settings.default_country, unit_of_work)
-    mine, basics = MyRequests(requests), Basics()
-    roster_desk = RosterDesk(roster, desk, requests, clock,
-                             settings.managers_channel_id)
+                    settings.default_timezone, settings.default_country, unit_of_work,
+                    FormDefaults(user_state))
+    mine, basics = MyRequests(requests, roles), Basics()
+    roster_desk = RosterDesk(roster, desk, requests, clock, roles)
     timeout = settings.outbox_send_timeout_seconds
     deliverers = {Kind.SYNC: FtopSync(outbound, timeout).deliver}
     if graph is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,7 @@ class Settings:
     login_url: str = ""
     oauth_scope: str = ""
     allowed_tenant_ids: frozenset[str] = frozenset()
+    admin_aad_ids: frozenset[str] = frozenset()
     account_team_channels: tuple[tuple[str, str], ...] = ()
     graph_base_url: str = "https://graph.microsoft.com/v1.0"
     graph_authority: str = ""
@@ -129,6 +131,7 @@ class Settings:
             oauth_scope=env.get("TO_CHANNEL_FROM_BOT_OAUTH_SCOPE", "").strip(),
             allowed_tenant_ids=frozenset(t.strip() for t in env.get(
                 "ALLOWED_TENANT_IDS", "").split(",") if t.strip()),
+            admin_aad_ids=_object_ids("ADMIN_AAD_IDS", env.get("ADMIN_AAD_IDS", "")),
             playbook_base_url=_https("PLAYBOOK_BASE_URL", env.get("PLAYBOOK_BASE_URL", "")),
             ftop_sync_url=_https("FTOP_SYNC_URL", env.get("FTOP_SYNC_URL", ""),
                                  allow_loopback_http=True),
@@ -147,6 +150,17 @@ class Settings:
         if self.app_type == "SingleTenant" and self.app_id and not self.app_tenant_id:
             raise SettingsError("MicrosoftAppTenantId is required when MicrosoftAppType is "
                                 "SingleTenant")
+
+
+def _object_ids(name: str, value: str) -> frozenset[str]:
+    """Comma-separated Entra ID (AAD) object ids, each a GUID."""
+    ids = frozenset(part.strip().lower() for part in value.split(",") if part.strip())
+    for found in ids:
+        try:
+            uuid.UUID(found)
+        except ValueError:
+            raise SettingsError(f"{name}: {found!r} is not an Entra object id (a GUID)") from None
+    return ids
 
 
 def _port(raw: str) -> int:

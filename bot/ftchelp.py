@@ -8,11 +8,11 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 
-from bot.addresses import base_conversation_id
 from bot.channels import Poster
 from bot.identity import person_id
 from bot.ownership import owned_request, request_id_of
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
+from bot.roles import Roles
 from bot.status_cards import StatusCards
 from cards import verbs
 from cards.ftchelp import (
@@ -32,8 +32,10 @@ ONLY_FTCHELP = "Only the FTCHelp team can work tickets, from the FTCHelp channel
 
 class FtcHelpDesk:
     def __init__(self, requests: RequestRepository, poster: Poster, faq: Faq,
-                 channel_id: str, status: StatusCards, unit_of_work: UnitOfWork) -> None:
+                 channel_id: str, status: StatusCards, unit_of_work: UnitOfWork,
+                 roles: Roles) -> None:
         self._requests = requests
+        self._roles = roles
         self._unit_of_work = unit_of_work
         self._status = status
         self._poster = poster
@@ -101,8 +103,7 @@ class FtcHelpDesk:
             log.warning("request %s waits unposted: FTCHelp channel not reachable", request.id)
 
     async def _ticket(self, turn_context: TurnContext, data: dict[str, Any]) -> FtaRequest:
-        conversation = base_conversation_id(turn_context.activity.conversation.id)
-        if not self._channel_id or conversation != self._channel_id:
+        if not self._roles.may_work_tickets(turn_context.activity):
             raise Refused(message_invoke(ONLY_FTCHELP))
         request_id = request_id_of(data)
         request = await self._requests.get(request_id) if request_id is not None else None

@@ -1,4 +1,5 @@
-"""`my requests` and `status FTA-2026-00042`: a seller sees their own requests, and only those."""
+"""`my requests` and `status FTA-2026-00042`: a seller sees their own requests, and only those
+(an admin may look any request up by number)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from botbuilder.core import TurnContext
 from bot.commands import Command, command
 from bot.identity import person_id
 from bot.replies import InvokeBody, card_message, message_invoke
+from bot.roles import Roles
 from cards import verbs
 from cards.requests import create_request_list_card, create_status_card
 from domain.requests import RequestRepository
@@ -18,8 +20,8 @@ NUMBER = r"FTA-(?P<year>\d{4})-(?P<id>\d{1,9})"
 
 
 class MyRequests:
-    def __init__(self, requests: RequestRepository) -> None:
-        self._requests = requests
+    def __init__(self, requests: RequestRepository, roles: Roles) -> None:
+        self._requests, self._roles = requests, roles
 
     def commands(self) -> list[Command]:
         return [command("my requests", "List your requests", r"my\s+requests|requests|list",
@@ -45,11 +47,11 @@ class MyRequests:
         await turn_context.send_activity(card_message(create_request_list_card(mine)))
 
     async def status(self, turn_context: TurnContext, found: re.Match[str]) -> None:
-        """`status FTA-…`: one request, if it is the seller's own."""
+        """`status FTA-…`: one request, if it is the seller's own (or the sender an admin)."""
         number = f"FTA-{found['year']}-{int(found['id']):05d}"
         request = await self._requests.get(int(found["id"]))
         if (request is None or request.number != number
-                or not request.is_owned_by(person_id(turn_context.activity))):
+                or not self._roles.may_see(turn_context.activity, request)):
             await turn_context.send_activity(
                 f"I can't find {number} among your requests. Type **my requests** to see them.")
             return

@@ -10,11 +10,11 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 
-from bot.addresses import base_conversation_id
 from bot.channels import Poster
 from bot.identity import person_id
 from bot.ownership import request_id_of
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
+from bot.roles import Roles
 from bot.status_cards import StatusCards, offer_role
 from cards import verbs
 from cards.offers import (
@@ -42,8 +42,8 @@ class OfferRouter:
                  sla_reminder_hours: tuple[float, ...],
                  on_assigned: Callable[[FtaRequest, Architect, bool],
                                        Awaitable[dict[str, Any]]], status: StatusCards,
-                 unit_of_work: UnitOfWork) -> None:
-        self._unit_of_work = unit_of_work
+                 unit_of_work: UnitOfWork, roles: Roles) -> None:
+        self._unit_of_work, self._roles = unit_of_work, roles
         self._desk, self._requests, self._roster = desk, requests, roster
         self._timers, self._poster, self._policy = timers, poster, policy
         self._clock, self._managers = clock, managers_channel_id
@@ -130,8 +130,7 @@ class OfferRouter:
     async def assign_by_hand(self, turn_context: TurnContext,
                              data: dict[str, Any]) -> InvokeBody:
         """A manager picks the FTA from the escalation card; over capacity is allowed, flagged."""
-        conversation = base_conversation_id(turn_context.activity.conversation.id)
-        if not self._managers or conversation != self._managers:
+        if not self._roles.may_manage(turn_context.activity):
             raise Refused(message_invoke(ONLY_MANAGERS))
         request_id, architect_id = request_id_of(data), data.get("architect_id")
         if request_id is None or not isinstance(architect_id, str):

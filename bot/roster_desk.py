@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 from botbuilder.core import TurnContext
 
-from bot.addresses import base_conversation_id
 from bot.commands import Command, command
 from bot.identity import person_id
 from bot.replies import InvokeBody, Refused, card_invoke, card_message, message_invoke
+from bot.roles import Roles
+from bot.telemetry import turn_outcome
 from cards import verbs
 from cards.roster import create_decision_card, create_ooo_card, create_roster_card
 from domain.offers import AssignmentDesk
@@ -29,9 +30,9 @@ MANAGERS_ONLY = "That is for FTA managers, in the FTA managers' channel."
 
 class RosterDesk:
     def __init__(self, roster: Roster, desk: AssignmentDesk, requests: RequestRepository,
-                 clock: Callable[[], datetime], managers_channel_id: str) -> None:
+                 clock: Callable[[], datetime], roles: Roles) -> None:
         self._roster, self._desk, self._requests = roster, desk, requests
-        self._clock, self._managers = clock, managers_channel_id
+        self._clock, self._roles = clock, roles
 
     def commands(self) -> list[Command]:
         return [
@@ -72,14 +73,14 @@ class RosterDesk:
 
     async def show_roster(self, turn_context: TurnContext, _: re.Match[str]) -> None:
         """`roster`: every FTA's load against capacity, editable."""
-        if not self._in_managers_channel(turn_context):
+        if not self._may_manage(turn_context):
             await turn_context.send_activity(MANAGERS_ONLY)
             return
         await turn_context.send_activity(card_message(await self._roster_card()))
 
     async def update(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """Save a capacity or active-flag change from the roster card."""
-        if not self._in_managers_channel(turn_context):
+        if not self._may_manage(turn_context):
             raise Refused(message_invoke(MANAGERS_ONLY))
         architect = await self._roster.get(str(data.get("architect_id", "")))
         if architect is None:
@@ -94,7 +95,7 @@ class RosterDesk:
 
     async def why(self, turn_context: TurnContext, found: re.Match[str]) -> None:
         """`why FTA-…`: the stored decisions, runners-up and exclusions."""
-        if not self._in_managers_channel(turn_context):
+        if not self._may_manage(turn_context):
             await turn_context.send_activity(MANAGERS_ONLY)
             return
         request = await self._requests.get(int(found["id"]))
@@ -112,9 +113,11 @@ class RosterDesk:
         return create_roster_card(await self._roster.all(),
                                   await self._desk.points_by_architect(now), now.date(), banner)
 
-    def _in_managers_channel(self, turn_context: TurnContext) -> bool:
-        conversation = base_conversation_id(turn_context.activity.conversation.id)
-        return bool(self._managers) and conversation == self._managers
+    def _may_manage(self, turn_context: TurnContext) -> bool:
+        if self._roles.may_manage(turn_context.activity):
+            return True
+        turn_outcome.set("refused")  # answered politely by the caller, and recorded
+        return False
 
 
 def _changed(architect: Architect, data: dict[str, Any]) -> Architect | str:

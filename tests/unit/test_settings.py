@@ -51,6 +51,7 @@ def test_the_password_never_appears_in_the_repr() -> None:
     ({"PLAYBOOK_BASE_URL": "http://playbooks"}, "PLAYBOOK_BASE_URL"),
     ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE"),
     ({"DEFAULT_COUNTRY": "USA"}, "DEFAULT_COUNTRY"),
+    ({"ADMIN_AAD_IDS": "pat@contoso.com"}, "ADMIN_AAD_IDS"),
 ])
 def test_a_bad_value_is_refused_naming_the_setting(env, named) -> None:
     with pytest.raises(SettingsError, match=named):
@@ -73,3 +74,8 @@ def test_the_most_specific_account_team_channel_wins() -> None:
     assert account_team_channel(channels, "smc", "EMEA") == "c3"
     assert account_team_channel(channels, "enterprise", "EMEA") == "c2"
     assert account_team_channel(channels, "education", "APAC") == "c4"
+
+
+def test_admins_are_entra_object_ids_read_in_any_case() -> None:
+    settings = Settings.from_env({"ADMIN_AAD_IDS": " 6B1C2F9E-0000-4000-8000-000000000001 ,"})
+    assert settings.admin_aad_ids == frozenset({"6b1c2f9e-0000-4000-8000-000000000001"})
