@@ -149,6 +149,10 @@ outbox = Table(
     Column("finished_at", UtcDateTime),
     Index("ix_outbox_state_due", "state", "not_before"),
     Index("ix_outbox_lane", "lane", "id"),
+    # A claim asks, of each due item, whether its lane has an earlier live one: without the
+    # state in the index that walked every delivered item of the lane (2 s a claim on SQLite
+    # with 2,800 delivered and 4,000 waiting in three lanes; 9 ms with it).
+    Index("ix_outbox_lane_live", "lane", "state", "id"),
     Index("ix_outbox_card", "request_id", "role"),
 )
 
