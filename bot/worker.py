@@ -1,5 +1,6 @@
-"""The periodic worker: offer time-outs, SLA reminders and breaches, and the waiting queue.
-Timers are leased from the database, so several instances can run it side by side."""
+"""The periodic worker: offer time-outs, SLA reminders and breaches, the waiting queue and
+the hourly retention purge. Timers are leased from the database, so several instances can run
+it side by side and no timer runs twice."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from domain.offers import AssignmentDesk
 from domain.operations import ActivityLog, Entry
 from domain.outbox import UnitOfWork
 from domain.requests import RequestRepository, State
-from domain.timers import Timer, Timers
+from domain.timers import NO_REQUEST, Timer, Timers
 
 log = logging.getLogger(__name__)
 PURGE_EVERY = timedelta(hours=1)
+PURGE = "retention_purge"
 
 
 class AssignmentWorker:
@@ -31,7 +33,6 @@ class AssignmentWorker:
                  retention: timedelta = timedelta(days=365)) -> None:
         self._unit_of_work, self._audit = unit_of_work, audit
         self._purge, self._retention = purge, retention
-        self._purged_at: datetime | None = None
         self._router, self._desk, self._timers = router, desk, timers
         self._requests, self._poster, self._clock = requests, poster, clock
         self._managers = managers_channel_id
@@ -41,6 +42,8 @@ class AssignmentWorker:
         """Run what is due now; how many timers ran."""
         now = self._clock()
         ran = 0
+        if self._purge is not None:
+            await self._timers.ensure(PURGE, now)
         for timer in await self._timers.claim_due(now):
             try:
                 async with self._unit_of_work():  # done, with its notices, or not at all
@@ -54,15 +57,7 @@ class AssignmentWorker:
             ran += 1
         for request_id in await self._desk.waiting():
             await self._router.route(request_id)
-        await self._purge_if_due(now)
         return ran
-
-    async def _purge_if_due(self, now: datetime) -> None:
-        """Closed requests' personal and customer data, past retention: at most hourly."""
-        if self._purge is None or (self._purged_at and now - self._purged_at < PURGE_EVERY):
-            return
-        self._purged_at = now
-        log.info("retention purge: %s", await self._purge(now - self._retention))
 
     async def run_forever(self, interval_seconds: float) -> None:
         while True:
@@ -73,7 +68,11 @@ class AssignmentWorker:
                 log.exception("worker tick failed")
 
     async def _run(self, timer: Timer, now: datetime) -> None:
-        if timer.kind == "offer_timeout" and timer.offer_id is not None:
+        if timer.kind == PURGE:  # the next one is due in an hour, whoever runs it
+            if self._purge is not None:
+                log.info("retention purge: %s", await self._purge(now - self._retention))
+            await self._timers.schedule(PURGE, NO_REQUEST, now + PURGE_EVERY)
+        elif timer.kind == "offer_timeout" and timer.offer_id is not None:
             if await self._desk.expire(timer.offer_id, now) is not None:
                 request = await self._requests.get(timer.request_id)
                 if request is not None:

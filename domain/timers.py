@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+NO_REQUEST = 0  # the request id of a timer that belongs to none (the retention purge)
+
 
 @dataclass(frozen=True)
 class Timer:
@@ -28,3 +30,8 @@ class Timers(Protocol):
                         limit: int = 20) -> list[Timer]: ...
 
     async def complete(self, timer_id: int, now: datetime) -> None: ...
+
+    async def ensure(self, kind: str, due_at: datetime) -> None:
+        """A pending timer of ``kind`` that belongs to no request exists: else one due at
+        ``due_at`` is scheduled (once, however many instances ask at the same time)."""
+        ...

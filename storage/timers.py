@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert, or_, select, update
 
-from domain.timers import Timer
+from domain.timers import NO_REQUEST, Timer
 from storage.database import Database
 from storage.tables import timers
 
@@ -54,6 +54,16 @@ class SqlTimers:
             rows = (await connection.execute(claim)).all()
         return sorted((Timer(r.id, r.kind, r.request_id, r.offer_id, r.due_at)
                        for r in rows), key=lambda t: (t.due_at, t.id))
+
+    async def ensure(self, kind: str, due_at: datetime) -> None:
+        async with self._database.serialized() as connection:
+            pending = await connection.execute(select(timers.c.id).where(
+                timers.c.kind == kind, timers.c.request_id == NO_REQUEST,
+                timers.c.done_at.is_(None)).limit(1))
+            if pending.first() is None:
+                await connection.execute(insert(timers), {
+                    "kind": kind, "request_id": NO_REQUEST, "offer_id": None,
+                    "due_at": due_at, "leased_by": ""})
 
     async def complete(self, timer_id: int, now: datetime) -> None:
         async with self._database.begin() as connection:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app import database_key
-from storage.tables import bot_state, ftop_assignments, requests
+from storage.tables import bot_state, ftop_assignments, requests, timers
 from tests.integration.test_offers_over_http import offer_data, offered_to_fta_5
 from tests.support.driver import User, card_state, tick
 from tests.support.requests import COMPLETE
@@ -72,3 +72,19 @@ async def test_the_logs_of_a_whole_run_hold_no_names_or_customer_data(
     assert len(lines) > 20  # the run did log: the app's lines and every HTTP exchange
     leaks = [(word, line[:200]) for line in lines for word in PRIVATE if word in line]
     assert leaks == []
+
+
+async def test_the_purge_is_one_leased_timer_run_hourly_by_whoever_claims_it(bot,
+                                                                              clock) -> None:
+    async def purges() -> list[tuple[bool, object]]:
+        query = select(timers.c.done_at.is_not(None), timers.c.due_at).where(
+            timers.c.kind == "retention_purge").order_by(timers.c.id)
+        async with bot.server.app[database_key].connect() as connection:
+            return [tuple(row) for row in (await connection.execute(query)).all()]
+
+    await tick(bot)
+    await tick(bot)  # within the hour: the next purge is already pending, none is added
+    assert [done for done, _ in await purges()] == [True, False]
+    clock.advance(timedelta(hours=1))
+    await tick(bot)
+    assert [done for done, _ in await purges()] == [True, True, False]
