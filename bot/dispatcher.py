@@ -61,7 +61,6 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._next_due = float("inf")  # monotonic time of the soonest item held back here
         self._tenant_full_until = 0.0  # no claims before this: a tenant's budget is spent
-        self._lease_ends: dict[int, float] = {}  # item id -> monotonic end of our lease
 
     def on_dead(self, purpose: str, callback: OnDead) -> None:
         """Call ``callback`` when an item whose purpose names ``purpose`` goes dead."""
@@ -96,15 +95,9 @@ class Dispatcher:
         (not counting those put back for Teams' rate limits)."""
         if time.monotonic() < self._tenant_full_until:
             return 0  # the tenant's budget is spent: claiming now would only put items back
-        claimed_at = time.monotonic()
+        lease_end = time.monotonic() + self._lease.total_seconds()  # ours, from the claim on
         items = await self._store.claim(self._worker, self._lease, self._batch)
-        for item in items:
-            self._lease_ends[item.id] = claimed_at + self._lease.total_seconds()
-        try:
-            tried = await asyncio.gather(*(self._deliver(item) for item in items))
-        finally:
-            for item in items:
-                self._lease_ends.pop(item.id, None)
+        tried = await asyncio.gather(*(self._deliver(item, lease_end) for item in items))
         return sum(tried)
 
     async def drain(self, timeout_seconds: float = 10.0,
@@ -117,7 +110,7 @@ class Dispatcher:
             await asyncio.sleep(0.01)
         raise TimeoutError("the outbox did not drain in time")
 
-    async def _deliver(self, item: OutboxItem) -> bool:
+    async def _deliver(self, item: OutboxItem, lease_end: float) -> bool:
         """Try to deliver ``item``; False when it was put back for a rate limit."""
         try:
             if item.attempts > self._policy.max_attempts:  # leased again and again: a crash loop
@@ -128,7 +121,7 @@ class Dispatcher:
                 await self._store.postpone(item, wait)
                 self._next_due = min(self._next_due, time.monotonic() + wait)
                 return False
-            result = await self._send(item)
+            result = await self._send(item, lease_end)
         except DeliveryError as error:
             delay = self._policy.delay(item.attempts, error.status, error.retry_after)
             if delay is None:
@@ -151,20 +144,20 @@ class Dispatcher:
             await self._store.skipped(item.id)
         return True
 
-    async def _send(self, item: OutboxItem) -> str | None:
+    async def _send(self, item: OutboxItem, lease_end: float) -> str | None:
         notice = item.notice
         if notice.kind is Kind.POST:
-            return await self._post(item)
+            return await self._post(item, lease_end)
         if notice.kind is Kind.UPDATE:
-            return await self._update(item)
+            return await self._update(item, lease_end)
         deliver = self._deliverers.get(notice.kind)
         if deliver is None:
             raise DeliveryError(f"nothing delivers {notice.kind} here", 501)
         result = await deliver(notice.payload)
-        await self._recorded(item, lambda: self._store.delivered(item.id, result))
+        await self._recorded(item, lambda: self._store.delivered(item.id, result), lease_end)
         return result
 
-    async def _post(self, item: OutboxItem) -> str:
+    async def _post(self, item: OutboxItem, lease_end: float) -> str:
         payload = item.notice.payload
         reference = payload["reference"]
         conversation = reference["conversation"]["id"]
@@ -186,10 +179,10 @@ class Dispatcher:
                     await self._posts.remember(CardPost(int(remember[0]), str(remember[1]),
                                                         reference, posted))
 
-        await self._recorded(item, record)
+        await self._recorded(item, record, lease_end)
         return posted
 
-    async def _update(self, item: OutboxItem) -> str | None:
+    async def _update(self, item: OutboxItem, lease_end: float) -> str | None:
         payload = item.notice.payload
         post = await self._posts.get(int(payload["request_id"]), str(payload["role"]))
         if post is None or await self._store.superseded(item):
@@ -199,14 +192,15 @@ class Dispatcher:
                     "from": reference.get("bot"), "channelId": reference.get("channelId")}
         await self._connector.update(reference["serviceUrl"], reference["conversation"]["id"],
                                      post.activity_id, activity)
-        await self._recorded(item, lambda: self._store.delivered(item.id, post.activity_id))
+        await self._recorded(item, lambda: self._store.delivered(item.id, post.activity_id),
+                             lease_end)
         return post.activity_id
 
-    async def _recorded(self, item: OutboxItem, record: Callable[[], Awaitable[None]]) -> None:
+    async def _recorded(self, item: OutboxItem, record: Callable[[], Awaitable[None]],
+                        lease_end: float) -> None:
         """Record a send that Teams accepted. Teams takes no idempotency key, so an item whose
         lease lapses unrecorded is sent again: while the database is out of reach, keep
         trying until shortly before the lease ends."""
-        lease_end = self._lease_ends.get(item.id, time.monotonic())
         deadline = lease_end - min(1.0, self._lease.total_seconds() / 10)
         pause = 0.05
         while True:
