@@ -178,6 +178,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now))
     app[activity_log_key] = activities
+    await worker.schedule_purge()
     running = [asyncio.create_task(worker.run_forever(settings.worker_interval_seconds)),
                asyncio.create_task(dispatcher.run_forever())]
     yield

@@ -42,8 +42,6 @@ class AssignmentWorker:
         """Run what is due now; how many timers ran."""
         now = self._clock()
         ran = 0
-        if self._purge is not None:
-            await self._timers.ensure(PURGE, now)
         for timer in await self._timers.claim_due(now):
             try:
                 async with self._unit_of_work():  # done, with its notices, or not at all
@@ -58,6 +56,12 @@ class AssignmentWorker:
         for request_id in await self._desk.waiting():
             await self._router.route(request_id)
         return ran
+
+    async def schedule_purge(self) -> None:
+        """At start-up: the retention purge's timer is pending (the instance that runs it
+        schedules the next, so one is enough for every instance)."""
+        if self._purge is not None:
+            await self._timers.ensure(PURGE, self._clock())
 
     async def run_forever(self, interval_seconds: float) -> None:
         while True:
