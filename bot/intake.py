@@ -82,9 +82,8 @@ class Intake:
         request.choose_type(key)
         banner = None
         if not request.values:  # a fresh form: start from the seller's last request
-            before = dict(request.values)
             request.fill(await self._form_defaults.of(turn_context))
-            banner = PREFILLED if request.values != before else None
+            banner = PREFILLED if request.values else None
         await self._requests.save(request)
         return card_invoke(create_form_card(request, banner=banner))
 
