@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,10 +41,12 @@ from bench.instances import (
     database_checks,
     instance,
     instance_env,
+    offers_posted,
+    settled,
     start,
 )
 from bench.load import Bot, activity, card_action, fta_user, ready_draft, seller
-from bench.turns import PG_URL, PYTHON, Server, free_port, reset_postgres
+from bench.turns import PG_URL, Server, fake_teams, reset_postgres
 from tests.support.relay import DatabaseLine, via
 
 # What an instance's settings are for this run: leases short enough that a dead instance's
@@ -64,8 +65,9 @@ class Cluster:
         self._turn = 0
 
     def next_url(self) -> str:
+        """The next instance's base URL, round robin."""
         self._turn += 1
-        return self.servers[self._turn % len(self.servers)].url + "/api/messages"
+        return self.servers[self._turn % len(self.servers)].url
 
     async def kill_and_restart(self, number: int, connector: str, down_seconds: float) -> None:
         """SIGKILL instance ``number`` while Teams holds its sends, then start it again."""
@@ -89,7 +91,7 @@ async def until_done(session: aiohttp.ClientSession, cluster: Cluster, tally: Co
     deadline = time.monotonic() + GIVE_UP_AFTER
     while time.monotonic() < deadline:
         try:
-            async with session.post(cluster.next_url(), json=body) as response:
+            async with session.post(cluster.next_url() + "/api/messages", json=body) as response:
                 status = response.status
                 answer = await response.json(content_type=None) if status == 200 else None
         except (aiohttp.ClientError, TimeoutError, ValueError):
@@ -141,7 +143,7 @@ async def run(requests: int, cut_seconds: float, cluster: Cluster, line: Databas
         submitting = time.perf_counter() - started
         accepted_submissions = sum(1 for answer in submitted if answer is not None)
 
-        offers = await _offers(session, connector, requests)
+        offers = await offers_posted(session, connector, requests)
 
         async def faults_while_accepting() -> None:
             await asyncio.sleep(0.3)
@@ -154,35 +156,12 @@ async def run(requests: int, cut_seconds: float, cluster: Cluster, line: Databas
                 {"offer_id": o["offer_id"]}))
             for offer in offers)), faults_while_accepting())
         accepting = time.perf_counter() - started
-        await _settled(session, cluster)
+        await settled(session, cluster.next_url)
         async with session.get(connector + "/bench/sent") as answer:
             sent = await answer.json()
     return {"requests": requests, "acknowledged": accepted_submissions, "offers": len(offers),
             "submit_seconds": submitting, "accept_seconds": accepting, "sent": sent,
             "retries": dict(tally)}
-
-
-async def _offers(session: aiohttp.ClientSession, connector: str,
-                  wanted: int) -> list[dict[str, Any]]:
-    found: dict[int, dict[str, Any]] = {}  # by offer id: a card posted twice is one offer
-    deadline = time.monotonic() + 120
-    while len(found) < wanted and time.monotonic() < deadline:
-        async with session.get(connector + "/bench/offers") as answer:
-            found.update((offer["offer_id"], offer) for offer in await answer.json())
-        await asyncio.sleep(0.2)
-    return list(found.values())
-
-
-async def _settled(session: aiohttp.ClientSession, cluster: Cluster) -> None:
-    """Wait until the shared outbox is empty, asking whichever instance answers."""
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        with suppress(aiohttp.ClientError, TimeoutError):
-            async with session.get(cluster.next_url().replace("/api/messages", "/metrics")) as m:
-                if "fta_outbox_waiting 0.0" in await m.text():
-                    return
-        await asyncio.sleep(0.3)
-    raise TimeoutError("the outbox did not drain")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,9 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="fta-faults-"))
     database = urlsplit(url)
     line = DatabaseLine((database.hostname or "127.0.0.1", database.port or 5432))
-    port = free_port()
-    connector = Server("fake Teams", [PYTHON, "bench/fake_teams.py", str(port)], port,
-                       dict(os.environ), folder / "fake_teams.log")
+    connector = fake_teams(folder)
     cluster: Cluster | None = None
     try:
         servers = start(3, url, folder, serve_url=via(url, line.port), settings=SETTINGS)

@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,7 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.load import Bot, activity, card_action, fta_user, ready_draft, seller
-from bench.turns import PG_URL, PYTHON, Server, free_port, reset_postgres
+from bench.turns import PG_URL, PYTHON, Server, fake_teams, free_port, reset_postgres
 
 FTAS, CAPACITY, WEIGHT = 60, 15, 3  # a Discovery Workshop weighs 3: room for 5 each
 SEGMENTS = ("enterprise", "smc", "public_sector", "education")
@@ -97,7 +99,7 @@ async def run(requests: int, servers: list[Server], connector: Server) -> dict[s
             bots[(n + 1) % len(bots)].post(card_action(service, user, "submit_request", data))
             for n, (user, data) in enumerate(zip(users, drafts, strict=True))))
         submitting = time.perf_counter() - started
-        offers = await _offers(session, service, requests)
+        offers = await offers_posted(session, service, requests)
         started = time.perf_counter()
         await asyncio.gather(*(
             bots[n % len(bots)].post(card_action(
@@ -105,34 +107,35 @@ async def run(requests: int, servers: list[Server], connector: Server) -> dict[s
                 {"offer_id": o["offer_id"]}))
             for n, o in enumerate(offers)))
         accepting = time.perf_counter() - started
-        await _settled(servers)
+        await settled(session, lambda: servers[0].url)
         async with session.get(service + "/bench/sent") as answer:
             sent = await answer.json()
     return {"requests": requests, "offers": len(offers), "submit_seconds": submitting,
             "accept_seconds": accepting, "sent": sent}
 
 
-async def _offers(session: aiohttp.ClientSession, service: str,
-                  wanted: int) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+async def offers_posted(session: aiohttp.ClientSession, service: str,
+                        wanted: int) -> list[dict[str, Any]]:
+    """The offer cards the fake Teams saw, by offer id (a card posted twice is one offer)."""
+    found: dict[int, dict[str, Any]] = {}
     deadline = time.monotonic() + 120
     while len(found) < wanted and time.monotonic() < deadline:
         async with session.get(service + "/bench/offers") as answer:
-            found += await answer.json()
+            found.update((offer["offer_id"], offer) for offer in await answer.json())
         await asyncio.sleep(0.2)
-    return found
+    return list(found.values())
 
 
-async def _settled(servers: list[Server]) -> None:
-    """Wait until the shared outbox is empty (every instance's /metrics reads it)."""
+async def settled(session: aiohttp.ClientSession, instance_url: Callable[[], str]) -> None:
+    """Wait until the shared outbox is empty, asking an instance's /metrics (every instance
+    reads the same database); ``instance_url`` may name another one at each try."""
     deadline = time.monotonic() + 300
-    async with aiohttp.ClientSession() as session:
-        while time.monotonic() < deadline:
-            async with session.get(servers[0].url + "/metrics") as answer:
-                text = await answer.text()
-            if "fta_outbox_waiting 0.0" in text:
-                return
-            await asyncio.sleep(0.2)
+    while time.monotonic() < deadline:
+        with suppress(aiohttp.ClientError, TimeoutError):
+            async with session.get(instance_url() + "/metrics") as answer:
+                if "fta_outbox_waiting 0.0" in await answer.text():
+                    return
+        await asyncio.sleep(0.2)
     raise TimeoutError("the outbox did not drain")
 
 
@@ -189,9 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     url = os.environ.get("BENCH_DATABASE_URL", PG_URL)
     reset_postgres(url)
     folder = Path(tempfile.mkdtemp(prefix="fta-instances-"))
-    port = free_port()
-    connector = Server("fake Teams", [PYTHON, "bench/fake_teams.py", str(port)], port,
-                       dict(os.environ), folder / "fake_teams.log")
+    connector = fake_teams(folder)
     servers: list[Server] = []
     try:
         servers = start(args.instances, url, folder)

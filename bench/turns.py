@@ -80,6 +80,13 @@ class Server:
             self.process.kill()
 
 
+def fake_teams(folder: Path) -> Server:
+    """The fake Teams connector (bench/fake_teams.py), in a process of its own."""
+    port = free_port()
+    return Server("fake Teams", [PYTHON, "bench/fake_teams.py", str(port)], port,
+                  dict(os.environ), folder / "fake_teams.log")
+
+
 def load(bot: Server, connector: Server, turn: str, concurrency: int, count: int,
          first: int) -> dict[str, Any]:
     """One measurement, by the load generator in its own process."""
@@ -163,8 +170,7 @@ def main() -> None:
     args = parser.parse_args()
     counts = {1: 30, 20: 200, 100: 400} if args.quick else {1: 150, 20: 1500, 100: 3000}
     folder = Path(tempfile.mkdtemp(prefix="fta-bench-"))
-    connector = Server("fake Teams", [PYTHON, "bench/fake_teams.py", str(port := free_port())],
-                       port, dict(os.environ), folder / "fake_teams.log")
+    connector = fake_teams(folder)
     echo = Server("echo bot", [PYTHON, "bench/echo_bot.py", str(port := free_port())], port,
                   dict(os.environ), folder / "echo.log")
     rows: list[dict[str, Any]] = []

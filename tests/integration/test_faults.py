@@ -5,25 +5,16 @@ accepts, one instance SIGKILLed and restarted in each phase, the database connec
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
-from settings import ROOT
 from tests.conftest import POSTGRES_URL
+from tests.support.bench import bench_report
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
 def test_a_killed_instance_and_a_cut_database_lose_and_repeat_nothing() -> None:
-    run = subprocess.run([sys.executable, "bench/faults.py", "--requests", "200",
-                          "--cut-seconds", "3"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=900, env={**os.environ, "BENCH_DATABASE_URL": POSTGRES_URL})
-    assert run.returncode == 0, run.stdout + run.stderr[-3000:]
-    report = json.loads(run.stdout)
-    print(json.dumps(report, indent=2))
+    report = bench_report("faults.py", "--requests", "200", "--cut-seconds", "3",
+                          database_url=POSTGRES_URL)
     assert report["killed_and_restarted"] == 2 and report["database_cuts"] == 1
     assert report["submissions_acknowledged"] == report["assigned"] == 200
     assert report["notices"] >= 600 and report["notices_delivered_more_than_once"] == 0
