@@ -41,10 +41,12 @@ def utc_now() -> datetime:
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     """Build the web app; the database and bot are opened in cleanup_ctx, not here."""
-    from bot.http import MAX_BODY, messages
+    from bot.admission import Admission
+    from bot.http import MAX_BODY, admission_key, messages
 
     app = web.Application(client_max_size=MAX_BODY)
     app[settings_key] = settings
+    app[admission_key] = Admission(settings.max_concurrent_turns, settings.turn_queue_seconds)
     app.cleanup_ctx.append(lambda app: _bot_context(app, clock))
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)

@@ -44,6 +44,8 @@ class Settings:
     outbox_send_timeout_seconds: float = 15.0
     outbox_lease_seconds: float = 60.0
     retention_days: float = 365.0
+    max_concurrent_turns: int = 10
+    turn_queue_seconds: float = 3.0
     openid_metadata_url: str = ""
     token_issuer: str = ""
     login_url: str = ""
@@ -112,6 +114,10 @@ class Settings:
             outbox_lease_seconds=_positive("OUTBOX_LEASE_SECONDS",
                                            env.get("OUTBOX_LEASE_SECONDS", "60")),
             retention_days=_positive("RETENTION_DAYS", env.get("RETENTION_DAYS", "365")),
+            max_concurrent_turns=int(_positive("MAX_CONCURRENT_TURNS",
+                                               env.get("MAX_CONCURRENT_TURNS", "10"))),
+            turn_queue_seconds=_positive("TURN_QUEUE_SECONDS",
+                                         env.get("TURN_QUEUE_SECONDS", "3")),
             request_weights=_weights(env.get("REQUEST_WEIGHTS", "")),
             account_team_channels=_channels(env.get("ACCOUNT_TEAM_CHANNELS", "")),
             graph_base_url=_https("GRAPH_BASE_URL", env.get(

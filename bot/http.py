@@ -13,6 +13,7 @@ from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 
 from bot.addresses import base_conversation_id, tenant_of
+from bot.admission import Admission, Busy
 from bot.replies import message_invoke
 from bot.telemetry import Metrics, correlated, turn_outcome
 from domain.operations import ActivityLog, Entry
@@ -26,10 +27,13 @@ bot_key = web.AppKey("bot", Bot)
 settings_key = web.AppKey("settings", Settings)
 metrics_key = web.AppKey("metrics", Metrics)
 activity_log_key = web.AppKey("activity_log", ActivityLog)
+admission_key = web.AppKey("admission", Admission)
 STILL_WORKING = message_invoke("Still working on that; the card will update when it is done.")
 UNAVAILABLE = message_invoke("I can't reach my records right now, so nothing was changed and "
                              "nothing you typed was lost. Please press the button again in a "
                              "moment.")
+BUSY = message_invoke("I'm handling a lot of requests right now, so nothing was changed and "
+                      "nothing you typed was lost. Please press the button again in a moment.")
 RETRY_AFTER_SECONDS = "5"
 
 
@@ -64,18 +68,23 @@ async def messages(request: web.Request) -> web.Response:
         return problem(403, "Tenant not allowed")
     with correlated(activity.id or ""), request.app[metrics_key].turn(activity.type or ""):
         try:
-            return await _once(request, activity, auth)
+            async with request.app[admission_key].turn():
+                return await _once(request, activity, auth)
+        except Busy:
+            log.warning("turn refused: too many waiting", extra={"activity_id": activity.id})
+            turn_outcome.set("busy")
+            return _unavailable(activity, BUSY)
         except Exception:  # the database is out of reach, say: nothing was done
             log.exception("turn could not run", extra={"activity_id": activity.id})
             turn_outcome.set("failed")
             return _unavailable(activity)
 
 
-def _unavailable(activity: Activity) -> web.Response:
+def _unavailable(activity: Activity, answer: dict[str, Any] = UNAVAILABLE) -> web.Response:
     """A turn that could not run: an invoke is answered 200 all the same, as Teams expects,
     with a message to try again; anything else 503, and Teams delivers it again later."""
     if activity.type == "invoke":
-        return web.json_response(UNAVAILABLE)
+        return web.json_response(answer)
     return web.Response(status=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
 
 

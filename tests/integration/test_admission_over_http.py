@@ -1,0 +1,45 @@
+"""Admission over HTTP: with every slot taken by a slow turn, a card action that cannot start
+in time is answered 200 ("busy, press again") and a message 503 with Retry-After, nothing is
+changed, and the same press goes through once the slot is free."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from bot.http import BUSY, RETRY_AFTER_SECONDS
+from settings import Settings
+from tests.conftest import reset_postgres
+from tests.integration.test_outbox_crash import until
+from tests.support.activities import card_action, message
+from tests.support.driver import User, texts_of
+
+
+async def test_turns_that_cannot_start_in_time_are_refused_and_lose_nothing(
+        aiohttp_client, settings: Settings, database_url: str, clock, connector) -> None:
+    from app import create_app
+
+    if database_url.startswith("postgresql"):
+        await reset_postgres(database_url)
+    client = await aiohttp_client(create_app(
+        replace(settings, max_concurrent_turns=1, turn_queue_seconds=0.2), clock=clock))
+    slow, waiting = User(client, connector, number=1), User(client, connector, number=2)
+    connector.hang_next(1.0, slow.conversation, then_take=True)  # Teams slow to take a reply
+    holding = asyncio.create_task(client.post("/api/messages", json=message(
+        connector.url, "help", **slow._where())))
+    await until(lambda: connector.held == 1)  # the reply is held: the slot is taken
+
+    press = card_action(connector.url, "open_request", {}, replyToId="card-2",
+                        **waiting._where())
+    refused = await client.post("/api/messages", json=press)
+    assert refused.status == 200 and await refused.json() == BUSY
+    typed = await client.post("/api/messages", json=message(connector.url, "help",
+                                                            **waiting._where()))
+    assert typed.status == 503 and typed.headers["Retry-After"] == RETRY_AFTER_SECONDS
+
+    assert (await holding).status == 201
+    again = await client.post("/api/messages", json=press)  # the same press, now in time
+    assert again.status == 200
+    card = texts_of((await again.json())["value"])
+    assert "Request a FastTrack Architect" in card
+    assert "Draft FTA-2026-00001" in card  # the refused press made no draft of its own
