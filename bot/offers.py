@@ -58,10 +58,10 @@ class OfferRouter:
     async def submitted(self, request: FtaRequest) -> None:
         """A request joined the FTA queue: set its SLA timers and offer it."""
         if request.deadline is not None:
-            for hours in self._reminders:
-                await self._timers.schedule("sla_reminder", request.id,
-                                            request.deadline - timedelta(hours=hours))
-            await self._timers.schedule("sla_breach", request.id, request.deadline)
+            await self._timers.schedule_all(request.id, [
+                *(("sla_reminder", request.deadline - timedelta(hours=hours))
+                  for hours in self._reminders),
+                ("sla_breach", request.deadline)])
         await self.route(request.id)
 
     async def route(self, request_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -21,6 +22,11 @@ class Timer:
 class Timers(Protocol):
     async def schedule(self, kind: str, request_id: int, due_at: datetime,
                        offer_id: int | None = None) -> None: ...
+
+    async def schedule_all(self, request_id: int,
+                           due: Sequence[tuple[str, datetime]]) -> None:
+        """Several timers of one request, each (kind, due at), written at once."""
+        ...
 
     async def once(self, kind: str, request_id: int, now: datetime) -> bool:
         """Record that ``kind`` happened for the request; False if it already had."""

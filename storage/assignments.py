@@ -1,13 +1,15 @@
 """Offers and assignments: each balancing decision runs inside one serialized transaction that
 reads the loads, decides, and reserves the capacity, so concurrent requests never over-fill an
-architect and a request is never offered twice."""
+architect and a request is never offered twice.
+
+The statements are built once and their values bound per call (see storage/requests.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.balancer import Demand, Load, Policy, decide, override
@@ -21,6 +23,34 @@ from storage.roster import RosterCache, architect_from
 from storage.tables import architects, offers, requests, timers
 
 LIVE = or_(offers.c.state == OfferState.OFFERED, offers.c.state == OfferState.ACCEPTED)
+# Points an architect holds: open offers, and accepted engagements not yet ended.
+HOLDING = or_(offers.c.state == OfferState.OFFERED,
+              and_(offers.c.state == OfferState.ACCEPTED,
+                   offers.c.engagement_ends_at > bindparam("now")))
+_REQUEST = select(requests).where(requests.c.id == bindparam("request_id"))
+_ARCHITECT = select(architects).where(architects.c.id == bindparam("architect_id"))
+_OFFER = select(offers).where(offers.c.id == bindparam("offer_id"))
+_OFFER_TO_ANSWER = _OFFER.with_for_update()
+_LIVE_OFFER = select(offers.c.id).where(offers.c.request_id == bindparam("request_id"), LIVE) \
+    .limit(1)
+_DECLINED = select(offers.c.architect_id).where(
+    offers.c.request_id == bindparam("request_id"),
+    or_(offers.c.state == OfferState.DECLINED, offers.c.state == OfferState.EXPIRED))
+# Per architect: points held, the latest offer, and whether one of them is for the customer;
+# one pass over the covering index ix_offers_load.
+_LOADS = select(offers.c.architect_id, func.sum(offers.c.weight), func.max(offers.c.offered_at),
+                func.max(case((offers.c.customer == bindparam("customer"), 1), else_=0))
+                ).where(HOLDING).group_by(offers.c.architect_id)
+_ADD_OFFER = insert(offers).returning(offers.c.id)
+_ADD_TIMER = insert(timers)
+_UPDATE_OFFER = update(offers).where(offers.c.id == bindparam("offer_id"))
+_ASSIGN = update(requests).where(
+    requests.c.id == bindparam("request_id"), requests.c.state == State.AWAITING_FTA
+).values(state=State.ASSIGNED, agent_id=bindparam("architect_id"),
+         agent_name=bindparam("architect_name"),
+         version=requests.c.version + 1)
+_FINISH_TIMERS = update(timers).where(timers.c.offer_id == bindparam("answered_offer"),
+                                      timers.c.done_at.is_(None))
 
 
 class SqlAssignmentDesk:
@@ -32,8 +62,8 @@ class SqlAssignmentDesk:
     async def offer_next(self, request_id: int, now: datetime, policy: Policy) -> Outcome:
         """Offer the request to the best eligible architect, or say why nobody can take it."""
         async with self._database.serialized() as connection:
-            row = (await connection.execute(select(requests).where(
-                requests.c.id == request_id))).mappings().first()
+            row = (await connection.execute(_REQUEST, {"request_id": request_id})
+                   ).mappings().first()
             if row is None:
                 raise OfferError("That request no longer exists.")
             request = request_from(row)
@@ -54,7 +84,7 @@ class SqlAssignmentDesk:
                                                chosen.holiday_subdivision),
                           decision.as_dict(), customer=demand.customer)
             offer.id = await _insert_offer(connection, offer)
-            await connection.execute(insert(timers), {
+            await connection.execute(_ADD_TIMER, {
                 "kind": "offer_timeout", "request_id": request.id, "offer_id": offer.id,
                 "due_at": offer.expires_at})
             return Outcome(request, offer, decision)
@@ -69,8 +99,9 @@ class SqlAssignmentDesk:
             request, chosen = await _request_and_architect(connection, offer.request_id,
                                                            architect_id)
             ends = _engagement_end(request, chosen, now)
-            await connection.execute(update(offers).where(offers.c.id == offer_id).values(
-                state=OfferState.ACCEPTED, decided_at=now, engagement_ends_at=ends))
+            await connection.execute(_UPDATE_OFFER, {
+                "offer_id": offer_id, "state": OfferState.ACCEPTED, "decided_at": now,
+                "engagement_ends_at": ends})
             await _assign(connection, request, chosen)
             await _finish_timers(connection, offer_id, now)
         offer.state, offer.decided_at, offer.engagement_ends_at = OfferState.ACCEPTED, now, ends
@@ -80,8 +111,9 @@ class SqlAssignmentDesk:
                       now: datetime) -> Offer:
         async with self._database.begin() as connection:
             offer = await self._answerable(connection, offer_id, architect_id)
-            await connection.execute(update(offers).where(offers.c.id == offer_id).values(
-                state=OfferState.DECLINED, decided_at=now, reason=reason))
+            await connection.execute(_UPDATE_OFFER, {
+                "offer_id": offer_id, "state": OfferState.DECLINED, "decided_at": now,
+                "reason": reason})
             await _finish_timers(connection, offer_id, now)
         offer.state, offer.decided_at, offer.reason = OfferState.DECLINED, now, reason
         return offer
@@ -131,8 +163,7 @@ class SqlAssignmentDesk:
 
     async def get(self, offer_id: int) -> Offer | None:
         async with self._database.connect() as connection:
-            row = (await connection.execute(select(offers).where(
-                offers.c.id == offer_id))).mappings().first()
+            row = (await connection.execute(_OFFER, {"offer_id": offer_id})).mappings().first()
         return offer_from(row) if row else None
 
     async def waiting(self, limit: int = 50) -> list[int]:
@@ -146,8 +177,8 @@ class SqlAssignmentDesk:
 
     async def _answerable(self, connection: AsyncConnection, offer_id: int,
                           architect_id: str) -> Offer:
-        row = (await connection.execute(select(offers).where(
-            offers.c.id == offer_id).with_for_update())).mappings().first()
+        row = (await connection.execute(_OFFER_TO_ANSWER, {"offer_id": offer_id})
+               ).mappings().first()
         if row is None or row["architect_id"] != architect_id:
             raise OfferError("This offer was made to someone else.")
         offer = offer_from(row)
@@ -158,10 +189,10 @@ class SqlAssignmentDesk:
 
 async def _request_and_architect(connection: AsyncConnection, request_id: int,
                                  architect_id: str) -> tuple[FtaRequest, Architect]:
-    request = (await connection.execute(select(requests).where(
-        requests.c.id == request_id))).mappings().first()
-    architect = (await connection.execute(select(architects).where(
-        architects.c.id == architect_id))).mappings().first()
+    request = (await connection.execute(_REQUEST, {"request_id": request_id})
+               ).mappings().first()
+    architect = (await connection.execute(_ARCHITECT, {"architect_id": architect_id})
+                 ).mappings().first()
     if request is None or architect is None:
         raise OfferError("That request or architect no longer exists.")
     return request_from(request), architect_from(architect)
@@ -176,10 +207,9 @@ def _engagement_end(request: FtaRequest, architect: Architect, now: datetime) ->
 
 async def _assign(connection: AsyncConnection, request: FtaRequest,
                   architect: Architect) -> None:
-    await connection.execute(update(requests).where(
-        requests.c.id == request.id, requests.c.state == State.AWAITING_FTA
-    ).values(state=State.ASSIGNED, agent_id=architect.id, agent_name=architect.name,
-             version=requests.c.version + 1))
+    await connection.execute(_ASSIGN, {"request_id": request.id,
+                                       "architect_id": architect.id,
+                                       "architect_name": architect.name})
 
 
 def demand_of(request: FtaRequest, declined: frozenset[str]) -> Demand:
@@ -194,43 +224,30 @@ async def loads(connection: AsyncConnection, now: datetime,
                 customer: str = "") -> dict[str, Load]:
     """Points held per architect (open offers, and accepted engagements not yet ended), summed
     by the database; ``customers`` holds ``customer`` for those already working with it."""
-    holding = or_(offers.c.state == OfferState.OFFERED,
-                  and_(offers.c.state == OfferState.ACCEPTED, offers.c.engagement_ends_at > now))
-    rows = (await connection.execute(
-        select(offers.c.architect_id, func.sum(offers.c.weight), func.max(offers.c.offered_at))
-        .where(holding).group_by(offers.c.architect_id))).all()
-    continuing: frozenset[str] = frozenset()
-    if customer:
-        continuing = frozenset((await connection.execute(
-            select(offers.c.architect_id).where(holding, offers.c.customer == customer)
-            .distinct())).scalars())
+    rows = (await connection.execute(_LOADS, {"now": now, "customer": customer})).all()
     return {architect_id: Load(int(points), latest,
-                               frozenset({customer}) if architect_id in continuing else frozenset())
-            for architect_id, points, latest in rows}
+                               frozenset({customer}) if customer and same else frozenset())
+            for architect_id, points, latest, same in rows}
 
 
 async def _declined(connection: AsyncConnection, request_id: int) -> frozenset[str]:
-    rows = await connection.execute(select(offers.c.architect_id).where(
-        offers.c.request_id == request_id,
-        offers.c.state.in_([OfferState.DECLINED, OfferState.EXPIRED])))
+    rows = await connection.execute(_DECLINED, {"request_id": request_id})
     return frozenset(rows.scalars())
 
 
 async def _has_live_offer(connection: AsyncConnection, request_id: int) -> bool:
-    found = await connection.execute(select(offers.c.id).where(
-        offers.c.request_id == request_id, LIVE).limit(1))
+    found = await connection.execute(_LIVE_OFFER, {"request_id": request_id})
     return found.first() is not None
 
 
 async def _insert_offer(connection: AsyncConnection, offer: Offer) -> int:
     values = {k: v for k, v in offer.__dict__.items() if k != "id"}
-    result = await connection.execute(insert(offers).returning(offers.c.id), values)
+    result = await connection.execute(_ADD_OFFER, values)
     return int(result.scalar_one())
 
 
 async def _finish_timers(connection: AsyncConnection, offer_id: int, now: datetime) -> None:
-    await connection.execute(update(timers).where(
-        timers.c.offer_id == offer_id, timers.c.done_at.is_(None)).values(done_at=now))
+    await connection.execute(_FINISH_TIMERS, {"answered_offer": offer_id, "done_at": now})
 
 
 def offer_from(row: Any) -> Offer:

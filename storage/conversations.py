@@ -5,14 +5,22 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from dataclasses import asdict
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import Select, bindparam, select
 
 from domain.conversations import PERSONAL, CardPost, ConversationAddress
 from storage.database import Database
 from storage.tables import card_posts
 from storage.tables import conversation_references as table
 from storage.upsert import upsert
+
+_NEWEST = select(table).order_by(table.c.updated_at.desc()).limit(1)
+_BY_CONVERSATION = _NEWEST.where(table.c.conversation_id == bindparam("conversation_id"))
+_PERSONAL_CHAT = _NEWEST.where(table.c.user_aad_id == bindparam("user_aad_id"),
+                               table.c.kind == PERSONAL)
+_POSTS = select(card_posts).where(card_posts.c.request_id == bindparam("request_id"))
+_POST = _POSTS.where(card_posts.c.role == bindparam("role"))
 
 
 class SqlConversationDirectory:
@@ -45,18 +53,17 @@ class SqlConversationDirectory:
             self._written.popitem(last=False)
 
     async def by_conversation(self, conversation_id: str) -> ConversationAddress | None:
-        return await self._one(table.c.conversation_id == conversation_id)
+        return await self._one(_BY_CONVERSATION, conversation_id=conversation_id)
 
     async def personal_chat_of(self, user_aad_id: str) -> ConversationAddress | None:
-        return await self._one((table.c.user_aad_id == user_aad_id) & (table.c.kind == PERSONAL))
+        return await self._one(_PERSONAL_CHAT, user_aad_id=user_aad_id)
 
     async def latest(self) -> ConversationAddress | None:
-        return await self._one(table.c.conversation_id.is_not(None))
+        return await self._one(_NEWEST)
 
-    async def _one(self, condition: ColumnElement[bool]) -> ConversationAddress | None:
-        query = select(table).where(condition).order_by(table.c.updated_at.desc()).limit(1)
+    async def _one(self, query: Select[Any], **values: str) -> ConversationAddress | None:
         async with self._database.connect() as connection:
-            row = (await connection.execute(query)).mappings().first()
+            row = (await connection.execute(query, values)).mappings().first()
         return ConversationAddress(**row) if row else None
 
 
@@ -71,13 +78,12 @@ class SqlCardPosts:
             await connection.execute(*statement)
 
     async def for_request(self, request_id: int) -> list[CardPost]:
-        query = select(card_posts).where(card_posts.c.request_id == request_id)
         async with self._database.connect() as connection:
-            return [CardPost(**row) for row in (await connection.execute(query)).mappings()]
+            rows = (await connection.execute(_POSTS, {"request_id": request_id})).mappings()
+            return [CardPost(**row) for row in rows]
 
     async def get(self, request_id: int, role: str) -> CardPost | None:
-        query = select(card_posts).where(card_posts.c.request_id == request_id,
-                                         card_posts.c.role == role)
         async with self._database.connect() as connection:
-            row = (await connection.execute(query)).mappings().first()
+            row = (await connection.execute(_POST, {"request_id": request_id, "role": role})
+                   ).mappings().first()
         return CardPost(**row) if row is not None else None

@@ -8,12 +8,17 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from domain.documents import ANY, Document, EtagConflict
 from storage.database import Database
 from storage.tables import bot_state
 from storage.upsert import insert_if_absent, upsert
+
+_READ = select(bot_state.c.key, bot_state.c.content, bot_state.c.e_tag).where(
+    bot_state.c.key.in_(bindparam("keys", expanding=True)))
+_REPLACE = update(bot_state).where(bot_state.c.key == bindparam("document"),
+                                   bot_state.c.e_tag == bindparam("read_e_tag"))
 
 
 class SqlDocuments:
@@ -23,10 +28,8 @@ class SqlDocuments:
     async def read(self, keys: Sequence[str]) -> dict[str, Document]:
         if not keys:
             return {}
-        query = select(bot_state.c.key, bot_state.c.content, bot_state.c.e_tag).where(
-            bot_state.c.key.in_(list(keys)))
         async with self._database.connect() as connection:
-            rows = (await connection.execute(query)).all()
+            rows = (await connection.execute(_READ, {"keys": list(keys)})).all()
         return {row.key: Document(dict(row.content), row.e_tag) for row in rows}
 
     async def write(self, key: str, content: dict[str, Any], e_tag: str | None) -> str:
@@ -45,9 +48,9 @@ class SqlDocuments:
                 written = await connection.execute(
                     insert_if_absent(self._database.dialect, bot_state, ("key",)), row)
             else:
-                written = await connection.execute(update(bot_state).where(
-                    bot_state.c.key == key, bot_state.c.e_tag == e_tag).values(
-                    content=content, e_tag=new, updated_at=row["updated_at"]))
+                written = await connection.execute(_REPLACE, {
+                    "document": key, "read_e_tag": e_tag, "content": content, "e_tag": new,
+                    "updated_at": row["updated_at"]})
             if written.rowcount != 1:
                 raise EtagConflict(f"{key} changed since it was read")
         return new

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import RowMapping, and_, exists, func, or_, select, update
+from sqlalchemy import RowMapping, Update, and_, bindparam, exists, func, or_, select, update
 
 from domain.outbox import ItemState, Kind, Notice, OutboxItem
 from storage.database import Database
@@ -18,6 +18,33 @@ from storage.upsert import insert_if_absent
 
 LIVE = (ItemState.PENDING.value, ItemState.SENDING.value)
 earlier = outbox.alias("earlier")
+
+
+def _claim(locking: bool) -> Update:
+    """Lease the oldest live item of each lane that is due now (or whose lease lapsed)."""
+    blocked = exists().where(earlier.c.lane == outbox.c.lane, earlier.c.id < outbox.c.id,
+                             earlier.c.state.in_(LIVE))
+    due = (select(outbox.c.id)
+           .where(or_(and_(outbox.c.state == ItemState.PENDING.value,
+                           outbox.c.not_before <= bindparam("now")),
+                      and_(outbox.c.state == ItemState.SENDING.value,
+                           outbox.c.lease_until < bindparam("now"))),
+                  ~blocked)
+           .order_by(outbox.c.id).limit(bindparam("limit")))
+    if locking:
+        due = due.with_for_update(skip_locked=True, of=outbox)
+    return (update(outbox).where(outbox.c.id.in_(due.scalar_subquery()))
+            .values(state=ItemState.SENDING.value, lease_until=bindparam("until"),
+                    leased_by=bindparam("worker"), attempts=outbox.c.attempts + 1)
+            .returning(*outbox.c))
+
+
+# Statements built once, values bound per call (see storage/requests.py).
+_CLAIM = {"sqlite": _claim(locking=False), "postgresql": _claim(locking=True)}
+_ONE = update(outbox).where(outbox.c.id == bindparam("item"))
+_HOLD_BEHIND = update(outbox).where(
+    outbox.c.lane == bindparam("held_lane"), outbox.c.id > bindparam("item"),
+    outbox.c.state == ItemState.PENDING.value, outbox.c.not_before < bindparam("until"))
 
 
 @dataclass(frozen=True)
@@ -59,25 +86,12 @@ class SqlOutbox:
         """Lease up to ``limit`` items, each the oldest live item of its lane and due now (or
         leased by a dispatcher that died)."""
         now = self._now()
-        blocked = exists().where(earlier.c.lane == outbox.c.lane, earlier.c.id < outbox.c.id,
-                                 earlier.c.state.in_(LIVE))
-        due = (select(outbox.c.id)
-               .where(or_(and_(outbox.c.state == ItemState.PENDING.value,
-                               outbox.c.not_before <= now),
-                          and_(outbox.c.state == ItemState.SENDING.value,
-                               outbox.c.lease_until < now)),
-                      ~blocked)
-               .order_by(outbox.c.id).limit(limit))
-        if self._database.dialect == "postgresql":
-            due = due.with_for_update(skip_locked=True, of=outbox)
-        claim = (update(outbox).where(outbox.c.id.in_(due.scalar_subquery()))
-                 .values(state=ItemState.SENDING.value, lease_until=now + lease,
-                         leased_by=worker, attempts=outbox.c.attempts + 1)
-                 .returning(*outbox.c))
+        claim = _CLAIM[self._database.dialect]
+        values = {"now": now, "limit": limit, "until": now + lease, "worker": worker}
         transaction = (self._database.begin() if self._database.dialect == "postgresql"
                        else self._database.serialized())
         async with transaction as connection:
-            rows = (await connection.execute(claim)).mappings().all()
+            rows = (await connection.execute(claim, values)).mappings().all()
         return sorted((_item(row) for row in rows), key=lambda item: item.id)
 
     async def delivered(self, item_id: int, result: str = "") -> None:
@@ -102,12 +116,12 @@ class SqlOutbox:
         in its lane with it, so that a held lane costs the next claims nothing."""
         until = self._now() + timedelta(seconds=delay_seconds)
         async with self._database.begin() as connection:
-            await connection.execute(update(outbox).where(outbox.c.id == item.id).values(
-                state=ItemState.PENDING.value, lease_until=None, not_before=until, **values))
-            await connection.execute(update(outbox).where(
-                outbox.c.lane == item.notice.lane, outbox.c.id > item.id,
-                outbox.c.state == ItemState.PENDING.value, outbox.c.not_before < until
-            ).values(not_before=until))
+            await connection.execute(_ONE, {
+                "item": item.id, "state": ItemState.PENDING.value, "lease_until": None,
+                "not_before": until, **values})
+            await connection.execute(_HOLD_BEHIND, {
+                "held_lane": item.notice.lane, "item": item.id, "until": until,
+                "not_before": until})
 
     async def superseded(self, item: OutboxItem) -> bool:
         """Is a later card update for the same card waiting? Then this one need not go."""
@@ -139,8 +153,9 @@ class SqlOutbox:
 
     async def _finish(self, item_id: int, state: ItemState, **values: object) -> None:
         async with self._database.begin() as connection:
-            await connection.execute(update(outbox).where(outbox.c.id == item_id).values(
-                state=state.value, lease_until=None, finished_at=self._now(), **values))
+            await connection.execute(_ONE, {
+                "item": item_id, "state": state.value, "lease_until": None,
+                "finished_at": self._now(), **values})
 
 
 def _item(row: RowMapping) -> OutboxItem:

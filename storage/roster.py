@@ -52,6 +52,9 @@ class SqlRoster:
             await _changed(connection)
 
 
+_VERSION = select(roster_version.c.version)
+
+
 class RosterCache:
     """The roster's (segment, region) index, rebuilt only when the roster's version moved."""
 
@@ -59,7 +62,7 @@ class RosterCache:
         self._version, self._index = -1, RosterIndex([])
 
     async def index(self, connection: AsyncConnection) -> RosterIndex:
-        version = (await connection.execute(select(roster_version.c.version))).scalar() or 0
+        version = (await connection.execute(_VERSION)).scalar() or 0
         if version != self._version:
             rows = (await connection.execute(select(table))).mappings()
             self._index, self._version = RosterIndex([architect_from(r) for r in rows]), version

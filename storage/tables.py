@@ -95,7 +95,10 @@ offers = Table(
     # The database itself refuses a second live offer or assignment for one request.
     Index("uq_offers_live_request", "request_id", unique=True, sqlite_where=LIVE,
           postgresql_where=LIVE),
-    Index("ix_offers_architect_state", "architect_id", "state"),
+    # An architect's load is summed from this index alone; a request's offers found by id.
+    Index("ix_offers_load", "architect_id", "state", "weight", "offered_at",
+          "engagement_ends_at", "customer"),
+    Index("ix_offers_request_state", "request_id", "state"),
 )
 
 timers = Table(

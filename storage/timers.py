@@ -3,6 +3,7 @@ FOR UPDATE SKIP LOCKED on PostgreSQL, the write lock (BEGIN IMMEDIATE) on SQLite
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert, or_, select, update
@@ -10,6 +11,8 @@ from sqlalchemy import insert, or_, select, update
 from domain.timers import NO_REQUEST, Timer
 from storage.database import Database
 from storage.tables import timers
+
+_ADD = insert(timers)
 
 
 class SqlTimers:
@@ -20,9 +23,18 @@ class SqlTimers:
     async def schedule(self, kind: str, request_id: int, due_at: datetime,
                        offer_id: int | None = None) -> None:
         async with self._database.begin() as connection:
-            await connection.execute(insert(timers), {
+            await connection.execute(_ADD, {
                 "kind": kind, "request_id": request_id, "offer_id": offer_id, "due_at": due_at,
                 "leased_by": ""})
+
+    async def schedule_all(self, request_id: int,
+                           due: Sequence[tuple[str, datetime]]) -> None:
+        if not due:
+            return
+        async with self._database.begin() as connection:
+            await connection.execute(_ADD, [
+                {"kind": kind, "request_id": request_id, "offer_id": None, "due_at": due_at,
+                 "leased_by": ""} for kind, due_at in due])
 
     async def once(self, kind: str, request_id: int, now: datetime) -> bool:
         """Record that ``kind`` happened for the request; False if it already had."""

@@ -127,3 +127,18 @@ async def test_an_offer_expires_only_once_its_time_is_up(database) -> None:
     expired = await desk.expire(offer.id, offer.expires_at)
     assert expired is not None and expired.state is OfferState.EXPIRED
     assert await desk.waiting() == [offer.request_id]
+
+
+async def test_loads_know_who_already_works_with_the_customer(database) -> None:
+    """Continuity (the balancer's tie-break) needs to know which architects hold work for the
+    request's customer; loads say so, summed in the same pass as the points."""
+    await SqlRoster(database).replace_all([fta("busy", capacity=30), fta("idle", capacity=30)])
+    desk = SqlAssignmentDesk(database)
+    first = await desk.offer_next(await waiting_request(database), FIXED_NOW, Policy())
+    assert first.offer is not None
+    holder = first.offer.architect_id
+    async with database.engine.connect() as connection:
+        held = await loads(connection, FIXED_NOW, "Contoso Ltd")
+        other = await loads(connection, FIXED_NOW, "Fabrikam")
+    assert held[holder].customers == frozenset({"Contoso Ltd"}) and held[holder].points == 3
+    assert other[holder].customers == frozenset() and other[holder].points == 3
