@@ -89,3 +89,21 @@ async def test_a_send_whose_record_fails_is_recorded_once_the_database_is_back(
     assert len(tickets) == 1
     assert (await app[outbox_key].depth()).waiting == 0  # recorded after the outage, long
     # before its 30-second lease would have lapsed and sent it again
+
+
+async def test_a_turn_after_the_database_dropped_its_connections_goes_through(
+        line: DatabaseLine, aiohttp_client, settings: Settings, clock, connector) -> None:
+    """A restart or failover drops the pooled connections while nobody is using them: the
+    next turn's first statement finds one dead and claims again on a new connection."""
+    from app import create_app
+
+    await reset_postgres(POSTGRES_URL)
+    app = create_app(replace(settings, database_url=via(POSTGRES_URL, line.port)), clock=clock)
+    client = await aiohttp_client(app)
+    seller = User(client, connector, number=9)
+    form = await seller.open_form("discovery_workshop")  # the pool now holds connections
+    line.cut(0.0)
+    line.restore()
+    answer = await seller.press("submit_request",
+                                {**card_state(form), **COMPLETE["discovery_workshop"]})
+    assert "submitted" in texts_of(answer["value"]).lower()
