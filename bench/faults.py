@@ -45,14 +45,13 @@ from bench.instances import (
     settled,
     start,
 )
-from bench.load import Bot, activity, card_action, fta_user, ready_draft, seller
+from bench.load import TRY_AGAIN, Bot, activity, card_action, fta_user, ready_draft, seller
 from bench.turns import PG_URL, Server, fake_teams, reset_postgres
 from tests.support.relay import DatabaseLine, via
 
 # What an instance's settings are for this run: leases short enough that a dead instance's
 # work is taken over within the run, and a check for new work every second.
 SETTINGS = {"OUTBOX_LEASE_SECONDS": "8", "OUTBOX_SEND_TIMEOUT_SECONDS": "10"}
-TRY_AGAIN = ("Sorry, I could not finish", "Still working", "I can't reach my records")
 GIVE_UP_AFTER = 180.0  # seconds a client keeps trying one turn
 
 

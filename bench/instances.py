@@ -96,13 +96,14 @@ async def run(requests: int, servers: list[Server], connector: Server) -> dict[s
                       for n, user in enumerate(users))))]
         started = time.perf_counter()
         await asyncio.gather(*(  # each submitted through another instance than its draft
-            bots[(n + 1) % len(bots)].post(card_action(service, user, "submit_request", data))
+            bots[(n + 1) % len(bots)].press(
+                lambda user=user, data=data: card_action(service, user, "submit_request", data))
             for n, (user, data) in enumerate(zip(users, drafts, strict=True))))
         submitting = time.perf_counter() - started
         offers = await offers_posted(session, service, requests)
         started = time.perf_counter()
         await asyncio.gather(*(
-            bots[n % len(bots)].post(card_action(
+            bots[n % len(bots)].press(lambda o=o: card_action(
                 service, fta_user(int(o["conversation"].rsplit("-", 1)[-1])), "accept_offer",
                 {"offer_id": o["offer_id"]}))
             for n, o in enumerate(offers)))
@@ -111,7 +112,8 @@ async def run(requests: int, servers: list[Server], connector: Server) -> dict[s
         async with session.get(service + "/bench/sent") as answer:
             sent = await answer.json()
     return {"requests": requests, "offers": len(offers), "submit_seconds": submitting,
-            "accept_seconds": accepting, "sent": sent}
+            "accept_seconds": accepting, "sent": sent,
+            "pressed_again": sum(bot.pressed_again for bot in bots)}
 
 
 async def offers_posted(session: aiohttp.ClientSession, service: str,
@@ -208,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         "submissions_per_second": round(args.requests / result["submit_seconds"], 1),
         "accepts_per_second": round(result["offers"] / result["accept_seconds"], 1),
         "assigned": figures["assigned"], "max_points_of_an_fta": figures["max_points"],
+        "pressed_again (told busy)": result["pressed_again"],
         "capacity": CAPACITY, "notices": len(result["sent"]),
         "notices_delivered_more_than_once": sum(s["times"] > 1 for s in result["sent"]),
         "outbox": figures["outbox"], "problems": problems}, indent=2))

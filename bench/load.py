@@ -58,9 +58,30 @@ def card_action(service_url: str, user: dict[str, str], verb: str,
                     replyToId=f"card-{next(_ids)}")
 
 
+# How the bot asks a user to press again: nothing was done (busy, database out of reach, a
+# turn that broke, one still running).
+TRY_AGAIN = ("Sorry, I could not finish", "Still working", "I can't reach my records",
+             "I'm handling a lot of requests")
+
+
+class AskedToTryAgain(RuntimeError):
+    pass
+
+
 class Bot:
     def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
         self.session, self.url = session, url.rstrip("/") + "/api/messages"
+        self.pressed_again = 0
+
+    async def press(self, make: Any, pause_seconds: float = 0.3) -> dict[str, Any]:
+        """Send the turn ``make()`` builds, and as a user would, press again (a new activity)
+        while the bot asks to try again."""
+        while True:
+            try:
+                return await self.post(make())
+            except AskedToTryAgain:
+                self.pressed_again += 1
+                await asyncio.sleep(pause_seconds)
 
     async def post(self, body: dict[str, Any]) -> dict[str, Any]:
         async with self.session.post(self.url, json=body) as response:
@@ -70,6 +91,9 @@ class Bot:
             answer: dict[str, Any] = json.loads(text) if text else {}
             if body["type"] == "invoke" and answer.get("statusCode") != 200:
                 raise RuntimeError(f"invoke answered {answer}")
+            if "message" in str(answer.get("type")) and str(answer.get("value")).startswith(
+                    TRY_AGAIN):
+                raise AskedToTryAgain(str(answer["value"])[:200])
             return answer
 
 
@@ -83,7 +107,11 @@ async def ready_draft(bot: Bot, service: str, user: dict[str, str]) -> dict[str,
     opened = await bot.post(card_action(service, user, "open_request", {}))
     chosen = await bot.post(card_action(service, user, "choose_request_type", {
         **state_of(opened["value"]), "request_type": "discovery_workshop"}))
-    return {**state_of(chosen["value"]), **COMPLETE["discovery_workshop"]}
+    # Each seller's own customer: one customer for all would send every request to the same
+    # FTA (the balancer keeps a customer with the architect already working with it).
+    number = user["id"].rsplit("-", 1)[-1]
+    return {**state_of(chosen["value"]), **COMPLETE["discovery_workshop"],
+            "customer": f"Customer {number}", "tenant": f"customer{number}.onmicrosoft.com"}
 
 
 async def prepare(bot: Bot, session: aiohttp.ClientSession, service: str, turn: str,
@@ -134,6 +162,7 @@ async def run(url: str, service: str, turn: str, concurrency: int, count: int,
             queue.put_nowait(body)
         latencies: list[float] = []
         errors: list[str] = []
+        print("prepared; timing", file=sys.stderr, flush=True)  # a profiler may attach now
 
         async def conversation() -> None:
             while not queue.empty():
