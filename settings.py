@@ -103,19 +103,19 @@ class Settings:
                                      env.get("SLA_REMINDER_HOURS", "24,4").split(",") if part),
             worker_interval_seconds=_positive("WORKER_INTERVAL_SECONDS",
                                               env.get("WORKER_INTERVAL_SECONDS", "30")),
-            outbox_max_attempts=int(_positive("OUTBOX_MAX_ATTEMPTS",
-                                              env.get("OUTBOX_MAX_ATTEMPTS", "8"))),
+            outbox_max_attempts=_count("OUTBOX_MAX_ATTEMPTS",
+                                       env.get("OUTBOX_MAX_ATTEMPTS", "8")),
             outbox_backoff_seconds=_positive("OUTBOX_BACKOFF_SECONDS",
                                              env.get("OUTBOX_BACKOFF_SECONDS", "1")),
-            outbox_tenant_rate=int(_positive("OUTBOX_TENANT_RATE",
-                                             env.get("OUTBOX_TENANT_RATE", "30"))),
+            outbox_tenant_rate=_count("OUTBOX_TENANT_RATE",
+                                      env.get("OUTBOX_TENANT_RATE", "30")),
             outbox_send_timeout_seconds=_positive(
                 "OUTBOX_SEND_TIMEOUT_SECONDS", env.get("OUTBOX_SEND_TIMEOUT_SECONDS", "15")),
             outbox_lease_seconds=_positive("OUTBOX_LEASE_SECONDS",
                                            env.get("OUTBOX_LEASE_SECONDS", "60")),
             retention_days=_positive("RETENTION_DAYS", env.get("RETENTION_DAYS", "365")),
-            max_concurrent_turns=int(_positive("MAX_CONCURRENT_TURNS",
-                                               env.get("MAX_CONCURRENT_TURNS", "10"))),
+            max_concurrent_turns=_count("MAX_CONCURRENT_TURNS",
+                                        env.get("MAX_CONCURRENT_TURNS", "10")),
             turn_queue_seconds=_positive("TURN_QUEUE_SECONDS",
                                          env.get("TURN_QUEUE_SECONDS", "3")),
             request_weights=_weights(env.get("REQUEST_WEIGHTS", "")),
@@ -201,6 +201,17 @@ def _country(raw: str) -> str:
     if len(raw) != 2 or not raw.isalpha():
         raise SettingsError(f"DEFAULT_COUNTRY must be a two-letter ISO country code, not {raw!r}")
     return raw.upper()
+
+
+def _count(name: str, raw: str) -> int:
+    """A whole number of at least 1 (a number of tries, turns, sends per second)."""
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise SettingsError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return value
 
 
 def _positive(name: str, raw: str) -> float:

@@ -52,6 +52,10 @@ def test_the_password_never_appears_in_the_repr() -> None:
     ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE"),
     ({"DEFAULT_COUNTRY": "USA"}, "DEFAULT_COUNTRY"),
     ({"ADMIN_AAD_IDS": "pat@contoso.com"}, "ADMIN_AAD_IDS"),
+    # 0.5 turns would have become 0 and refused every turn; 2.5 tries, 2 without a word.
+    ({"MAX_CONCURRENT_TURNS": "0.5"}, "MAX_CONCURRENT_TURNS"),
+    ({"OUTBOX_MAX_ATTEMPTS": "2.5"}, "OUTBOX_MAX_ATTEMPTS"),
+    ({"OUTBOX_TENANT_RATE": "0"}, "OUTBOX_TENANT_RATE"),
 ])
 def test_a_bad_value_is_refused_naming_the_setting(env, named) -> None:
     with pytest.raises(SettingsError, match=named):
