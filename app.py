@@ -68,7 +68,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.form_defaults import FormDefaults
     from bot.ftchelp import FtcHelpDesk
     from bot.handler import FtaBot
-    from bot.http import activity_log_key, adapter_key, bot_key
+    from bot.http import activity_log_key, adapter_key, admission_key, bot_key
     from bot.intake import Intake
     from bot.internal_call import InternalCallDesk
     from bot.my_requests import MyRequests
@@ -178,7 +178,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         purge=lambda before: purge(database, before),
         retention=timedelta(days=settings.retention_days))
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
-    app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now))
+    app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now),
+                               turns_waiting=lambda: app[admission_key].waiting)
     app[activity_log_key] = activities
     await worker.schedule_purge()
     running = [asyncio.create_task(worker.run_forever(settings.worker_interval_seconds)),

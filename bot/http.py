@@ -72,7 +72,6 @@ async def messages(request: web.Request) -> web.Response:
                 return await _once(request, activity, auth)
         except Busy:
             log.warning("turn refused: too many waiting", extra={"activity_id": activity.id})
-            turn_outcome.set("busy")
             return _unavailable(activity, BUSY)
         except Exception:  # the database is out of reach, say: nothing was done
             log.exception("turn could not run", extra={"activity_id": activity.id})

@@ -56,9 +56,12 @@ def correlated(identifier: str) -> Iterator[None]:
 
 
 class Metrics:
-    def __init__(self, figures: Callable[[], Awaitable[Figures]]) -> None:
+    def __init__(self, figures: Callable[[], Awaitable[Figures]],
+                 turns_waiting: Callable[[], int] = lambda: 0) -> None:
         self.registry = CollectorRegistry()
         self._figures = figures
+        Gauge("fta_turns_waiting", "Turns of this instance waiting for a slot to run "
+              "(MAX_CONCURRENT_TURNS)", registry=self.registry).set_function(turns_waiting)
         self.turns = Histogram("fta_turn_seconds", "Time to answer an activity on /api/messages",
                                ["type"], buckets=TURN_BUCKETS, registry=self.registry)
         self._gauges = {

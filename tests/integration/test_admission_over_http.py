@@ -31,7 +31,10 @@ async def test_turns_that_cannot_start_in_time_are_refused_and_lose_nothing(
 
     press = card_action(connector.url, "open_request", {}, replyToId="card-2",
                         **waiting._where())
-    refused = await client.post("/api/messages", json=press)
+    pressing = asyncio.create_task(client.post("/api/messages", json=press))
+    await asyncio.sleep(0.05)
+    assert "fta_turns_waiting 1.0" in await (await client.get("/metrics")).text()
+    refused = await pressing
     assert refused.status == 200 and await refused.json() == BUSY
     typed = await client.post("/api/messages", json=message(connector.url, "help",
                                                             **waiting._where()))

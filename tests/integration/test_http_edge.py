@@ -78,5 +78,6 @@ async def test_metrics_expose_turn_latency_and_the_queues(bot, connector) -> Non
     assert response.status == 200 and response.content_type.startswith("text/plain")
     assert 'fta_turn_seconds_count{type="message"} 1.0' in text
     for gauge in ("fta_outbox_waiting 0.0", "fta_outbox_oldest_age_seconds 0.0",
-                  "fta_outbox_dead 0.0", "fta_offers_pending 0.0", "fta_sla_breaches 0.0"):
+                  "fta_outbox_dead 0.0", "fta_offers_pending 0.0", "fta_sla_breaches 0.0",
+                  "fta_turns_waiting 0.0"):
         assert gauge in text
