@@ -18,7 +18,7 @@ from domain.offers import ENGAGEMENT_BUSINESS_DAYS, Offer, OfferError, OfferStat
 from domain.requests import FtaRequest, State
 from domain.roster import Architect
 from storage.database import Database
-from storage.requests import request_from
+from storage.requests import REQUEST_BY_ID, request_from
 from storage.roster import RosterCache, architect_from
 from storage.tables import architects, offers, requests, timers
 
@@ -27,7 +27,6 @@ LIVE = or_(offers.c.state == OfferState.OFFERED, offers.c.state == OfferState.AC
 HOLDING = or_(offers.c.state == OfferState.OFFERED,
               and_(offers.c.state == OfferState.ACCEPTED,
                    offers.c.engagement_ends_at > bindparam("now")))
-_REQUEST = select(requests).where(requests.c.id == bindparam("request_id"))
 _ARCHITECT = select(architects).where(architects.c.id == bindparam("architect_id"))
 _OFFER = select(offers).where(offers.c.id == bindparam("offer_id"))
 _OFFER_TO_ANSWER = _OFFER.with_for_update()
@@ -62,7 +61,7 @@ class SqlAssignmentDesk:
     async def offer_next(self, request_id: int, now: datetime, policy: Policy) -> Outcome:
         """Offer the request to the best eligible architect, or say why nobody can take it."""
         async with self._database.serialized() as connection:
-            row = (await connection.execute(_REQUEST, {"request_id": request_id})
+            row = (await connection.execute(REQUEST_BY_ID, {"request_id": request_id})
                    ).mappings().first()
             if row is None:
                 raise OfferError("That request no longer exists.")
@@ -189,7 +188,7 @@ class SqlAssignmentDesk:
 
 async def _request_and_architect(connection: AsyncConnection, request_id: int,
                                  architect_id: str) -> tuple[FtaRequest, Architect]:
-    request = (await connection.execute(_REQUEST, {"request_id": request_id})
+    request = (await connection.execute(REQUEST_BY_ID, {"request_id": request_id})
                ).mappings().first()
     architect = (await connection.execute(_ARCHITECT, {"architect_id": architect_id})
                  ).mappings().first()

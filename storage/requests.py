@@ -16,7 +16,7 @@ from storage.database import Database
 from storage.tables import requests as table
 
 _NEWEST_FIRST = select(table).order_by(table.c.id.desc())
-_BY_ID = select(table).where(table.c.id == bindparam("request_id"))
+REQUEST_BY_ID = select(table).where(table.c.id == bindparam("request_id"))
 _DRAFT_OF = _NEWEST_FIRST.where(table.c.requester_id == bindparam("requester_id"),
                                 table.c.state == State.DRAFT.value).limit(1)
 _OF_REQUESTER = _NEWEST_FIRST.where(table.c.requester_id == bindparam("requester_id")) \
@@ -36,7 +36,7 @@ class SqlRequestRepository:
             return replace(request, id=result.scalar_one())
 
     async def get(self, request_id: int) -> FtaRequest | None:
-        found = await self._select(_BY_ID, request_id=request_id)
+        found = await self._select(REQUEST_BY_ID, request_id=request_id)
         return found[0] if found else None
 
     async def save(self, request: FtaRequest) -> None:
