@@ -45,7 +45,7 @@ from bench.instances import (
     settled,
     start,
 )
-from bench.load import TRY_AGAIN, Bot, activity, card_action, fta_user, ready_draft, seller
+from bench.load import Bot, activity, asks_to_try_again, card_action, fta_user, ready_draft, seller
 from bench.turns import PG_URL, Server, fake_teams, reset_postgres
 from tests.support.relay import DatabaseLine, via
 
@@ -103,8 +103,7 @@ async def until_done(session: aiohttp.ClientSession, cluster: Cluster, tally: Co
             tally[f"HTTP {status} (retried as is)"] += 1
             await asyncio.sleep(0.2)
             continue
-        text = str(answer.get("value", "")) if "message" in str(answer.get("type")) else ""
-        if text.startswith(TRY_AGAIN):
+        if asks_to_try_again(answer):
             tally["asked to try again (pressed again)"] += 1
             body = make()  # a new press: a new activity id
             await asyncio.sleep(0.3)

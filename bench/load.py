@@ -65,7 +65,13 @@ TRY_AGAIN = ("Sorry, I could not finish", "Still working", "I can't reach my rec
 
 
 class AskedToTryAgain(RuntimeError):
-    pass
+    """The bot answered that nothing was done and the user should press again."""
+
+
+def asks_to_try_again(answer: dict[str, Any]) -> bool:
+    """Is ``answer`` (an invoke's body) the bot asking the user to press again?"""
+    return "message" in str(answer.get("type")) and str(answer.get("value", "")).startswith(
+        TRY_AGAIN)
 
 
 class Bot:
@@ -91,8 +97,7 @@ class Bot:
             answer: dict[str, Any] = json.loads(text) if text else {}
             if body["type"] == "invoke" and answer.get("statusCode") != 200:
                 raise RuntimeError(f"invoke answered {answer}")
-            if "message" in str(answer.get("type")) and str(answer.get("value")).startswith(
-                    TRY_AGAIN):
+            if asks_to_try_again(answer):
                 raise AskedToTryAgain(str(answer["value"])[:200])
             return answer
 

@@ -50,4 +50,4 @@ async def test_a_turn_that_waits_past_its_patience_is_refused_and_frees_its_plac
     hold.set()
     await holder
     async with gate.turn():  # the refused turn took no slot with it
-        pass
+        assert gate.waiting == 0
