@@ -50,7 +50,8 @@ class SqlActivityLog:
                "actor": entry.actor[:200], "action": entry.action[:80],
                "subject": entry.subject, "outcome": RUNNING, "started_at": now}
         claim = insert_if_absent(self._database.dialect, table, KEY)
-        async with self._database.begin() as connection:
+        # Each statement is atomic on its own (insert if absent; retake only what is unchanged)
+        async with self._database.statement() as connection:
             if (await connection.execute(claim, row)).rowcount == 1:
                 return None
             found = (await connection.execute(_FOUND, _key(entry))).first()
@@ -65,12 +66,12 @@ class SqlActivityLog:
 
     async def finish(self, entry: Entry, outcome: str, response: dict[str, Any] | None,
                      now: datetime) -> None:
-        async with self._database.begin() as connection:
+        async with self._database.statement() as connection:
             await connection.execute(_FINISH, {**_key(entry), "outcome": outcome,
                                                "response": response, "finished_at": now})
 
     async def release(self, entry: Entry) -> None:
-        async with self._database.begin() as connection:
+        async with self._database.statement() as connection:
             await connection.execute(_RELEASE, _key(entry))
 
     async def record(self, entry: Entry, outcome: str, now: datetime) -> None:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,13 @@ class Database:
     sessions: async_sessionmaker[AsyncSession]
     write_gate: asyncio.Lock = field(default_factory=asyncio.Lock, compare=False, repr=False)
 
+    @cached_property
+    def _autocommit(self) -> AsyncEngine:
+        """The engine's connections without a transaction around their statements: each
+        statement is its own (on SQLite no BEGIN is issued for them, see _begin_sqlite)."""
+        return self.engine.execution_options(isolation_level="AUTOCOMMIT") \
+            if self.dialect == "postgresql" else self.engine
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
@@ -74,12 +82,28 @@ class Database:
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
-        """A connection to read with: the running unit of work's, so it sees its own writes."""
+        """A connection to read with: the running unit of work's, so it sees its own writes;
+        else one whose statements run without a transaction around them. That costs nothing
+        in consistency (PostgreSQL's READ COMMITTED takes a new snapshot per statement anyway,
+        and inline SQLite lets no other task in between two statements) and saves a BEGIN and
+        a ROLLBACK per read: two round trips on PostgreSQL."""
         joined = _unit_of_work.get()
         if joined is not None:
             yield joined.connection
             return
-        async with self.engine.connect() as connection:
+        async with self._autocommit.connect() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def statement(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for writes that are each one statement, atomic on their own (an
+        insert-if-absent, a conditional update): no BEGIN and COMMIT around them, two round
+        trips fewer on PostgreSQL. On SQLite they still queue for the write lock here."""
+        if _unit_of_work.get() is not None:
+            async with self.begin() as connection:
+                yield connection
+            return
+        async with self._sqlite_writer(), self._autocommit.connect() as connection:
             yield connection
 
     @asynccontextmanager
@@ -161,5 +185,7 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_sqlite(connection: Any) -> None:
-    immediate = connection.get_execution_options().get("sqlite_immediate")
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    """Write transactions (Database._work) take the write lock at once; anything else runs
+    each statement on its own, as SQLite's autocommit mode does (no BEGIN at all)."""
+    if connection.get_execution_options().get("sqlite_immediate"):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
