@@ -73,7 +73,7 @@ class OfferRouter:
                     if outcome.escalate:
                         await self._escalate(outcome)
                     return
-                if await self._send_offer(outcome.request, outcome.offer):
+                if await self._send_offer(outcome.request, outcome.offer, outcome.architect):
                     return
                 await self._desk.decline(outcome.offer.id, outcome.offer.architect_id,
                                          UNREACHABLE, self._clock())
@@ -156,8 +156,9 @@ class OfferRouter:
             request, f"{request.number} assigned to {architect.name}{flag}",
             f"Assigned by {turn_context.activity.from_property.name}."))
 
-    async def _send_offer(self, request: FtaRequest, offer: Offer) -> bool:
-        architect = await self._roster.get(offer.architect_id)
+    async def _send_offer(self, request: FtaRequest, offer: Offer,
+                          architect: Architect | None) -> bool:
+        """``architect``: the one the balancer chose, as the roster it read had them."""
         if architect is None:
             return False
         return await self._poster.to_person(architect.aad_id,

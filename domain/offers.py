@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from domain.balancer import Decision, Policy
 from domain.requests import FtaRequest
+from domain.roster import Architect
 
 OFFER_TIMEOUT_BUSINESS_HOURS = 4.0
 ENGAGEMENT_BUSINESS_DAYS = {"discovery_workshop": 15, "ecif_review": 10,
@@ -47,6 +48,7 @@ class Outcome:
     offer: Offer | None
     decision: Decision | None = None
     note: str = field(default="")
+    architect: Architect | None = None  # whom the offer went to, as the roster had them
 
     @property
     def escalate(self) -> bool:

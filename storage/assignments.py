@@ -30,11 +30,8 @@ HOLDING = or_(offers.c.state == OfferState.OFFERED,
 _ARCHITECT = select(architects).where(architects.c.id == bindparam("architect_id"))
 _OFFER = select(offers).where(offers.c.id == bindparam("offer_id"))
 _OFFER_TO_ANSWER = _OFFER.with_for_update()
-_LIVE_OFFER = select(offers.c.id).where(offers.c.request_id == bindparam("request_id"), LIVE) \
-    .limit(1)
-_DECLINED = select(offers.c.architect_id).where(
-    offers.c.request_id == bindparam("request_id"),
-    or_(offers.c.state == OfferState.DECLINED, offers.c.state == OfferState.EXPIRED))
+_OFFERS_OF_REQUEST = select(offers.c.architect_id, offers.c.state).where(
+    offers.c.request_id == bindparam("request_id"))
 # Per architect: points held, the latest offer, and whether one of them is for the customer;
 # one pass over the covering index ix_offers_load.
 _LOADS = select(offers.c.architect_id, func.sum(offers.c.weight), func.max(offers.c.offered_at),
@@ -68,10 +65,11 @@ class SqlAssignmentDesk:
             request = request_from(row)
             if request.state is not State.AWAITING_FTA:
                 return Outcome(request, None, note="not waiting for an FTA")
-            if await _has_live_offer(connection, request_id):
+            live, declined = await _earlier_offers(connection, request_id)
+            if live:
                 return Outcome(request, None, note="already offered")
             roster = await self._roster.index(connection)
-            demand = demand_of(request, await _declined(connection, request_id))
+            demand = demand_of(request, declined)
             decision = decide(demand, roster, await loads(connection, now, demand.customer),
                               now, policy)
             if decision.chosen is None:
@@ -86,7 +84,7 @@ class SqlAssignmentDesk:
             await connection.execute(_ADD_TIMER, {
                 "kind": "offer_timeout", "request_id": request.id, "offer_id": offer.id,
                 "due_at": offer.expires_at})
-            return Outcome(request, offer, decision)
+            return Outcome(request, offer, decision, architect=chosen)
 
     # Answering an offer leaves every architect's load as it was (an offer and an accepted
     # engagement weigh the same; a decline only frees points), so it needs no place in the
@@ -229,14 +227,14 @@ async def loads(connection: AsyncConnection, now: datetime,
             for architect_id, points, latest, same in rows}
 
 
-async def _declined(connection: AsyncConnection, request_id: int) -> frozenset[str]:
-    rows = await connection.execute(_DECLINED, {"request_id": request_id})
-    return frozenset(rows.scalars())
-
-
-async def _has_live_offer(connection: AsyncConnection, request_id: int) -> bool:
-    found = await connection.execute(_LIVE_OFFER, {"request_id": request_id})
-    return found.first() is not None
+async def _earlier_offers(connection: AsyncConnection,
+                          request_id: int) -> tuple[bool, frozenset[str]]:
+    """Whether the request has a live offer, and the architects who declined it or let it
+    expire: one read of its offers (a few rows, by ix_offers_request_state)."""
+    rows = (await connection.execute(_OFFERS_OF_REQUEST, {"request_id": request_id})).all()
+    live = any(state in (OfferState.OFFERED, OfferState.ACCEPTED) for _, state in rows)
+    return live, frozenset(architect for architect, state in rows
+                           if state in (OfferState.DECLINED, OfferState.EXPIRED))
 
 
 async def _insert_offer(connection: AsyncConnection, offer: Offer) -> int:
