@@ -95,8 +95,15 @@ class Dispatcher:
         (not counting those put back for Teams' rate limits)."""
         if time.monotonic() < self._tenant_full_until:
             return 0  # the tenant's budget is spent: claiming now would only put items back
-        lease_end = time.monotonic() + self._lease.total_seconds()  # ours, from the claim on
-        items = await self._store.claim(self._worker, self._lease, self._batch)
+        # No more than the tenant's budget can send now: each item claimed beyond it would
+        # only be written back (postponed), its lane held, and claimed again a second later.
+        now = time.monotonic()
+        room = self._tenants.room(now)
+        if room == 0:
+            self._tenant_full_until = now + self._tenants.wait_for_room(now)
+            return 0
+        lease_end = now + self._lease.total_seconds()  # ours, from the claim on
+        items = await self._store.claim(self._worker, self._lease, min(self._batch, room))
         tried = await asyncio.gather(*(self._deliver(item, lease_end) for item in items))
         return sum(tried)
 

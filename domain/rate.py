@@ -32,6 +32,19 @@ class SlidingWindows:
                 longest_wait = max(longest_wait, inside[-limit] + seconds - now)
         return longest_wait
 
+    def room(self, now: float) -> int:
+        """How many more sends the busiest key may make now within every window (the whole
+        allowance when nothing was sent lately)."""
+        room = min((limit for limit, _ in self._windows), default=0)
+        for sent in self._sent.values():
+            for limit, seconds in self._windows:
+                room = min(room, limit - sum(1 for t in sent if t > now - seconds))
+        return max(room, 0)
+
+    def wait_for_room(self, now: float) -> float:
+        """Seconds until every key may send once more."""
+        return max((self.wait(key, now) for key in list(self._sent)), default=0.0)
+
     def record(self, key: str, now: float) -> None:
         self._sent.setdefault(key, deque()).append(now)
         if len(self._sent) > 10_000:  # forget idle conversations, keep memory flat

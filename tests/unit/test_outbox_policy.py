@@ -58,3 +58,16 @@ def test_limits_are_kept_per_key() -> None:
     limits.record("a", 0.0)
     assert limits.wait("a", 0.5) == pytest.approx(0.5)
     assert limits.wait("b", 0.5) == 0.0
+
+
+def test_room_is_what_the_busiest_key_may_still_send() -> None:
+    limits = SlidingWindows([(3, 1.0)])
+    assert limits.room(0.0) == 3
+    limits.record("a", 0.0)
+    limits.record("a", 0.1)
+    limits.record("b", 0.2)
+    assert limits.room(0.5) == 1  # "a" sent twice of three
+    limits.record("a", 0.5)
+    assert limits.room(0.6) == 0
+    assert limits.wait_for_room(0.6) == pytest.approx(0.4)  # "a"'s first send ages out at 1.0
+    assert limits.room(1.05) == 1
