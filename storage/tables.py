@@ -112,6 +112,8 @@ timers = Table(
     Column("leased_by", String(64), nullable=False, default=""),
     Column("done_at", UtcDateTime),
     Index("ix_timers_due", "done_at", "due_at"),
+    Index("ix_timers_offer", "offer_id"),
+    Index("ix_timers_request_kind", "request_id", "kind"),
 )
 
 ftop_assignments = Table(
