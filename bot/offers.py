@@ -95,13 +95,12 @@ class OfferRouter:
 
     async def accept(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """The offered FTA accepts: the request is assigned and the seller told."""
-        offer, request = await self._offer_for_actor(turn_context, data)
+        offer, request, architect = await self._offer_for_actor(turn_context, data)
         try:
             async with self._unit_of_work():  # assigned, recorded and announced together
                 await self._desk.accept(offer.id, offer.architect_id, self._clock())
                 assigned = await self._requests.get(request.id)
-                architect = await self._roster.by_aad_id(person_id(turn_context.activity))
-                assert assigned is not None and architect is not None
+                assert assigned is not None
                 work = await self._on_assigned(assigned, architect, False)
                 await self._status.refresh(request.id)
         except OfferError as error:
@@ -110,11 +109,9 @@ class OfferRouter:
 
     async def decline(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """The offered FTA declines with a reason: the next candidate gets the offer."""
-        offer, request = await self._offer_for_actor(turn_context, data)
+        offer, request, architect = await self._offer_for_actor(turn_context, data)
         reason = data.get("decline_reason")
         if not isinstance(reason, str) or not reason.strip():
-            architect = await self._roster.by_aad_id(person_id(turn_context.activity))
-            assert architect is not None
             return card_invoke(create_offer_card(request, offer, architect,
                                                  "Say why you decline, so managers can see."))
         try:
@@ -190,7 +187,8 @@ class OfferRouter:
                                       create_unreachable_card(outcome.request, who))
 
     async def _offer_for_actor(self, turn_context: TurnContext,
-                               data: dict[str, Any]) -> tuple[Offer, FtaRequest]:
+                               data: dict[str, Any]) -> tuple[Offer, FtaRequest, Architect]:
+        """The offer the acting FTA may answer, its request, and that FTA; else refused."""
         offer_id = data.get("offer_id")
         valid = isinstance(offer_id, int) and not isinstance(offer_id, bool)
         offer = await self._desk.get(offer_id) if valid else None  # type: ignore[arg-type]
@@ -200,4 +198,4 @@ class OfferRouter:
         request = await self._requests.get(offer.request_id)
         if request is None:
             raise Refused(message_invoke("That request no longer exists."))
-        return offer, request
+        return offer, request, architect
