@@ -6,10 +6,11 @@ The statements are built once and their values bound per call (see storage/reque
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import RowMapping, and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.balancer import Demand, Load, Policy, decide, override
@@ -19,7 +20,7 @@ from domain.requests import FtaRequest, State
 from domain.roster import Architect
 from storage.database import Database
 from storage.requests import REQUEST_BY_ID, request_from
-from storage.roster import RosterCache, architect_from
+from storage.roster import VERSION_COLUMN, RosterCache, architect_from
 from storage.tables import architects, offers, requests, timers
 
 LIVE = or_(offers.c.state == OfferState.OFFERED, offers.c.state == OfferState.ACCEPTED)
@@ -30,8 +31,13 @@ HOLDING = or_(offers.c.state == OfferState.OFFERED,
 _ARCHITECT = select(architects).where(architects.c.id == bindparam("architect_id"))
 _OFFER = select(offers).where(offers.c.id == bindparam("offer_id"))
 _OFFER_TO_ANSWER = _OFFER.with_for_update()
-_OFFERS_OF_REQUEST = select(offers.c.architect_id, offers.c.state).where(
-    offers.c.request_id == bindparam("request_id"))
+# What a balancing decision reads before the loads, in one round trip under the lock: the
+# request, one row per earlier offer of it (none: one row of NULLs), and the roster's version.
+_BEFORE_DECIDING = (
+    select(requests, offers.c.architect_id.label("offer_architect"),
+           offers.c.state.label("offer_state"), VERSION_COLUMN)
+    .select_from(requests.outerjoin(offers, offers.c.request_id == requests.c.id))
+    .where(requests.c.id == bindparam("request_id")))
 # Per architect: points held, the latest offer, and whether one of them is for the customer;
 # one pass over the covering index ix_offers_load.
 _LOADS = select(offers.c.architect_id, func.sum(offers.c.weight), func.max(offers.c.offered_at),
@@ -58,17 +64,17 @@ class SqlAssignmentDesk:
     async def offer_next(self, request_id: int, now: datetime, policy: Policy) -> Outcome:
         """Offer the request to the best eligible architect, or say why nobody can take it."""
         async with self._database.serialized() as connection:
-            row = (await connection.execute(REQUEST_BY_ID, {"request_id": request_id})
-                   ).mappings().first()
-            if row is None:
+            rows = (await connection.execute(_BEFORE_DECIDING, {"request_id": request_id})
+                    ).mappings().all()
+            if not rows:
                 raise OfferError("That request no longer exists.")
-            request = request_from(row)
+            request = request_from(rows[0])
             if request.state is not State.AWAITING_FTA:
                 return Outcome(request, None, note="not waiting for an FTA")
-            live, declined = await _earlier_offers(connection, request_id)
+            live, declined = _earlier_offers(rows)
             if live:
                 return Outcome(request, None, note="already offered")
-            roster = await self._roster.index(connection)
+            roster = await self._roster.index(connection, rows[0]["roster_version"])
             demand = demand_of(request, declined)
             decision = decide(demand, roster, await loads(connection, now, demand.customer),
                               now, policy)
@@ -227,13 +233,13 @@ async def loads(connection: AsyncConnection, now: datetime,
             for architect_id, points, latest, same in rows}
 
 
-async def _earlier_offers(connection: AsyncConnection,
-                          request_id: int) -> tuple[bool, frozenset[str]]:
+def _earlier_offers(rows: Sequence[RowMapping]) -> tuple[bool, frozenset[str]]:
     """Whether the request has a live offer, and the architects who declined it or let it
-    expire: one read of its offers (a few rows, by ix_offers_request_state)."""
-    rows = (await connection.execute(_OFFERS_OF_REQUEST, {"request_id": request_id})).all()
-    live = any(state in (OfferState.OFFERED, OfferState.ACCEPTED) for _, state in rows)
-    return live, frozenset(architect for architect, state in rows
+    expire, from its rows of _BEFORE_DECIDING (found by ix_offers_request_state)."""
+    states = [(row["offer_architect"], row["offer_state"]) for row in rows
+              if row["offer_state"] is not None]
+    live = any(state in (OfferState.OFFERED, OfferState.ACCEPTED) for _, state in states)
+    return live, frozenset(architect for architect, state in states
                            if state in (OfferState.DECLINED, OfferState.EXPIRED))
 
 

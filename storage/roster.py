@@ -53,6 +53,8 @@ class SqlRoster:
 
 
 _VERSION = select(roster_version.c.version)
+# The roster's version, as a column of another read (see storage/assignments.py).
+VERSION_COLUMN = _VERSION.scalar_subquery().label("roster_version")
 
 
 class RosterCache:
@@ -61,8 +63,12 @@ class RosterCache:
     def __init__(self) -> None:
         self._version, self._index = -1, RosterIndex([])
 
-    async def index(self, connection: AsyncConnection) -> RosterIndex:
-        version = (await connection.execute(_VERSION)).scalar() or 0
+    async def index(self, connection: AsyncConnection,
+                    version: int | None = None) -> RosterIndex:
+        """The index as of the roster's ``version``, read here unless the caller already did."""
+        if version is None:
+            version = (await connection.execute(_VERSION)).scalar()
+        version = version or 0
         if version != self._version:
             rows = (await connection.execute(select(table))).mappings()
             self._index, self._version = RosterIndex([architect_from(r) for r in rows]), version

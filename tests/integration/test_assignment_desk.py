@@ -117,6 +117,22 @@ async def test_a_decline_moves_the_next_offer_to_someone_else(database) -> None:
     assert "declined this request before" in nobody.decision.reason()
 
 
+async def test_a_roster_change_reaches_the_next_decision(database) -> None:
+    """The desk keeps the roster between decisions; a change (an FTA leaving) must not be
+    missed by the next one."""
+    roster = SqlRoster(database)
+    await roster.replace_all([fta("leaving", capacity=30)])
+    desk = SqlAssignmentDesk(database)
+    first = await desk.offer_next(await waiting_request(database), FIXED_NOW, Policy())
+    assert first.offer is not None and first.offer.architect_id == "leaving"
+
+    await roster.replace_all([fta("staying", capacity=30)])
+    second = await desk.offer_next(await waiting_request(database), FIXED_NOW, Policy())
+
+    assert second.offer is not None and second.offer.architect_id == "staying"
+    assert second.architect is not None and second.architect.id == "staying"
+
+
 async def test_an_offer_expires_only_once_its_time_is_up(database) -> None:
     await SqlRoster(database).replace_all([fta("a")])
     desk = SqlAssignmentDesk(database)
