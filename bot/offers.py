@@ -95,21 +95,20 @@ class OfferRouter:
 
     async def accept(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """The offered FTA accepts: the request is assigned and the seller told."""
-        offer, request, architect = await self._offer_for_actor(turn_context, data)
+        offer, architect = await self._offer_for_actor(turn_context, data)
         try:
             async with self._unit_of_work():  # assigned, recorded and announced together
-                await self._desk.accept(offer.id, offer.architect_id, self._clock())
-                assigned = await self._requests.get(request.id)
-                assert assigned is not None
+                _, assigned = await self._desk.accept(offer.id, architect, self._clock())
                 work = await self._on_assigned(assigned, architect, False)
-                await self._status.refresh(request.id)
+                await self._status.show(assigned)
         except OfferError as error:
             return message_invoke(str(error))
         return card_invoke(work)
 
     async def decline(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """The offered FTA declines with a reason: the next candidate gets the offer."""
-        offer, request, architect = await self._offer_for_actor(turn_context, data)
+        offer, architect = await self._offer_for_actor(turn_context, data)
+        request = await self._request_of(offer)
         reason = data.get("decline_reason")
         if not isinstance(reason, str) or not reason.strip():
             return card_invoke(create_offer_card(request, offer, architect,
@@ -187,15 +186,18 @@ class OfferRouter:
                                       create_unreachable_card(outcome.request, who))
 
     async def _offer_for_actor(self, turn_context: TurnContext,
-                               data: dict[str, Any]) -> tuple[Offer, FtaRequest, Architect]:
-        """The offer the acting FTA may answer, its request, and that FTA; else refused."""
+                               data: dict[str, Any]) -> tuple[Offer, Architect]:
+        """The offer the acting FTA may answer, and that FTA; else refused."""
         offer_id = data.get("offer_id")
         valid = isinstance(offer_id, int) and not isinstance(offer_id, bool)
         offer = await self._desk.get(offer_id) if valid else None  # type: ignore[arg-type]
         architect = await self._roster.by_aad_id(person_id(turn_context.activity))
         if offer is None or architect is None or architect.id != offer.architect_id:
             raise Refused(message_invoke("This offer was made to someone else."))
+        return offer, architect
+
+    async def _request_of(self, offer: Offer) -> FtaRequest:
         request = await self._requests.get(offer.request_id)
         if request is None:
             raise Refused(message_invoke("That request no longer exists."))
-        return offer, request, architect
+        return request

@@ -36,7 +36,11 @@ class StatusCards:
         """Show the request's current state on the seller's card."""
         request = await self._requests.get(request_id)
         if request is not None:
-            await self._poster.update(request_id, SELLER, create_status_card(request))
+            await self.show(request)
+
+    async def show(self, request: FtaRequest) -> None:
+        """Show ``request``, as just read or written, on the seller's card."""
+        await self._poster.update(request.id, SELLER, create_status_card(request))
 
     async def replace_offers(self, request_id: int, card: dict[str, Any],
                              offer_id: int | None = None) -> None:

@@ -46,11 +46,12 @@ _LOADS = select(offers.c.architect_id, func.sum(offers.c.weight), func.max(offer
 _ADD_OFFER = insert(offers).returning(offers.c.id)
 _ADD_TIMER = insert(timers)
 _UPDATE_OFFER = update(offers).where(offers.c.id == bindparam("offer_id"))
+# Assigns a request still waiting for an FTA and returns it as assigned; no row: it was not.
 _ASSIGN = update(requests).where(
     requests.c.id == bindparam("request_id"), requests.c.state == State.AWAITING_FTA
 ).values(state=State.ASSIGNED, agent_id=bindparam("architect_id"),
          agent_name=bindparam("architect_name"),
-         version=requests.c.version + 1)
+         version=requests.c.version + 1).returning(*requests.c)
 _FINISH_TIMERS = update(timers).where(timers.c.offer_id == bindparam("answered_offer"),
                                       timers.c.done_at.is_(None))
 
@@ -96,19 +97,19 @@ class SqlAssignmentDesk:
     # engagement weigh the same; a decline only frees points), so it needs no place in the
     # serialized order of balancing decisions: the offer's row lock keeps two answers apart.
 
-    async def accept(self, offer_id: int, architect_id: str, now: datetime) -> Offer:
+    async def accept(self, offer_id: int, architect: Architect,
+                     now: datetime) -> tuple[Offer, FtaRequest]:
+        """``architect`` accepts their offer: the offer and its request, both as now stored."""
         async with self._database.begin() as connection:
-            offer = await self._answerable(connection, offer_id, architect_id)
-            request, chosen = await _request_and_architect(connection, offer.request_id,
-                                                           architect_id)
-            ends = _engagement_end(request, chosen, now)
+            offer = await self._answerable(connection, offer_id, architect.id)
+            request = await _assign(connection, offer.request_id, architect)
+            ends = _engagement_end(request, architect, now)
             await connection.execute(_UPDATE_OFFER, {
                 "offer_id": offer_id, "state": OfferState.ACCEPTED, "decided_at": now,
                 "engagement_ends_at": ends})
-            await _assign(connection, request, chosen)
             await _finish_timers(connection, offer_id, now)
         offer.state, offer.decided_at, offer.engagement_ends_at = OfferState.ACCEPTED, now, ends
-        return offer
+        return offer, request
 
     async def decline(self, offer_id: int, architect_id: str, reason: str,
                       now: datetime) -> Offer:
@@ -139,7 +140,7 @@ class SqlAssignmentDesk:
                           override=decision.override, decided_at=now,
                           engagement_ends_at=_engagement_end(request, chosen, now))
             offer.id = await _insert_offer(connection, offer)
-            await _assign(connection, request, chosen)
+            await _assign(connection, request.id, chosen)
         return offer
 
     async def decisions_for(self, request_id: int) -> list[dict[str, Any]]:
@@ -208,11 +209,16 @@ def _engagement_end(request: FtaRequest, architect: Architect, now: datetime) ->
                                architect.holiday_subdivision)
 
 
-async def _assign(connection: AsyncConnection, request: FtaRequest,
-                  architect: Architect) -> None:
-    await connection.execute(_ASSIGN, {"request_id": request.id,
-                                       "architect_id": architect.id,
-                                       "architect_name": architect.name})
+async def _assign(connection: AsyncConnection, request_id: int,
+                  architect: Architect) -> FtaRequest:
+    """Assign the request to ``architect``; refused unless it is still waiting for an FTA."""
+    row = (await connection.execute(_ASSIGN, {"request_id": request_id,
+                                              "architect_id": architect.id,
+                                              "architect_name": architect.name})
+           ).mappings().first()
+    if row is None:
+        raise OfferError("That request is no longer waiting for an FTA.")
+    return request_from(row)
 
 
 def demand_of(request: FtaRequest, declined: frozenset[str]) -> Demand:

@@ -89,15 +89,37 @@ async def test_accept_assigns_the_request_and_only_the_offered_architect_may(dat
     assert offer is not None
 
     with pytest.raises(OfferError, match="someone else"):
-        await desk.accept(offer.id, "intruder", FIXED_NOW)
-    accepted = await desk.accept(offer.id, "a", FIXED_NOW)
+        await desk.accept(offer.id, fta("intruder"), FIXED_NOW)
+    accepted, assigned = await desk.accept(offer.id, fta("a"), FIXED_NOW)
     with pytest.raises(OfferError, match="already accepted"):
-        await desk.accept(offer.id, "a", FIXED_NOW)
+        await desk.accept(offer.id, fta("a"), FIXED_NOW)
 
     assert accepted.state is OfferState.ACCEPTED and accepted.engagement_ends_at is not None
     request = await SqlRequestRepository(database).get(request_id)
     assert request is not None and request.state is State.ASSIGNED
     assert request.agent_name == "A"
+    assert assigned == request  # what accept returns is what was stored
+
+
+async def test_an_offer_for_a_request_no_longer_waiting_cannot_be_accepted(database) -> None:
+    """Should the request leave the FTA queue by any path while its offer is open, accepting
+    the offer changes nothing rather than marking it accepted for an unassigned request."""
+    await SqlRoster(database).replace_all([fta("a")])
+    desk = SqlAssignmentDesk(database)
+    repository = SqlRequestRepository(database)
+    offer = (await desk.offer_next(await waiting_request(database), FIXED_NOW,
+                                   Policy())).offer
+    assert offer is not None
+    request = await repository.get(offer.request_id)
+    assert request is not None
+    request.state = State.CANCELLED
+    await repository.save(request)
+
+    with pytest.raises(OfferError, match="no longer waiting"):
+        await desk.accept(offer.id, fta("a"), FIXED_NOW)
+
+    still = await desk.get(offer.id)
+    assert still is not None and still.state is OfferState.OFFERED
 
 
 async def test_a_decline_moves_the_next_offer_to_someone_else(database) -> None:
