@@ -167,14 +167,18 @@ async def run(url: str, service: str, turn: str, concurrency: int, count: int,
             queue.put_nowait(body)
         latencies: list[float] = []
         errors: list[str] = []
+        busy = 0  # turns the bot answered in time with "busy, press again": nothing done
         print("prepared; timing", file=sys.stderr, flush=True)  # a profiler may attach now
 
         async def conversation() -> None:
+            nonlocal busy
             while not queue.empty():
                 body = queue.get_nowait()
                 started = time.perf_counter()
                 try:
                     await bot.post(body)
+                except AskedToTryAgain:
+                    busy += 1  # answered, and counted in the latencies, but not as a turn done
                 except Exception as error:
                     errors.append(str(error)[:200])
                     continue
@@ -184,10 +188,11 @@ async def run(url: str, service: str, turn: str, concurrency: int, count: int,
         await asyncio.gather(*(conversation() for _ in range(concurrency)))
         seconds = time.perf_counter() - started
     ordered = sorted(latencies) or [0.0]
-    return {"turn": turn, "concurrency": concurrency, "turns": len(latencies),
+    done = len(latencies) - busy
+    return {"turn": turn, "concurrency": concurrency, "turns": done, "busy": busy,
             "errors": len(errors), "first_error": errors[0] if errors else "",
             "seconds": round(seconds, 3),
-            "per_second": round(len(latencies) / seconds, 1) if seconds else 0.0,
+            "per_second": round(done / seconds, 1) if seconds else 0.0,
             "p50_ms": round(statistics.median(ordered) * 1000, 1),
             "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1),
             "max_ms": round(ordered[-1] * 1000, 1)}
