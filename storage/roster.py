@@ -52,9 +52,8 @@ class SqlRoster:
             await _changed(connection)
 
 
-_VERSION = select(roster_version.c.version)
 # The roster's version, as a column of another read (see storage/assignments.py).
-VERSION_COLUMN = _VERSION.scalar_subquery().label("roster_version")
+VERSION_COLUMN = select(roster_version.c.version).scalar_subquery().label("roster_version")
 
 
 class RosterCache:
@@ -63,11 +62,9 @@ class RosterCache:
     def __init__(self) -> None:
         self._version, self._index = -1, RosterIndex([])
 
-    async def index(self, connection: AsyncConnection,
-                    version: int | None = None) -> RosterIndex:
-        """The index as of the roster's ``version``, read here unless the caller already did."""
-        if version is None:
-            version = (await connection.execute(_VERSION)).scalar()
+    async def index(self, connection: AsyncConnection, version: int | None) -> RosterIndex:
+        """The index as of the roster's ``version`` (VERSION_COLUMN, read by the caller with
+        its other reads; None before any import)."""
         version = version or 0
         if version != self._version:
             rows = (await connection.execute(select(table))).mappings()
