@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import RowMapping, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.balancer import Demand, Load, Policy, decide, override
@@ -18,16 +18,13 @@ from domain.calendar import business_days_later, business_hours_later
 from domain.offers import ENGAGEMENT_BUSINESS_DAYS, Offer, OfferError, OfferState, Outcome
 from domain.requests import FtaRequest, State
 from domain.roster import Architect
+from storage import loads
 from storage.database import Database
 from storage.requests import REQUEST_BY_ID, request_from
 from storage.roster import VERSION_COLUMN, RosterCache, architect_from
 from storage.tables import architects, offers, requests, timers
 
 LIVE = or_(offers.c.state == OfferState.OFFERED, offers.c.state == OfferState.ACCEPTED)
-# Points an architect holds: open offers, and accepted engagements not yet ended.
-HOLDING = or_(offers.c.state == OfferState.OFFERED,
-              and_(offers.c.state == OfferState.ACCEPTED,
-                   offers.c.engagement_ends_at > bindparam("now")))
 _ARCHITECT = select(architects).where(architects.c.id == bindparam("architect_id"))
 _OFFER = select(offers).where(offers.c.id == bindparam("offer_id"))
 _OFFER_TO_ANSWER = _OFFER.with_for_update()
@@ -38,11 +35,6 @@ _BEFORE_DECIDING = (
            offers.c.state.label("offer_state"), VERSION_COLUMN)
     .select_from(requests.outerjoin(offers, offers.c.request_id == requests.c.id))
     .where(requests.c.id == bindparam("request_id")))
-# Per architect: points held, the latest offer, and whether one of them is for the customer;
-# one pass over the covering index ix_offers_load.
-_LOADS = select(offers.c.architect_id, func.sum(offers.c.weight), func.max(offers.c.offered_at),
-                func.max(case((offers.c.customer == bindparam("customer"), 1), else_=0))
-                ).where(HOLDING).group_by(offers.c.architect_id)
 _ADD_OFFER = insert(offers).returning(offers.c.id)
 _ADD_TIMER = insert(timers)
 _UPDATE_OFFER = update(offers).where(offers.c.id == bindparam("offer_id"))
@@ -77,8 +69,9 @@ class SqlAssignmentDesk:
                 return Outcome(request, None, note="already offered")
             roster = await self._roster.index(connection, rows[0]["roster_version"])
             demand = demand_of(request, declined)
-            decision = decide(demand, roster, await loads(connection, now, demand.customer),
-                              now, policy)
+            decision = decide(demand, roster,
+                              await loads.current(connection, now, demand.customer), now,
+                              policy)
             if decision.chosen is None:
                 return Outcome(request, None, decision)
             chosen = roster.by_id[decision.chosen]
@@ -88,6 +81,7 @@ class SqlAssignmentDesk:
                                                chosen.holiday_subdivision),
                           decision.as_dict(), customer=demand.customer)
             offer.id = await _insert_offer(connection, offer)
+            await loads.offered(connection, chosen.id, offer.weight, now)
             await connection.execute(_ADD_TIMER, {
                 "kind": "offer_timeout", "request_id": request.id, "offer_id": offer.id,
                 "due_at": offer.expires_at})
@@ -107,6 +101,7 @@ class SqlAssignmentDesk:
             await connection.execute(_UPDATE_OFFER, {
                 "offer_id": offer_id, "state": OfferState.ACCEPTED, "decided_at": now,
                 "engagement_ends_at": ends})
+            await loads.accepted(connection, architect.id, ends)
             await _finish_timers(connection, offer_id, now)
         offer.state, offer.decided_at, offer.engagement_ends_at = OfferState.ACCEPTED, now, ends
         return offer, request
@@ -118,6 +113,7 @@ class SqlAssignmentDesk:
             await connection.execute(_UPDATE_OFFER, {
                 "offer_id": offer_id, "state": OfferState.DECLINED, "decided_at": now,
                 "reason": reason})
+            await loads.let_go(connection, [architect_id])
             await _finish_timers(connection, offer_id, now)
         offer.state, offer.decided_at, offer.reason = OfferState.DECLINED, now, reason
         return offer
@@ -130,16 +126,20 @@ class SqlAssignmentDesk:
                                                            architect_id)
             if request.state is not State.AWAITING_FTA:
                 raise OfferError(f"{request.number} is no longer waiting for an FTA.")
-            await connection.execute(update(offers).where(
+            withdrawn = await connection.execute(update(offers).where(
                 offers.c.request_id == request_id, offers.c.state == OfferState.OFFERED
-            ).values(state=OfferState.EXPIRED, decided_at=now, reason="assigned by a manager"))
-            load = (await loads(connection, now)).get(chosen.id) or Load()
+            ).values(state=OfferState.EXPIRED, decided_at=now, reason="assigned by a manager"
+                     ).returning(offers.c.architect_id))
+            await loads.let_go(connection, withdrawn.scalars())
+            load = (await loads.current(connection, now)).get(chosen.id) or Load()
             decision = override(demand_of(request, frozenset()), chosen, load, now, policy)
             offer = Offer(request.id, chosen.id, decision.weight, now, now, decision.as_dict(),
                           state=OfferState.ACCEPTED, customer=request.values.get("customer", ""),
                           override=decision.override, decided_at=now,
                           engagement_ends_at=_engagement_end(request, chosen, now))
             offer.id = await _insert_offer(connection, offer)
+            await loads.offered(connection, chosen.id, offer.weight, now,
+                                offer.engagement_ends_at)
             await _assign(connection, request.id, chosen)
         return offer
 
@@ -152,7 +152,7 @@ class SqlAssignmentDesk:
 
     async def points_by_architect(self, now: datetime) -> dict[str, int]:
         async with self._database.connect() as connection:
-            return {a: load.points for a, load in (await loads(connection, now)).items()}
+            return {a: load.points for a, load in (await loads.counted(connection, now)).items()}
 
     async def expire(self, offer_id: int, now: datetime) -> Offer | None:
         """Time an unanswered offer out; None if it was answered meanwhile."""
@@ -160,9 +160,12 @@ class SqlAssignmentDesk:
             result = await connection.execute(update(offers).where(
                 offers.c.id == offer_id, offers.c.state == OfferState.OFFERED,
                 offers.c.expires_at <= now).values(state=OfferState.EXPIRED, decided_at=now,
-                                                   reason="no answer in time"))
-            if result.rowcount != 1:
+                                                   reason="no answer in time"
+                                                   ).returning(offers.c.architect_id))
+            expired = result.scalars().all()
+            if not expired:
                 return None
+            await loads.let_go(connection, expired)
         return await self.get(offer_id)
 
     async def get(self, offer_id: int) -> Offer | None:
@@ -227,16 +230,6 @@ def demand_of(request: FtaRequest, declined: frozenset[str]) -> Demand:
                   values.get("region", ""), request.requester.timezone,
                   tuple(w for w in values.get("workloads", "").split(",") if w),
                   values.get("customer", ""), declined)
-
-
-async def loads(connection: AsyncConnection, now: datetime,
-                customer: str = "") -> dict[str, Load]:
-    """Points held per architect (open offers, and accepted engagements not yet ended), summed
-    by the database; ``customers`` holds ``customer`` for those already working with it."""
-    rows = (await connection.execute(_LOADS, {"now": now, "customer": customer})).all()
-    return {architect_id: Load(int(points), latest,
-                               frozenset({customer}) if customer and same else frozenset())
-            for architect_id, points, latest, same in rows}
 
 
 def _earlier_offers(rows: Sequence[RowMapping]) -> tuple[bool, frozenset[str]]:

@@ -99,6 +99,19 @@ offers = Table(
     Index("ix_offers_load", "architect_id", "state", "weight", "offered_at",
           "engagement_ends_at", "customer"),
     Index("ix_offers_request_state", "request_id", "state"),
+    # Who holds work for a customer (the balancer's continuity), from this index alone.
+    Index("ix_offers_customer", "customer", "state", "architect_id", "engagement_ends_at"),
+)
+
+# Each architect's load, kept as offers are made and answered (storage/loads.py), so that a
+# balancing decision reads one row per architect instead of summing every live offer.
+architect_loads = Table(
+    "architect_loads", metadata,
+    Column("architect_id", String(64), primary_key=True),
+    Column("points", Integer, nullable=False),
+    Column("latest_offer_at", UtcDateTime),
+    # From then on the row needs counting again: an engagement ended, or an offer was let go.
+    Column("recount_at", UtcDateTime),
 )
 
 timers = Table(

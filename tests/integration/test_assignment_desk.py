@@ -4,18 +4,24 @@ an architect and a request is never offered twice, on SQLite and on PostgreSQL."
 from __future__ import annotations
 
 import asyncio
+import random
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import insert, select
 
-from domain.balancer import Policy
-from domain.offers import OfferError, OfferState
+from domain.balancer import Load, Policy
+from domain.offers import Offer, OfferError, OfferState
 from domain.requests import FtaRequest, Requester, State
 from domain.roster import Architect
-from storage.assignments import SqlAssignmentDesk, loads
+from storage import migrate
+from storage.assignments import SqlAssignmentDesk, offer_from
+from storage.database import open_database
+from storage.loads import counted, current
 from storage.requests import SqlRequestRepository
 from storage.roster import SqlRoster
-from tests.conftest import FIXED_NOW
+from storage.tables import offers
+from tests.conftest import FIXED_NOW, reset_postgres
 from tests.support.requests import COMPLETE
 
 SELLER = Requester("aad-seller", "Sam Seller", "America/New_York", "US")
@@ -47,7 +53,7 @@ async def test_concurrent_requests_never_overfill_an_architect(database) -> None
     assert len(offered) == 2  # 3 + 3 <= 7 < 9
     assert all("no capacity left" in o.decision.reason() for o in outcomes if o.offer is None)
     async with database.engine.connect() as connection:
-        assert (await loads(connection, FIXED_NOW))["solo"].points == 6
+        assert (await counted(connection, FIXED_NOW))["solo"].points == 6
 
 
 async def test_many_requests_at_once_respect_every_capacity(database) -> None:
@@ -60,7 +66,7 @@ async def test_many_requests_at_once_respect_every_capacity(database) -> None:
     outcomes = await asyncio.gather(*(desk.offer_next(i, FIXED_NOW, Policy()) for i in ids))
 
     async with database.engine.connect() as connection:
-        held = await loads(connection, FIXED_NOW)
+        held = await counted(connection, FIXED_NOW)
     assert all(held[a.id].points <= a.capacity for a in roster if a.id in held)
     offered = [o.offer.request_id for o in outcomes if o.offer is not None]
     assert len(offered) == len(set(offered)) >= 5
@@ -176,7 +182,83 @@ async def test_loads_know_who_already_works_with_the_customer(database) -> None:
     assert first.offer is not None
     holder = first.offer.architect_id
     async with database.engine.connect() as connection:
-        held = await loads(connection, FIXED_NOW, "Contoso Ltd")
-        other = await loads(connection, FIXED_NOW, "Fabrikam")
+        held = await counted(connection, FIXED_NOW, "Contoso Ltd")
+        other = await counted(connection, FIXED_NOW, "Fabrikam")
     assert held[holder].customers == frozenset({"Contoso Ltd"}) and held[holder].points == 3
     assert other[holder].customers == frozenset() and other[holder].points == 3
+
+
+async def test_kept_loads_always_equal_the_offers_summed(database) -> None:
+    """Each architect's load is kept as offers change rather than summed at each decision; at
+    every step of a random week (offers, accepts, declines, time-outs, a manager's assignment,
+    engagements ending) what the next decision reads must equal the offers summed."""
+    roster = [fta(name, capacity=12) for name in ("a", "b", "c")]
+    await SqlRoster(database).replace_all(roster)
+    desk = SqlAssignmentDesk(database)
+    pick = random.Random(7)
+    now = FIXED_NOW
+    for step in range(60):
+        open_offers = await _offers_in(database, OfferState.OFFERED)
+        move = pick.choice(["offer", "offer", "accept", "decline", "expire", "by hand", "later"])
+        if move == "offer" or (not open_offers and move != "later"):
+            await desk.offer_next(await waiting_request(database, pick.choice(TYPES)), now,
+                                  Policy())
+        elif move == "accept":
+            offer = pick.choice(open_offers)
+            await desk.accept(offer.id, fta(offer.architect_id), now)
+        elif move == "decline":
+            offer = pick.choice(open_offers)
+            await desk.decline(offer.id, offer.architect_id, "busy", now)
+        elif move == "expire":
+            offer = pick.choice(open_offers)
+            await desk.expire(offer.id, offer.expires_at)
+        elif move == "by hand":
+            await desk.assign_by_hand(pick.choice(open_offers).request_id,
+                                      pick.choice(roster).id, now, Policy())
+        else:  # some engagements end: 2 to 10 business days
+            now += timedelta(days=pick.choice([1, 3, 9]))
+
+        async with database.begin() as connection:
+            kept = await current(connection, now, "Contoso Ltd")
+        async with database.connect() as connection:
+            summed = await counted(connection, now, "Contoso Ltd")
+        assert _held(kept) == _held(summed), f"step {step}: {move}"
+
+
+TYPES = ["discovery_workshop", "ecif_review", "migration_exception"]
+
+
+def _held(loads: dict[str, Load]) -> dict[str, Load]:
+    return {architect: load for architect, load in loads.items() if load.points}
+
+
+async def _offers_in(database, state: OfferState) -> list[Offer]:  # type: ignore[no-untyped-def]
+    async with database.connect() as connection:
+        rows = (await connection.execute(select(offers).where(offers.c.state == state)
+                                         )).mappings().all()
+    return [offer_from(row) for row in rows]
+
+
+async def test_a_database_upgraded_with_live_offers_counts_them(database_url: str) -> None:
+    """Offers made before loads were kept (migration 0014) still weigh on the next decision."""
+    if database_url.startswith("postgresql"):
+        await reset_postgres(database_url)
+    database = open_database(database_url)
+    try:
+        await migrate.upgrade(database, "0013")
+        held = {"offered": ("a", None), "accepted": ("b", FIXED_NOW + timedelta(days=5)),
+                "declined": ("c", None)}
+        async with database.begin() as connection:
+            await connection.execute(insert(offers), [
+                {"request_id": n, "architect_id": architect, "weight": 3, "state": state,
+                 "customer": "Contoso Ltd", "offered_at": FIXED_NOW, "expires_at": FIXED_NOW,
+                 "engagement_ends_at": ends, "decision": {}}
+                for n, (state, (architect, ends)) in enumerate(held.items())])
+        await migrate.upgrade(database)
+
+        async with database.begin() as connection:
+            kept = await current(connection, FIXED_NOW, "Contoso Ltd")
+        assert _held(kept) == {name: Load(3, FIXED_NOW, frozenset({"Contoso Ltd"}))
+                               for name in ("a", "b")}
+    finally:
+        await database.dispose()
