@@ -276,7 +276,11 @@ def load_faq(path: Path) -> Faq:
 
 
 def serve(settings: Settings) -> None:
+    from domain.calendar import calendar_for
+
     load_faq(settings.faq_path)  # a broken FAQ file stops start-up with a clear message
+    # The default country's holidays load now (0.2 s here) rather than in a seller's turn.
+    calendar_for(settings.default_country)
     if not settings.ftchelp_channel_id:
         log.warning("FTCHELP_CHANNEL_ID is not set: FTCHelp tickets will not be posted.")
     if settings.anonymous:
