@@ -43,10 +43,10 @@ def free_port() -> int:
 
 class Server:
     def __init__(self, name: str, command: list[str], port: int, env: dict[str, str],
-                 log: Path, ready_path: str = "") -> None:
+                 log: Path, ready_path: str = "", cwd: Path = ROOT) -> None:
         self.name, self.port, self.log = name, port, log
         self.url = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"),
+        self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log.open("wb"),
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self._wait(ready_path)
 
@@ -152,7 +152,8 @@ def reset_postgres(url: str) -> None:
     asyncio.run(reset())
 
 
-def start_app(database: str, folder: Path, connector: Server) -> Server:
+def start_app(database: str, folder: Path, connector: Server, root: Path = ROOT) -> Server:
+    """The app from the checkout at ``root`` on a fresh database, its FTAs in chat with it."""
     url = (f"sqlite+aiosqlite:///{folder / 'bench.db'}" if database == "sqlite" else PG_URL)
     if database == "postgresql":
         reset_postgres(url)
@@ -161,11 +162,11 @@ def start_app(database: str, folder: Path, connector: Server) -> Server:
            "FTCHELP_CHANNEL_ID": "19:ftchelp", "ACCOUNT_TEAM_CHANNELS": "*=19:account-team"}
     for name in ("MicrosoftAppId", "MicrosoftAppPassword"):
         env.pop(name, None)
-    subprocess.run([PYTHON, "app.py", "roster", "import", str(roster_file(folder))], cwd=ROOT,
+    subprocess.run([PYTHON, "app.py", "roster", "import", str(roster_file(folder))], cwd=root,
                    env=env, check=True, capture_output=True, timeout=120)
     port = free_port()
     app = Server(f"app ({database})", [PYTHON, "app.py", "serve"], port,
-                 {**env, "PORT": str(port)}, folder / f"app-{database}.log", "/healthz")
+                 {**env, "PORT": str(port)}, folder / f"app-{database}.log", "/healthz", root)
     # Every FTA opens a chat with the bot once, so offers can reach them.
     for n in range(1, FTAS + 1):
         body = {"type": "message", "id": f"hi-{n}", "channelId": "msteams", "text": "hi",
