@@ -30,9 +30,10 @@ AT_ONCE = datetime(2000, 1, 1, tzinfo=UTC)  # a recount_at before any decision's
 HOLDING = or_(offers.c.state == OfferState.OFFERED,
               and_(offers.c.state == OfferState.ACCEPTED,
                    offers.c.engagement_ends_at > bindparam("now")))
-_HOLDERS_FOR_CUSTOMER = (select(offers.c.architect_id)
-                         .where(offers.c.customer == bindparam("customer"), HOLDING)
-                         .distinct().subquery())
+# Who holds work for the customer (ix_offers_customer).
+_CUSTOMER_HOLDERS = select(offers.c.architect_id).where(
+    offers.c.customer == bindparam("customer"), HOLDING).distinct()
+_HOLDERS_FOR_CUSTOMER = _CUSTOMER_HOLDERS.subquery()
 _LEDGER = (select(ledger.c.architect_id, ledger.c.points, ledger.c.latest_offer_at,
                   ledger.c.recount_at,
                   _HOLDERS_FOR_CUSTOMER.c.architect_id.is_not(None).label("same"))
@@ -47,8 +48,6 @@ _COUNT_SOME = _COUNT.where(offers.c.architect_id.in_(bindparam("stale", expandin
 _COUNTED = update(ledger).where(ledger.c.architect_id == bindparam("who")).values(
     points=bindparam("held"), latest_offer_at=bindparam("latest"),
     recount_at=bindparam("next_end"))
-_CUSTOMER_COUNT = select(offers.c.architect_id).where(
-    offers.c.customer == bindparam("customer"), HOLDING).distinct()
 
 
 async def current(connection: AsyncConnection, now: datetime,
@@ -75,7 +74,7 @@ async def counted(connection: AsyncConnection, now: datetime,
     same: set[str] = set()
     if customer:
         same = set((await connection.execute(
-            _CUSTOMER_COUNT, {"now": now, "customer": customer})).scalars())
+            _CUSTOMER_HOLDERS, {"now": now, "customer": customer})).scalars())
     return {architect_id: Load(int(points), latest,
                                frozenset({customer}) if architect_id in same else frozenset())
             for architect_id, points, latest, _ in rows}
