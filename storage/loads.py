@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from functools import cache
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import Insert
 
@@ -24,6 +23,7 @@ from domain.balancer import Load
 from domain.offers import OfferState
 from storage.tables import architect_loads as ledger
 from storage.tables import offers
+from storage.upsert import dialect_insert
 
 AT_ONCE = datetime(2000, 1, 1, tzinfo=UTC)  # a recount_at before any decision's time
 # Points an architect holds: open offers, and accepted engagements not yet ended.
@@ -108,8 +108,7 @@ async def _note(connection: AsyncConnection, changes: list[dict[str, object]]) -
 def _change(dialect: str) -> Insert:
     """Add points, keep the latest offer time and the earliest time to count again (NULLs
     ignored), creating the architect's row if it has none yet."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ledger).values(
+    statement = dialect_insert(dialect)(ledger).values(
         architect_id=bindparam("who"), points=bindparam("more"),
         latest_offer_at=bindparam("offered_at"), recount_at=bindparam("due"))
     new = statement.excluded
@@ -128,8 +127,8 @@ async def _recount(connection: AsyncConnection, architect_ids: list[str],
     """Count these architects' offers again and keep the result: points, latest offer."""
     rows = (await connection.execute(_COUNT_SOME, {"now": now, "stale": architect_ids})).all()
     counts = {a: (int(points), latest, next_end) for a, points, latest, next_end in rows}
+    fresh = {a: counts.get(a, (0, None, None)) for a in architect_ids}
     await connection.execute(_COUNTED, [
         {"who": a, "held": held, "latest": latest, "next_end": next_end}
-        for a in architect_ids for held, latest, next_end in [counts.get(a, (0, None, None))]])
-    return {a: (held, latest) for a, (held, latest, _) in counts.items()} | {
-        a: (0, None) for a in architect_ids if a not in counts}
+        for a, (held, latest, next_end) in fresh.items()])
+    return {a: (held, latest) for a, (held, latest, _) in fresh.items()}

@@ -5,6 +5,7 @@ so SQLAlchemy compiles it once instead of coercing every value into the statemen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -19,11 +20,15 @@ def upsert(dialect: str, table: Table, values: dict[str, Any],
     return _statement(dialect, table, tuple(values), tuple(keys)), values
 
 
+def dialect_insert(dialect: str) -> Callable[[Table], postgresql.Insert | sqlite.Insert]:
+    """The INSERT that knows ON CONFLICT on ``dialect`` (PostgreSQL's, else SQLite's)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
 @cache
 def _statement(dialect: str, table: Table, columns: tuple[str, ...],
                keys: tuple[str, ...]) -> Insert:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table)
+    statement = dialect_insert(dialect)(table)
     changed = {name: statement.excluded[name] for name in columns if name not in keys}
     return statement.on_conflict_do_update(index_elements=list(keys), set_=changed)
 
@@ -31,5 +36,4 @@ def _statement(dialect: str, table: Table, columns: tuple[str, ...],
 @cache
 def insert_if_absent(dialect: str, table: Table, keys: tuple[str, ...]) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING, values as parameters; rowcount 0 means it existed."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).on_conflict_do_nothing(index_elements=list(keys))
+    return dialect_insert(dialect)(table).on_conflict_do_nothing(index_elements=list(keys))
