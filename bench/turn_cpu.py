@@ -14,56 +14,30 @@ alternately, ``--pairs`` times each, on fresh databases, so both see the same dr
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.turns import PYTHON, ROOT, Server, drain, fake_teams, start_app
+from bench.turns import ROOT, drain, fake_teams, load, start_app
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def cell(root: Path, args: argparse.Namespace) -> dict[str, float]:
+def cell(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """The turn timed on the app of the checkout at ``root``, on a fresh database."""
     folder = Path(tempfile.mkdtemp(prefix="fta-turn-cpu-"))
     connector = fake_teams(folder)
     app = start_app(args.database, folder, connector, root)
     try:
         if args.turn == "accept":  # offers to accept: a submission cell first, untimed
-            run(app, connector, "submit", args, first=1_000)
+            load(app, connector, "submit", args.conversations, args.turns, 1_000)
             drain(app, 30)
-        return run(app, connector, args.turn, args, first=10_000, timed=True)
+        return load(app, connector, args.turn, args.conversations, args.turns, 10_000)
     finally:
         app.stop()
         connector.stop()
-
-
-def run(app: Server, connector: Server, turn: str, args: argparse.Namespace, first: int,
-        timed: bool = False) -> dict[str, float]:
-    load = subprocess.Popen([PYTHON, "bench/load.py", app.url, connector.url, turn,
-                             str(args.conversations), str(args.turns), str(first)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert load.stderr is not None
-    load.stderr.readline()  # "prepared; timing"
-    before = cpu_seconds(app.process.pid)
-    out, err = load.communicate(timeout=1800)
-    spent = cpu_seconds(app.process.pid) - before
-    if load.returncode != 0:
-        raise SystemExit(f"load generator failed:\n{err[-3000:]}")
-    result = json.loads(out.strip().splitlines()[-1])
-    if result["errors"] and timed:
-        raise SystemExit(f"{result['errors']} errors, first: {result['first_error']}")
-    return {"per_second": result["per_second"], "p50_ms": result["p50_ms"],
-            "p99_ms": result["p99_ms"], "cpu_ms": spent * 1000 / args.turns}
 
 
 def main() -> None:

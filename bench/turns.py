@@ -72,6 +72,11 @@ class Server:
                       if ":" in line)
         return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU the process has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -89,13 +94,20 @@ def fake_teams(folder: Path) -> Server:
 
 def load(bot: Server, connector: Server, turn: str, concurrency: int, count: int,
          first: int) -> dict[str, Any]:
-    """One measurement, by the load generator in its own process."""
-    out = subprocess.run([PYTHON, "bench/load.py", bot.url, connector.url, turn,
-                          str(concurrency), str(count), str(first)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=1800)
-    if out.returncode != 0:
-        raise SystemExit(f"load generator failed:\n{out.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    """One measurement, by the load generator in its own process; with it the CPU the bot's
+    process spent per turn (user and system, from /proc) while the turns were timed."""
+    generator = subprocess.Popen([PYTHON, "bench/load.py", bot.url, connector.url, turn,
+                                  str(concurrency), str(count), str(first)], cwd=ROOT,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert generator.stderr is not None
+    generator.stderr.readline()  # "prepared; timing": the turns to time are ready
+    before = bot.cpu_seconds()
+    out, err = generator.communicate(timeout=1800)
+    spent = bot.cpu_seconds() - before
+    if generator.returncode != 0:
+        raise SystemExit(f"load generator failed:\n{err[-3000:]}")
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    result["cpu_ms"] = round(spent * 1000 / count, 2)
     if result["errors"]:
         raise SystemExit(f"{turn} at {concurrency}: {result['errors']} errors, first: "
                          f"{result['first_error']}")
