@@ -52,6 +52,10 @@ from tests.support.relay import DatabaseLine, via
 # What an instance's settings are for this run: leases short enough that a dead instance's
 # work is taken over within the run, and a check for new work every second.
 SETTINGS = {"OUTBOX_LEASE_SECONDS": "8", "OUTBOX_SEND_TIMEOUT_SECONDS": "10"}
+# Each phase's turns start evenly over this span, so the faults (from 0.3-0.5 s in, a kill
+# after Teams has held sends for a second, then the cut) fall among turns in flight however
+# fast the machine: all at once, a fast machine had answered every one before the kill.
+SPREAD_SECONDS = 5.0
 GIVE_UP_AFTER = 180.0  # seconds a client keeps trying one turn
 
 
@@ -112,6 +116,15 @@ async def until_done(session: aiohttp.ClientSession, cluster: Cluster, tally: Co
     return None
 
 
+async def spread(turns: list[Any]) -> list[Any]:
+    """Run the turns (awaitables), starting them evenly over SPREAD_SECONDS."""
+    async def later(n: int, turn: Any) -> Any:
+        await asyncio.sleep(n * SPREAD_SECONDS / len(turns))
+        return await turn
+
+    return await asyncio.gather(*(later(n, turn) for n, turn in enumerate(turns)))
+
+
 async def run(requests: int, cut_seconds: float, cluster: Cluster, line: DatabaseLine,
               connector: str) -> dict[str, Any]:
     tally: Counter[str] = Counter()
@@ -134,10 +147,10 @@ async def run(requests: int, cut_seconds: float, cluster: Cluster, line: Databas
             line.cut(cut_seconds)
 
         started = time.perf_counter()
-        submitted, _ = await asyncio.gather(asyncio.gather(*(
+        submitted, _ = await asyncio.gather(spread([
             until_done(session, cluster, tally, lambda u=user, d=data: card_action(
                 connector, u, "submit_request", d))
-            for user, data in zip(users, drafts, strict=True))), faults_while_submitting())
+            for user, data in zip(users, drafts, strict=True)]), faults_while_submitting())
         submitting = time.perf_counter() - started
         accepted_submissions = sum(1 for answer in submitted if answer is not None)
 
@@ -148,11 +161,11 @@ async def run(requests: int, cut_seconds: float, cluster: Cluster, line: Databas
             await cluster.kill_and_restart(3, connector, down_seconds=1.0)
 
         started = time.perf_counter()
-        await asyncio.gather(asyncio.gather(*(
+        await asyncio.gather(spread([
             until_done(session, cluster, tally, lambda o=offer: card_action(
                 connector, fta_user(int(o["conversation"].rsplit("-", 1)[-1])), "accept_offer",
                 {"offer_id": o["offer_id"]}))
-            for offer in offers)), faults_while_accepting())
+            for offer in offers]), faults_while_accepting())
         accepting = time.perf_counter() - started
         await settled(session, cluster.next_url)
         async with session.get(connector + "/bench/sent") as answer:
