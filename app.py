@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -287,9 +288,19 @@ def serve(settings: Settings) -> None:
         log.warning("ANONYMOUS MODE: MicrosoftAppId is not set, so /api/messages accepts "
                     "unauthenticated requests. Use this only locally (Agents Playground).")
     log.info("FTA bot listening on http://%s:%s/api/messages", settings.host, settings.port)
+    app = create_app(settings)
+    app.on_startup.append(_freeze_what_start_up_built)  # after the bot's context has opened
     # No access log: a line per request costs more than routing a turn; turns log themselves.
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
-                access_log=None)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+
+
+async def _freeze_what_start_up_built(_: web.Application) -> None:
+    """Modules, tables, compiled statements, the bot's objects: what start-up built lives as
+    long as the process, yet every full garbage collection walked all of it (160,000 objects)
+    and held up each turn in flight for up to 100 ms, every few thousand turns: most of the
+    p99 latency. Frozen, the collector walks only what turns leave behind (10,000)."""
+    gc.collect()
+    gc.freeze()
 
 
 async def upgrade_database(settings: Settings) -> None:
