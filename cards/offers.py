@@ -17,6 +17,7 @@ from microsoft_teams.cards import (
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
 from cards.requests import local_time
+from domain.balancer import why_chosen
 from domain.forms import WORKLOADS
 from domain.offers import Offer
 from domain.requests import FtaRequest
@@ -37,7 +38,7 @@ def create_offer_card(request: FtaRequest, offer: Offer, architect: Architect,
             request,
             Fact(title="Assign by", value=local_time(request.deadline, architect.timezone)),
             Fact(title="Answer by", value=local_time(offer.expires_at, architect.timezone)))),
-        paragraph(f"Why you: {offer.decision.get('reason', '')}", is_subtle=True, size="Small"),
+        paragraph(f"Why you: {why_chosen(offer.decision)}", is_subtle=True, size="Small"),
         TextInput(id="decline_reason", label="Reason, if you decline", max_length=500,
                   placeholder="e.g. on leave that week"),
     ]

@@ -17,6 +17,7 @@ from microsoft_teams.cards import (
 
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
+from domain.balancer import why_chosen
 from domain.roster import Architect
 
 ACTIVE_CHOICES = (("keep", "Keep as it is"), ("active", "Active"), ("inactive", "Inactive"))
@@ -50,7 +51,7 @@ def create_decision_card(number: str, decisions: Sequence[Mapping[str, Any]],
     for decision in decisions:
         chosen = str(decision.get("chosen"))
         body.append(paragraph(f"**Offered to {names.get(chosen, chosen)}**: "
-                              f"{decision.get('reason', '')}", separator=True))
+                              f"{why_chosen(decision)}", separator=True))
         runners = [Fact(title=names.get(r["architect"], r["architect"]), value=r["why"])
                    for r in decision.get("runners_up", [])]
         if runners:

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from domain.roster import Architect, RosterIndex
@@ -124,21 +124,39 @@ class Decision:
         if self.chosen is None:
             why = ", ".join(f"{n} {RULES[rule]}" for rule, n in self.excluded.items() if n)
             return f"no eligible architect ({why or 'empty roster'})"
+        return f"{self.chosen}: {self.why_chosen()}"
+
+    def why_chosen(self) -> str:
+        """The chosen architect's standing, for people: the offer card tells the FTA "why
+        you", the decision card tells managers whom by name; neither needs the id."""
+        if self.chosen is None:
+            return ""
         best = self.ranked[0]
-        text = (f"{self.chosen}: relative load {best.relative_load:.2f} after assignment, "
+        text = (f"relative load {best.relative_load:.2f} after assignment, "
                 f"skill {best.skill:.1f}/5" + (", works with this customer" if best.continuity
                                                else ""))
         return text + (" (manager override over capacity)" if self.override else "")
 
     def as_dict(self) -> dict[str, object]:
         return {"request": self.request_id, "policy": self.policy, "weight": self.weight,
-                "chosen": self.chosen, "reason": self.reason(), "override": self.override,
+                "chosen": self.chosen, "reason": self.reason(),
+                "why_chosen": self.why_chosen(), "override": self.override,
                 "runners_up": [{"architect": r.architect_id, "why": r.passed_over,
                                 "relative_load": round(r.relative_load, 3),
                                 "skill": round(r.skill, 2)} for r in self.ranked[1:]],
                 "excluded": dict(self.excluded),
                 "excluded_examples": [{"architect": a, "rule": RULES[r]}
                                       for a, r in self.examples]}
+
+
+def why_chosen(stored: Mapping[str, Any]) -> str:
+    """`Decision.why_chosen` of a decision as stored (`as_dict`). Those stored before it was
+    kept have it only in their reason, after the chosen architect's id."""
+    why = stored.get("why_chosen")
+    if isinstance(why, str):
+        return why
+    reason, prefix = str(stored.get("reason", "")), f"{stored.get('chosen')}: "
+    return reason.removeprefix(prefix)
 
 
 class DecisionClock:

@@ -119,7 +119,7 @@ def test_the_fta_accepts_the_offer_and_the_seller_is_told(page: Page) -> None:
 
     expect(page.get_by_text(re.compile(r"New request for you: FTA-\d{4}-\d{5}")).last
            ).to_be_visible()
-    expect(page.get_by_text(re.compile("Why you: fta-alex")).last).to_be_visible()
+    expect(page.get_by_text(re.compile("Why you: relative load")).last).to_be_visible()
     page.get_by_role("button", name="Accept").last.click()
 
     expect(page.get_by_text("You accepted. The seller and the account team have been told.").last

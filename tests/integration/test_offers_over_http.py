@@ -87,7 +87,7 @@ async def test_the_chosen_fta_gets_an_offer_and_accepting_assigns(bot, connector
 
     [offer] = cards_in(connector, "a:personal-5")
     assert "New request for you" in texts_of(offer) and "Contoso Ltd" in texts_of(offer)
-    assert "Why you: fta-5: relative load 0.33" in texts_of(offer)
+    assert "Why you: relative load 0.33" in texts_of(offer)
     answer = await architect.press("accept_offer", offer_data(offer))
     assert "You accepted. The seller and the account team have been told." in texts_of(
         answer["value"])

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.balancer import Demand, Load, Policy, decide, override
+from domain.balancer import Demand, Load, Policy, decide, override, why_chosen
 from domain.roster import Absence, Architect, RosterIndex
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -112,6 +112,16 @@ def test_nobody_eligible_says_why() -> None:
     assert decision.chosen is None
     assert decision.excluded == {"not_covering": 1, "inactive": 1, "over_capacity": 1}
     assert "1 not active" in decision.reason() and "no capacity left" in decision.reason()
+
+
+def test_why_chosen_speaks_to_people_without_the_id_also_for_older_stored_decisions() -> None:
+    decision = decide(demand(), RosterIndex([architect("fta-7")]), {}, NOW, Policy())
+    stored = decision.as_dict()
+    assert decision.reason() == f"fta-7: {decision.why_chosen()}"
+    assert why_chosen(stored) == decision.why_chosen()
+    assert decision.why_chosen().startswith("relative load") and "fta-7" not in why_chosen(stored)
+    before_it_was_kept = {k: v for k, v in stored.items() if k != "why_chosen"}
+    assert why_chosen(before_it_was_kept) == decision.why_chosen()
 
 
 def test_an_out_of_office_day_is_the_architects_local_date() -> None:
