@@ -32,14 +32,16 @@ class SqlConversationDirectory:
 
     def __init__(self, database: Database) -> None:
         self._database = database
-        self._written: OrderedDict[str, tuple[tuple[object, ...], float]] = OrderedDict()
+        # Conversation id -> (hash of what was written, when). The hash, not the values:
+        # those kept 1 KB a conversation alive, 10 MB at the cap (the soak's slow climb).
+        self._written: OrderedDict[str, tuple[int, float]] = OrderedDict()
 
     async def remember(self, address: ConversationAddress) -> None:
         reference = address.reference
-        fingerprint = (address.kind, address.tenant_id, address.service_url,
-                       address.user_aad_id, address.user_id, address.team_id,
-                       repr(reference.get("bot")), repr(reference.get("user")),
-                       repr(reference.get("conversation")), reference.get("locale"))
+        fingerprint = hash((address.kind, address.tenant_id, address.service_url,
+                            address.user_aad_id, address.user_id, address.team_id,
+                            repr(reference.get("bot")), repr(reference.get("user")),
+                            repr(reference.get("conversation")), reference.get("locale")))
         known = self._written.get(address.conversation_id)
         now = time.monotonic()
         if known is not None and known[0] == fingerprint and now - known[1] < self.REWRITE_SECONDS:
