@@ -251,9 +251,10 @@ def soak(app: Server, connector: Server, turns: int, first: int) -> None:
         rss, peak = app.memory_mb()
         samples.append(rss)
         print(f"  {done:>7,} turns  resident {rss:6.1f} MB  peak {peak:6.1f} MB", flush=True)
-    warm = samples[min(2, len(samples) - 1)]
-    print(f"  after warm-up (20,000 turns) {warm:.1f} MB, at the end {samples[-1]:.1f} MB: "
-          f"{(samples[-1] - warm) / warm * 100:+.1f}%")
+    warmed = min(2, len(samples) - 1)  # the sample after 30,000 turns: caches filled
+    warm = samples[warmed]
+    print(f"  after warm-up ({(warmed + 1) * 10_000:,} turns) {warm:.1f} MB, at the end "
+          f"{samples[-1]:.1f} MB: {(samples[-1] - warm) / warm * 100:+.1f}%")
 
 
 def report(rows: list[dict[str, Any]], reference: dict[int, dict[str, Any]],
