@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import RowMapping, bindparam, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.balancer import Demand, Load, Policy, decide, override
 from domain.calendar import business_days_later, business_hours_later
@@ -19,7 +18,7 @@ from domain.offers import ENGAGEMENT_BUSINESS_DAYS, Offer, OfferError, OfferStat
 from domain.requests import FtaRequest, State
 from domain.roster import Architect
 from storage import loads
-from storage.database import Database
+from storage.database import Connection, Database
 from storage.requests import REQUEST_BY_ID, request_from
 from storage.roster import VERSION_COLUMN, RosterCache, architect_from
 from storage.tables import architects, offers, requests, timers
@@ -182,7 +181,7 @@ class SqlAssignmentDesk:
         async with self._database.connect() as connection:
             return list((await connection.execute(query)).scalars())
 
-    async def _answerable(self, connection: AsyncConnection, offer_id: int,
+    async def _answerable(self, connection: Connection, offer_id: int,
                           architect_id: str) -> Offer:
         row = (await connection.execute(_OFFER_TO_ANSWER, {"offer_id": offer_id})
                ).mappings().first()
@@ -194,7 +193,7 @@ class SqlAssignmentDesk:
         return offer
 
 
-async def _request_and_architect(connection: AsyncConnection, request_id: int,
+async def _request_and_architect(connection: Connection, request_id: int,
                                  architect_id: str) -> tuple[FtaRequest, Architect]:
     request = (await connection.execute(REQUEST_BY_ID, {"request_id": request_id})
                ).mappings().first()
@@ -212,7 +211,7 @@ def _engagement_end(request: FtaRequest, architect: Architect, now: datetime) ->
                                architect.holiday_subdivision)
 
 
-async def _assign(connection: AsyncConnection, request_id: int,
+async def _assign(connection: Connection, request_id: int,
                   architect: Architect) -> FtaRequest:
     """Assign the request to ``architect``; refused unless it is still waiting for an FTA."""
     row = (await connection.execute(_ASSIGN, {"request_id": request_id,
@@ -242,13 +241,13 @@ def _earlier_offers(rows: Sequence[RowMapping]) -> tuple[bool, frozenset[str]]:
                            if state in (OfferState.DECLINED, OfferState.EXPIRED))
 
 
-async def _insert_offer(connection: AsyncConnection, offer: Offer) -> int:
+async def _insert_offer(connection: Connection, offer: Offer) -> int:
     values = {k: v for k, v in offer.__dict__.items() if k != "id"}
     result = await connection.execute(_ADD_OFFER, values)
     return int(result.scalar_one())
 
 
-async def _finish_timers(connection: AsyncConnection, offer_id: int, now: datetime) -> None:
+async def _finish_timers(connection: Connection, offer_id: int, now: datetime) -> None:
     await connection.execute(_FINISH_TIMERS, {"answered_offer": offer_id, "done_at": now})
 
 

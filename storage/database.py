@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
@@ -22,14 +22,17 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.sqlite_inline import BUSY_TIMEOUT_SECONDS, inline_creator
+from storage.sqlite_inline import BUSY_TIMEOUT_SECONDS, SqliteConnection, inline_creator
 
 SERIALIZED_LOCK = 0x46_54_41  # "FTA": one lock for every balancing decision
+# What the repositories execute their statements on: on a SQLite file, SQLAlchemy's
+# synchronous connection driven inline (see SqliteConnection); else its asyncio one.
+Connection = AsyncConnection | SqliteConnection
 
 
 @dataclass
 class _Work:
-    connection: AsyncConnection
+    connection: Connection
     after_commit: list[Callable[[], None]]
 
 
@@ -41,9 +44,11 @@ _unit_of_work: ContextVar[_Work | None] = ContextVar("unit_of_work", default=Non
 class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # A SQLite file's synchronous engine, for the two connections the bot's turns use.
+    sqlite_file: Engine | None = None
     write_gate: asyncio.Lock = field(default_factory=asyncio.Lock, compare=False, repr=False)
     # SQLite's two connections, opened once (see _held): "read" and "write".
-    _held: dict[str, AsyncConnection] = field(default_factory=dict, compare=False, repr=False)
+    _held: dict[str, Connection] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def _autocommit(self) -> AsyncEngine:
@@ -78,13 +83,13 @@ class Database:
             work.after_commit.append(callback)
 
     @asynccontextmanager
-    async def begin(self) -> AsyncIterator[AsyncConnection]:
+    async def begin(self) -> AsyncIterator[Connection]:
         """A write transaction: the running unit of work's, or one of its own."""
         async with self._work() as work:
             yield work.connection
 
     @asynccontextmanager
-    async def connect(self) -> AsyncIterator[AsyncConnection]:
+    async def connect(self) -> AsyncIterator[Connection]:
         """A connection to read with: the running unit of work's, so it sees its own writes;
         else one whose statements run without a transaction around them. That costs nothing
         in consistency (PostgreSQL's READ COMMITTED takes a new snapshot per statement anyway,
@@ -102,7 +107,7 @@ class Database:
             yield connection
 
     @asynccontextmanager
-    async def statement(self) -> AsyncIterator[AsyncConnection]:
+    async def statement(self) -> AsyncIterator[Connection]:
         """A connection for writes that are each one statement, atomic on their own (an
         insert-if-absent, a conditional update): no BEGIN and COMMIT around them, two round
         trips fewer on PostgreSQL. On SQLite they still queue for the write lock here."""
@@ -118,7 +123,7 @@ class Database:
             yield connection
 
     @asynccontextmanager
-    async def serialized(self) -> AsyncIterator[AsyncConnection]:
+    async def serialized(self) -> AsyncIterator[Connection]:
         """A transaction no other serialized transaction overlaps, from any instance: an
         advisory lock on PostgreSQL; on SQLite every write transaction is serialized."""
         async with self._work() as work:
@@ -144,12 +149,12 @@ class Database:
         for callback in work.after_commit:
             callback()
 
-    def _transaction_connection(self) -> AbstractAsyncContextManager[AsyncConnection]:
+    def _transaction_connection(self) -> AbstractAsyncContextManager[Connection]:
         return (self._held_connection("write") if self.dialect == "sqlite"
                 else self.engine.connect())
 
     @asynccontextmanager
-    async def _held_connection(self, role: str) -> AsyncIterator[AsyncConnection]:
+    async def _held_connection(self, role: str) -> AsyncIterator[Connection]:
         """One of SQLite's two connections, kept open: taking one from the pool and giving
         it back cost more than most statements (125 us against 95 us, measured). Statements
         run inline (storage/sqlite_inline.py), so tasks never interleave inside one, and the
@@ -158,9 +163,7 @@ class Database:
         SQLite runs it. A connection the database failed on is closed, and opened anew next."""
         connection = self._held.get(role)
         if connection is None:
-            connection = await self.engine.connect()
-            if role == "write":
-                connection = await connection.execution_options(sqlite_immediate=True)
+            connection = await self._open(immediate=role == "write")
             self._held[role] = connection
         try:
             yield connection
@@ -169,6 +172,14 @@ class Database:
                 del self._held[role]
                 await connection.close()
             raise
+
+    async def _open(self, immediate: bool) -> Connection:
+        if self.sqlite_file is not None:
+            return SqliteConnection(self.sqlite_file.connect().execution_options(
+                sqlite_immediate=immediate))
+        connection = await self.engine.connect()  # SQLite in memory: the asyncio engine's
+        return await connection.execution_options(sqlite_immediate=True) if immediate \
+            else connection
 
     @asynccontextmanager
     async def _sqlite_writer(self) -> AsyncIterator[None]:
@@ -186,6 +197,8 @@ class Database:
         self._held.clear()
         for connection in held:
             await connection.close()
+        if self.sqlite_file is not None:
+            self.sqlite_file.dispose()
         await self.engine.dispose()
 
 
@@ -205,10 +218,16 @@ def open_database(url: str) -> Database:
     else:
         options["pool_size"] = 10
     engine = create_async_engine(url, **options)
+    sqlite_file = None
+    if "async_creator" in options:  # a SQLite file: the turns' connections are synchronous
+        sqlite_file = create_engine(
+            f"sqlite:///{parsed.database}", hide_parameters=True,
+            connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine.sync_engine, "connect", _tune_sqlite)
-        event.listen(engine.sync_engine, "begin", _begin_sqlite)
-    return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+        for sync_engine in filter(None, (engine.sync_engine, sqlite_file)):
+            event.listen(sync_engine, "connect", _tune_sqlite)
+            event.listen(sync_engine, "begin", _begin_sqlite)
+    return Database(engine, async_sessionmaker(engine, expire_on_commit=False), sqlite_file)
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 from functools import cache
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import Insert
 
 from domain.balancer import Load
 from domain.offers import OfferState
+from storage.database import Connection
 from storage.tables import architect_loads as ledger
 from storage.tables import offers
 from storage.upsert import dialect_insert
@@ -52,7 +52,7 @@ _COUNTED = update(ledger).where(ledger.c.architect_id == bindparam("who")).value
     recount_at=bindparam("next_end"))
 
 
-async def current(connection: AsyncConnection, now: datetime,
+async def current(connection: Connection, now: datetime,
                   customer: str = "") -> dict[str, Load]:
     """Every architect's load at ``now`` from the kept rows, counting again the rows due for
     it (and storing what was counted). Inside the transaction that decides with them."""
@@ -69,7 +69,7 @@ async def current(connection: AsyncConnection, now: datetime,
     return result
 
 
-async def counted(connection: AsyncConnection, now: datetime,
+async def counted(connection: Connection, now: datetime,
                   customer: str = "") -> dict[str, Load]:
     """Every architect's load at ``now``, summed from the offers themselves (read-only)."""
     rows = (await connection.execute(_COUNT, {"now": now})).all()
@@ -82,26 +82,26 @@ async def counted(connection: AsyncConnection, now: datetime,
             for architect_id, points, latest, _ in rows}
 
 
-async def offered(connection: AsyncConnection, architect_id: str, weight: int,
+async def offered(connection: Connection, architect_id: str, weight: int,
                   offered_at: datetime, ends_at: datetime | None = None) -> None:
     """An offer to ``architect_id`` was made (accepted at once if ``ends_at`` is given)."""
     await _note(connection, [{"who": architect_id, "more": weight, "offered_at": offered_at,
                               "due": ends_at}])
 
 
-async def accepted(connection: AsyncConnection, architect_id: str, ends_at: datetime) -> None:
+async def accepted(connection: Connection, architect_id: str, ends_at: datetime) -> None:
     """The architect accepted an offer: its points are held until ``ends_at``, no longer."""
     await _note(connection, [{"who": architect_id, "more": 0, "offered_at": None,
                               "due": ends_at}])
 
 
-async def let_go(connection: AsyncConnection, architect_ids: Iterable[str]) -> None:
+async def let_go(connection: Connection, architect_ids: Iterable[str]) -> None:
     """Offers of these architects stopped holding points (declined, expired, withdrawn)."""
     await _note(connection, [{"who": architect_id, "more": 0, "offered_at": None,
                               "due": AT_ONCE} for architect_id in set(architect_ids)])
 
 
-async def _note(connection: AsyncConnection, changes: list[dict[str, object]]) -> None:
+async def _note(connection: Connection, changes: list[dict[str, object]]) -> None:
     if changes:
         await connection.execute(_change(connection.dialect.name), changes)
 
@@ -124,7 +124,7 @@ def _change(dialect: str) -> Insert:
                             new.recount_at), else_=ledger.c.recount_at)})
 
 
-async def _recount(connection: AsyncConnection, architect_ids: list[str],
+async def _recount(connection: Connection, architect_ids: list[str],
                    now: datetime) -> dict[str, tuple[int, datetime | None]]:
     """Count these architects' offers again and keep the result: points, latest offer."""
     rows = (await connection.execute(_COUNT_SOME, {"now": now, "stale": architect_ids})).all()

@@ -7,10 +7,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.roster import Absence, Architect, RosterIndex
-from storage.database import Database
+from storage.database import Connection, Database
 from storage.tables import architects as table
 from storage.tables import roster_version
 
@@ -62,7 +61,7 @@ class RosterCache:
     def __init__(self) -> None:
         self._version, self._index = -1, RosterIndex([])
 
-    async def index(self, connection: AsyncConnection, version: int | None) -> RosterIndex:
+    async def index(self, connection: Connection, version: int | None) -> RosterIndex:
         """The index as of the roster's ``version`` (VERSION_COLUMN, read by the caller with
         its other reads; None before any import)."""
         version = version or 0
@@ -72,7 +71,7 @@ class RosterCache:
         return self._index
 
 
-async def _changed(connection: AsyncConnection) -> None:
+async def _changed(connection: Connection) -> None:
     await connection.execute(update(roster_version).values(version=roster_version.c.version + 1))
 
 

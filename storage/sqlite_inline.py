@@ -1,5 +1,7 @@
-"""SQLite in the event loop's own thread, behind the asyncio interface SQLAlchemy's aiosqlite
-dialect drives (its documented `async_creator` hook).
+"""SQLite in the event loop's own thread: the turns' two connections are SQLAlchemy's
+synchronous ones, driven inline (`SqliteConnection`); the asyncio engine (migrations, health
+checks, tests) gets an inline connection behind the interface its aiosqlite dialect drives
+(its documented `async_creator` hook).
 
 aiosqlite runs every statement on a thread of its own and hands the answer back through the
 event loop: about 0.4 ms a statement when measured here, and far more under load, because the
@@ -14,10 +16,52 @@ checkpoint every 1,000 pages. Several instances belong on PostgreSQL, not on one
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, TypeVarTuple, overload
+
+from sqlalchemy import Connection, CursorResult, Dialect, Executable
+
+if TYPE_CHECKING:
+    from sqlalchemy.sql.selectable import TypedReturnsRows
+
+_Ts = TypeVarTuple("_Ts")
 
 BUSY_TIMEOUT_SECONDS = 5.0
+
+
+class SqliteConnection:
+    """A SQLAlchemy `Connection` (the synchronous pysqlite dialect) driven from the event
+    loop, with the part of `AsyncConnection` the repositories use. Statements run inline
+    either way; what this drops is SQLAlchemy's asyncio adaptation around each one (greenlet
+    switches, adapter cursors): 18 us of the 29 us a select by primary key took, measured."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.sync_connection = connection
+
+    @property
+    def dialect(self) -> Dialect:
+        return self.sync_connection.dialect
+
+    @overload
+    async def execute(self, statement: TypedReturnsRows[*_Ts],
+                      parameters: Any = None) -> CursorResult[*_Ts]: ...
+
+    @overload
+    async def execute(self, statement: Executable,
+                      parameters: Any = None) -> CursorResult[*tuple[Any, ...]]: ...
+
+    async def execute(self, statement: Executable,
+                      parameters: Any = None) -> CursorResult[*tuple[Any, ...]]:
+        return self.sync_connection.execute(statement, parameters)
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[None]:
+        with self.sync_connection.begin():
+            yield
+
+    async def close(self) -> None:
+        self.sync_connection.close()
 
 
 class _Cursor:
