@@ -17,8 +17,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
     create_async_engine,
 )
 
@@ -43,7 +41,6 @@ _unit_of_work: ContextVar[_Work | None] = ContextVar("unit_of_work", default=Non
 @dataclass(frozen=True)
 class Database:
     engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
     # A SQLite file's synchronous engine, for the two connections the bot's turns use.
     sqlite_file: Engine | None = None
     write_gate: asyncio.Lock = field(default_factory=asyncio.Lock, compare=False, repr=False)
@@ -227,7 +224,7 @@ def open_database(url: str) -> Database:
         for sync_engine in filter(None, (engine.sync_engine, sqlite_file)):
             event.listen(sync_engine, "connect", _tune_sqlite)
             event.listen(sync_engine, "begin", _begin_sqlite)
-    return Database(engine, async_sessionmaker(engine, expire_on_commit=False), sqlite_file)
+    return Database(engine, sqlite_file)
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
