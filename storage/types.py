@@ -25,11 +25,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value if value.tzinfo is UTC else value.astimezone(UTC)
+        return None if value is None else _as_utc(value)
 
     def result_processor(self, dialect: Any, coltype: Any) -> Callable[[Any], Any] | None:
         """On SQLite, the stored text read in one step rather than parsed by the dialect and
@@ -40,7 +36,11 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 def _utc_from_text(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    parsed = datetime.fromisoformat(value)  # SQLAlchemy's format: '2026-11-24 09:30:00.000000'
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    # SQLAlchemy's stored format: '2026-11-24 09:30:00.000000', in UTC.
+    return None if value is None else _as_utc(datetime.fromisoformat(value))
+
+
+def _as_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
