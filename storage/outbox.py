@@ -45,6 +45,13 @@ _ONE = update(outbox).where(outbox.c.id == bindparam("item"))
 _HOLD_BEHIND = update(outbox).where(
     outbox.c.lane == bindparam("held_lane"), outbox.c.id > bindparam("item"),
     outbox.c.state == ItemState.PENDING.value, outbox.c.not_before < bindparam("until"))
+_LATER_UPDATE = select(outbox.c.id).where(
+    outbox.c.request_id == bindparam("request_id"), outbox.c.role == bindparam("role"),
+    outbox.c.id > bindparam("item"), outbox.c.kind == Kind.UPDATE.value,
+    outbox.c.state == ItemState.PENDING.value).limit(1)
+_PENDING_POSTS = select(outbox.c.role, outbox.c.lane).where(
+    outbox.c.request_id == bindparam("request_id"), outbox.c.kind == Kind.POST.value,
+    outbox.c.state.in_(LIVE))
 
 
 @dataclass(frozen=True)
@@ -125,21 +132,16 @@ class SqlOutbox:
 
     async def superseded(self, item: OutboxItem) -> bool:
         """Is a later card update for the same card waiting? Then this one need not go."""
-        query = select(outbox.c.id).where(
-            outbox.c.request_id == item.notice.payload.get("request_id"),
-            outbox.c.role == str(item.notice.payload.get("role")), outbox.c.id > item.id,
-            outbox.c.kind == Kind.UPDATE.value,
-            outbox.c.state == ItemState.PENDING.value).limit(1)
+        values = {"request_id": item.notice.payload.get("request_id"),
+                  "role": str(item.notice.payload.get("role")), "item": item.id}
         async with self._database.connect() as connection:
-            return (await connection.execute(query)).first() is not None
+            return (await connection.execute(_LATER_UPDATE, values)).first() is not None
 
     async def pending_posts(self, request_id: int) -> dict[str, str]:
         """Cards about ``request_id`` still waiting to be posted: role to lane."""
-        query = select(outbox.c.role, outbox.c.lane).where(
-            outbox.c.request_id == request_id, outbox.c.kind == Kind.POST.value,
-            outbox.c.state.in_(LIVE))
         async with self._database.connect() as connection:
-            return {role: lane for role, lane in (await connection.execute(query)).all()}
+            rows = (await connection.execute(_PENDING_POSTS, {"request_id": request_id})).all()
+        return {role: lane for role, lane in rows}
 
     async def depth(self) -> Depth:
         async with self._database.connect() as connection:

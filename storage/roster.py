@@ -6,12 +6,17 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, insert, select, update
+from sqlalchemy import Select, bindparam, delete, insert, select, update
 
 from domain.roster import Absence, Architect, RosterIndex
 from storage.database import Connection, Database
 from storage.tables import architects as table
 from storage.tables import roster_version
+
+# Built once, values bound per call (see storage/requests.py): an acting FTA is looked up on
+# every offer answered.
+_BY_ID = select(table).where(table.c.id == bindparam("key")).limit(1)
+_BY_AAD_ID = select(table).where(table.c.aad_id == bindparam("key")).limit(1)
 
 
 class SqlRoster:
@@ -24,15 +29,14 @@ class SqlRoster:
             return [architect_from(row) for row in rows]
 
     async def get(self, architect_id: str) -> Architect | None:
-        return await self._one(table.c.id == architect_id)
+        return await self._one(_BY_ID, architect_id)
 
     async def by_aad_id(self, aad_id: str) -> Architect | None:
-        return await self._one(table.c.aad_id == aad_id)
+        return await self._one(_BY_AAD_ID, aad_id)
 
-    async def _one(self, condition: ColumnElement[bool]) -> Architect | None:
-        query = select(table).where(condition).limit(1)
+    async def _one(self, query: Select[Any], key: str) -> Architect | None:
         async with self._database.connect() as connection:
-            row = (await connection.execute(query)).mappings().first()
+            row = (await connection.execute(query, {"key": key})).mappings().first()
         return architect_from(row) if row else None
 
     async def replace_all(self, architects: Iterable[Architect]) -> int:
