@@ -11,7 +11,7 @@ from typing import Any
 from bot.addresses import base_conversation_id
 from bot.replies import card_message_json
 from cards.delivery import create_undelivered_card
-from domain.conversations import CardPost, CardPosts, ConversationDirectory
+from domain.conversations import CardPost, CardPosts, ConversationAddress, ConversationDirectory
 from domain.outbox import DEAD_LETTER_NOTICE, Kind, Notice, Outbox, OutboxItem
 
 log = logging.getLogger(__name__)
@@ -37,11 +37,12 @@ class Poster:
         ``thread_of``, if it went out); False when the bot cannot address that channel."""
         if not channel_id:
             return False
-        known = await self._directory.by_conversation(channel_id)
-        reference = known.reference if known else await self._channel_reference(channel_id)
-        if reference is None:
+        found = await self._directory.channel_or_newest(channel_id)
+        if found is None:
             log.warning("channel unreachable: the bot has no conversation to derive it from")
             return False
+        reference = found.reference if found.conversation_id == channel_id \
+            else _channel_reference(channel_id, found)
         await self._post(reference, card, remember=remember, thread_of=thread_of,
                          audience=audience or "a channel", what=what, purpose=purpose)
         return True
@@ -107,12 +108,10 @@ class Poster:
             tenant_id=conversation.get("tenantId") or "", audience=audience,
             purpose={**(purpose or {}), **({"what": what} if what else {})}))
 
-    async def _channel_reference(self, channel_id: str) -> dict[str, Any] | None:
-        # Teams accepts a post to a channel id through the service URL of the same tenant.
-        latest = await self._directory.latest()
-        if latest is None:
-            return None
-        return {"conversation": {"id": channel_id, "conversationType": "channel",
-                                 "isGroup": True, "tenantId": latest.tenant_id},
-                "serviceUrl": latest.service_url, "channelId": "msteams",
-                "bot": latest.reference.get("bot")}
+
+def _channel_reference(channel_id: str, latest: ConversationAddress) -> dict[str, Any]:
+    """Teams accepts a post to a channel id through the service URL of the same tenant."""
+    return {"conversation": {"id": channel_id, "conversationType": "channel",
+                             "isGroup": True, "tenantId": latest.tenant_id},
+            "serviceUrl": latest.service_url, "channelId": "msteams",
+            "bot": latest.reference.get("bot")}

@@ -33,7 +33,10 @@ class ConversationDirectory(Protocol):
 
     async def personal_chat_of(self, user_aad_id: str) -> ConversationAddress | None: ...
 
-    async def latest(self) -> ConversationAddress | None: ...
+    async def channel_or_newest(self, channel_id: str) -> ConversationAddress | None:
+        """The channel's own address if the bot has one; else the newest address of any
+        conversation (a post to a channel goes through its tenant's service URL)."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, or_, select
 
 from domain.conversations import PERSONAL, CardPost, ConversationAddress
 from storage.database import Database
@@ -17,6 +17,14 @@ from storage.upsert import upsert
 
 _NEWEST = select(table).order_by(table.c.updated_at.desc()).limit(1)
 _BY_CONVERSATION = _NEWEST.where(table.c.conversation_id == bindparam("conversation_id"))
+# One read for a channel post: the channel's own row first, else the newest row (both by
+# index: the key, ix_conversation_references_updated).
+_IS_CHANNEL = table.c.conversation_id == bindparam("conversation_id")
+_CHANNEL_OR_NEWEST = (
+    select(table)
+    .where(or_(_IS_CHANNEL, table.c.conversation_id == select(table.c.conversation_id)
+               .order_by(table.c.updated_at.desc()).limit(1).scalar_subquery()))
+    .order_by(_IS_CHANNEL.desc()).limit(1))
 _PERSONAL_CHAT = _NEWEST.where(table.c.user_aad_id == bindparam("user_aad_id"),
                                table.c.kind == PERSONAL)
 _POSTS = select(card_posts).where(card_posts.c.request_id == bindparam("request_id"))
@@ -60,8 +68,8 @@ class SqlConversationDirectory:
     async def personal_chat_of(self, user_aad_id: str) -> ConversationAddress | None:
         return await self._one(_PERSONAL_CHAT, user_aad_id=user_aad_id)
 
-    async def latest(self) -> ConversationAddress | None:
-        return await self._one(_NEWEST)
+    async def channel_or_newest(self, channel_id: str) -> ConversationAddress | None:
+        return await self._one(_CHANNEL_OR_NEWEST, conversation_id=channel_id)
 
     async def _one(self, query: Select[Any], **values: str) -> ConversationAddress | None:
         async with self._database.connect() as connection:
