@@ -109,9 +109,9 @@ class Poster:
             purpose={**(purpose or {}), **({"what": what} if what else {})}))
 
 
-def _channel_reference(channel_id: str, latest: ConversationAddress) -> dict[str, Any]:
+def _channel_reference(channel_id: str, newest: ConversationAddress) -> dict[str, Any]:
     """Teams accepts a post to a channel id through the service URL of the same tenant."""
     return {"conversation": {"id": channel_id, "conversationType": "channel",
-                             "isGroup": True, "tenantId": latest.tenant_id},
-            "serviceUrl": latest.service_url, "channelId": "msteams",
-            "bot": latest.reference.get("bot")}
+                             "isGroup": True, "tenantId": newest.tenant_id},
+            "serviceUrl": newest.service_url, "channelId": "msteams",
+            "bot": newest.reference.get("bot")}

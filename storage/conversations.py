@@ -20,11 +20,9 @@ _BY_CONVERSATION = _NEWEST.where(table.c.conversation_id == bindparam("conversat
 # One read for a channel post: the channel's own row first, else the newest row (both by
 # index: the key, ix_conversation_references_updated).
 _IS_CHANNEL = table.c.conversation_id == bindparam("conversation_id")
-_CHANNEL_OR_NEWEST = (
-    select(table)
-    .where(or_(_IS_CHANNEL, table.c.conversation_id == select(table.c.conversation_id)
-               .order_by(table.c.updated_at.desc()).limit(1).scalar_subquery()))
-    .order_by(_IS_CHANNEL.desc()).limit(1))
+_NEWEST_ID = _NEWEST.with_only_columns(table.c.conversation_id).scalar_subquery()
+_CHANNEL_OR_NEWEST = (select(table).where(or_(_IS_CHANNEL, table.c.conversation_id == _NEWEST_ID))
+                      .order_by(_IS_CHANNEL.desc()).limit(1))
 _PERSONAL_CHAT = _NEWEST.where(table.c.user_aad_id == bindparam("user_aad_id"),
                                table.c.kind == PERSONAL)
 _POSTS = select(card_posts).where(card_posts.c.request_id == bindparam("request_id"))

@@ -31,7 +31,7 @@ conversation_references = Table(
     Column("reference", JSON, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_conversation_references_user_aad_id", "user_aad_id"),
-    Index("ix_conversation_references_updated", "updated_at"),  # the newest: `latest`
+    Index("ix_conversation_references_updated", "updated_at"),  # channel_or_newest
 )
 
 requests = Table(
