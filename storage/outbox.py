@@ -18,13 +18,13 @@ from storage.upsert import insert_if_absent
 
 LIVE = (ItemState.PENDING.value, ItemState.SENDING.value)
 
-
 # A pending item whose time has come, or a leased one whose lease lapsed. A CASE and not an OR
 # of two comparisons: no index serves it, so the planner starts from the lane heads (a few)
 # rather than from every due item on an index of state (SQLite did, 12,000 at a backlog).
-_IS_DUE = case((outbox.c.state == ItemState.PENDING.value, outbox.c.not_before <= bindparam("now")),
-               (outbox.c.state == ItemState.SENDING.value, outbox.c.lease_until < bindparam("now")),
-               else_=false())
+_IS_DUE = case(
+    (outbox.c.state == ItemState.PENDING.value, outbox.c.not_before <= bindparam("now")),
+    (outbox.c.state == ItemState.SENDING.value, outbox.c.lease_until < bindparam("now")),
+    else_=false())
 
 
 def _claim(dialect: str) -> Update:

@@ -148,7 +148,6 @@ card_posts = Table(
 )
 
 
-
 def is_live(items: FromClause) -> ColumnElement[bool]:
     """An outbox item still to be sent (pending, or leased by a dispatcher): one that is not
     finished, since ``finished_at`` is written exactly when an item leaves those states. Spelled
