@@ -63,7 +63,10 @@ def _claim(dialect: str) -> Update:
 
 # Statements built once, values bound per call (see storage/requests.py).
 _CLAIM = {dialect: _claim(dialect) for dialect in ("sqlite", "postgresql")}
-_ONE = update(outbox).where(outbox.c.id == bindparam("item"))
+# An item that is still live: once one dispatcher has finished it, a second whose lease lapsed
+# while it worked on the same item can neither put it back nor finish it again (a put-back
+# would make it pending and finished at once, out of every claim's reach for good).
+_LIVE_ONE = update(outbox).where(outbox.c.id == bindparam("item"), is_live(outbox))
 _LATER_UPDATE = select(outbox.c.id).where(
     outbox.c.request_id == bindparam("request_id"), outbox.c.role == bindparam("role"),
     outbox.c.id > bindparam("item"), outbox.c.kind == Kind.UPDATE.value,
@@ -141,7 +144,7 @@ class SqlOutbox:
         """Put the item back until ``delay_seconds`` from now. What is queued behind it in its
         lane waits with it: a claim takes a lane's oldest live item or nothing."""
         async with self._database.begin() as connection:
-            await connection.execute(_ONE, {
+            await connection.execute(_LIVE_ONE, {
                 "item": item.id, "state": ItemState.PENDING.value, "lease_until": None,
                 "not_before": self._now() + timedelta(seconds=delay_seconds), **values})
 
@@ -170,7 +173,7 @@ class SqlOutbox:
 
     async def _finish(self, item_id: int, state: ItemState, **values: object) -> None:
         async with self._database.begin() as connection:
-            await connection.execute(_ONE, {
+            await connection.execute(_LIVE_ONE, {
                 "item": item_id, "state": state.value, "lease_until": None,
                 "finished_at": self._now(), **values})
 

@@ -22,6 +22,12 @@ LIVE = sa.text("finished_at IS NULL")  # pending or sending: see storage.tables.
 
 
 def upgrade() -> None:
+    # The index's condition stands for the states (storage.tables.is_live); make sure every
+    # row already written agrees, so that none is out of the claim's reach or blocks a lane.
+    op.execute("UPDATE outbox SET finished_at = NULL "
+               "WHERE state IN ('pending', 'sending') AND finished_at IS NOT NULL")
+    op.execute("UPDATE outbox SET finished_at = created_at "
+               "WHERE state NOT IN ('pending', 'sending') AND finished_at IS NULL")
     op.create_index("ix_outbox_live_lane", "outbox", ["lane", "id"], sqlite_where=LIVE,
                     postgresql_where=LIVE)
     op.drop_index("ix_outbox_lane_live", "outbox")

@@ -111,6 +111,31 @@ async def test_an_item_is_live_until_it_is_finished(database: Database,
         "mail:retried": ("pending", True)}
 
 
+async def test_a_dispatcher_whose_lease_lapsed_cannot_undo_a_finished_item(
+        database: Database, clock: MovableClock) -> None:
+    """A's lease lapses while A still sends; B claims the item again; A's send goes through
+    and is recorded, then B's answer from Teams says "later": the item stays delivered, the
+    lane moves on, and nothing is left waiting."""
+    store = SqlOutbox(database, clock)
+    await add(store, "mail:a", 0)
+    await add(store, "mail:a", 1)
+    (slow,) = await store.claim("A", LEASE, 10)
+    clock.advance(LEASE * 2)
+    (again,) = await store.claim("B", LEASE, 10)
+    assert again.id == slow.id
+    await store.delivered(slow.id)
+    await store.retry_later(again, 429, 1)
+    await store.postpone(again, 1)
+    await store.dead(again.id, 400)
+    clock.advance(timedelta(seconds=2))
+    assert lanes_and_numbers(await store.claim("B", LEASE, 10)) == [("mail:a", 1)]
+    async with database.connect() as connection:
+        state, finished = (await connection.execute(
+            select(outbox.c.state, outbox.c.finished_at).where(outbox.c.id == slow.id))).one()
+    assert state == "delivered" and finished is not None
+    assert (await store.depth()).waiting == 1  # the second item, leased now
+
+
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL is not set")
 async def test_claims_at_once_share_out_the_heads(database: Database,
                                                   clock: MovableClock) -> None:
