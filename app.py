@@ -65,7 +65,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.basics import Basics
     from bot.channels import Poster
     from bot.connector import BotConnector
-    from bot.dispatcher import Dispatcher
+    from bot.dispatcher import Deliver, Dispatcher
     from bot.form_defaults import FormDefaults
     from bot.ftchelp import FtcHelpDesk
     from bot.handler import FtaBot
@@ -151,7 +151,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     mine, basics = MyRequests(requests, roles), Basics()
     roster_desk = RosterDesk(roster, desk, requests, clock, roles)
     timeout = settings.outbox_send_timeout_seconds
-    deliverers = {Kind.SYNC: FtopSync(outbound, timeout).deliver}
+    deliverers: dict[Kind, Deliver] = {Kind.SYNC: FtopSync(outbound, timeout).deliver}
     if graph is not None:
         deliverers[Kind.MAIL] = graph.deliver_mail
     dispatcher = Dispatcher(

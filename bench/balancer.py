@@ -36,7 +36,7 @@ NOW = datetime(2027, 2, 3, 15, 0, tzinfo=UTC)
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-def naive_decide(demand, architects, loads, now, policy):  # type: ignore[no-untyped-def]
+def naive_decide(demand, architects, loads, now, policy):
     """Reference: every architect checked and ranked in full, then sorted."""
     weight, clock = policy.weight_of(demand.type_key), DecisionClock(now)
     ranked = [_ranked(a, demand, loads.get(a.id) or Load(), weight, clock) for a in architects
@@ -81,7 +81,7 @@ SCENARIOS = {
 
 
 def compare_policies(scale: float) -> list[dict[str, object]]:
-    rows = []
+    rows: list[dict[str, object]] = []
     for name, options in SCENARIOS.items():
         architects = 200 if scale == 1 else 100
         trace = parse_trace(synthetic_trace(architects, architects * 40, seed=2,
