@@ -173,8 +173,12 @@ class OfferRouter:
         card = create_escalation_card(outcome.request, why, roster, loads)
         if not await self._poster.to_channel(self._managers, card,
                                              audience="the FTA managers' channel"):
-            log.error("request %s needs a manager but the managers' channel is unreachable",
-                      outcome.request.id)
+            # Nobody was told, so it is not escalated yet: the worker's next pass over the
+            # queue routes the request again and tries once more (the bot can address the
+            # channel as soon as anyone in the tenant has written to it).
+            await self._timers.forget("escalated", outcome.request.id)
+            log.error("request %s needs a manager but the managers' channel is unreachable; "
+                      "trying again at the worker's next pass", outcome.request.id)
 
     async def _tell_managers_unreachable(self, outcome: Outcome) -> None:
         assert outcome.offer is not None

@@ -32,6 +32,10 @@ class Timers(Protocol):
         """Record that ``kind`` happened for the request; False if it already had."""
         ...
 
+    async def forget(self, kind: str, request_id: int) -> None:
+        """Undo ``once``: the thing did not happen after all, so the next ``once`` is True."""
+        ...
+
     async def claim_due(self, now: datetime, lease: timedelta = ...,
                         limit: int = 20) -> list[Timer]: ...
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 
 from domain.timers import NO_REQUEST, Timer
 from storage.database import Database
@@ -46,6 +46,11 @@ class SqlTimers:
             await connection.execute(insert(timers).values(
                 kind=kind, request_id=request_id, due_at=now, done_at=now))
             return True
+
+    async def forget(self, kind: str, request_id: int) -> None:
+        async with self._database.serialized() as connection:
+            await connection.execute(delete(timers).where(
+                timers.c.kind == kind, timers.c.request_id == request_id))
 
     async def claim_due(self, now: datetime, lease: timedelta = timedelta(minutes=2),
                         limit: int = 20) -> list[Timer]:

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from domain.requests import State
+from domain.requests import FtaRequest, State
 from domain.roster import Architect
 from storage.database import open_database
 from storage.requests import SqlRequestRepository
 from storage.roster import SqlRoster
+from storage.sample_data import ALEX
 from tests.conftest import MANAGERS_CHANNEL
 from tests.support.activities import person
 from tests.support.driver import User, card_state, texts_of, tick
@@ -180,6 +181,31 @@ async def test_nobody_eligible_escalates_once_and_a_manager_assigns_by_hand(
     assert await request_state(database_url, request_id) is State.ASSIGNED
     assert "A manager assigned this request to you" in texts_of(
         cards_in(connector, "a:personal-5")[-1])
+
+
+async def test_an_escalation_the_managers_channel_could_not_take_is_tried_again(
+        bot, connector, clock, database_url) -> None:
+    """A request that reached the queue without a turn (imported, or the demo's sample data)
+    while the bot knows no conversation yet: it cannot address the managers' channel, so the
+    escalation waits for the worker's next pass after someone has written to the bot."""
+    await load_roster(database_url)  # nobody: the request needs a manager
+    database = open_database(database_url)
+    requests = SqlRequestRepository(database)
+    request = await requests.add(FtaRequest(ALEX, clock()))
+    request.choose_type("discovery_workshop")
+    request.fill(COMPLETE["discovery_workshop"])
+    request.submit(clock())
+    await requests.save(request)
+    await database.dispose()
+
+    await tick(bot)
+    assert cards_in(connector, MANAGERS_CHANNEL) == []
+    await User(bot, connector, number=5).say("hi")  # a tenant and service URL to post with
+    await tick(bot)
+    await tick(bot)
+
+    [escalation] = cards_in(connector, MANAGERS_CHANNEL)
+    assert "No FTA could be assigned" in texts_of(escalation)
 
 
 async def test_managers_are_reminded_before_the_deadline_and_alerted_at_breach(
