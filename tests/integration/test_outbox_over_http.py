@@ -5,6 +5,7 @@ delivered is dead-lettered and the managers are told."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import replace
 from typing import Any
@@ -200,9 +201,13 @@ async def test_a_tenant_busier_than_its_budget_is_claimed_no_faster_than_it_can_
             await store.add(Notice(Kind.POST, f"a:person-{n}", {
                 "reference": reference, "activity": {"type": "message", "text": f"n{n}"}},
                 tenant_id="t"))
+        started = time.monotonic()  # no send is counted before this
         await drain(dispatcher, store)
 
     times = sorted(s.at for s in connector.sent)
     assert sorted(s.text for s in connector.sent) == sorted(f"n{n}" for n in range(45))
-    assert times[30] >= times[0] + 0.9  # the 31st waited for the second's budget
+    # The 31st waited for the next second's budget. Measured from the start, not from the
+    # first arrival: a pause of the test's process (a full garbage collection late in the
+    # suite) can hold the first 30 arrivals back and failed this in CI once.
+    assert times[30] >= started + 1.0
     assert put_back == []
