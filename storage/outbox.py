@@ -13,10 +13,10 @@ from sqlalchemy import RowMapping, Update, any_, bindparam, case, false, func, s
 
 from domain.outbox import ItemState, Kind, Notice, OutboxItem
 from storage.database import Database
-from storage.tables import is_live, outbox
+from storage.tables import outbox, unfinished
 from storage.upsert import insert_if_absent
 
-LIVE = (ItemState.PENDING.value, ItemState.SENDING.value)
+LIVE = (ItemState.PENDING.value, ItemState.SENDING.value)  # what unfinished() selects
 
 # A pending item whose time has come, or a leased one whose lease lapsed. A CASE and not an OR
 # of two comparisons: no index serves it, so the planner starts from the lane heads (a few)
@@ -35,14 +35,15 @@ def _claim(dialect: str) -> Update:
     costs the number of busy lanes, however many notices wait behind their heads, so a lane
     held back for Teams' rate limit is one row to pass, not its whole queue."""
     lanes_ = outbox.alias("lanes_")
-    lanes = (select(func.min(lanes_.c.lane).label("lane")).where(is_live(lanes_))
+    lanes = (select(func.min(lanes_.c.lane).label("lane")).where(unfinished(lanes_))
              .cte("live_lanes", recursive=True))
     after = outbox.alias("after_")
     lanes = lanes.union_all(
-        select(select(func.min(after.c.lane)).where(is_live(after), after.c.lane > lanes.c.lane)
+        select(select(func.min(after.c.lane))
+               .where(unfinished(after), after.c.lane > lanes.c.lane)
                .scalar_subquery()).where(lanes.c.lane.is_not(None)))
     first = outbox.alias("first_")
-    heads = select(select(func.min(first.c.id)).where(is_live(first),
+    heads = select(select(func.min(first.c.id)).where(unfinished(first),
                                                       first.c.lane == lanes.c.lane)
                    .scalar_subquery().label("head")).where(lanes.c.lane.is_not(None))
     if dialect == "postgresql":
@@ -66,14 +67,14 @@ _CLAIM = {dialect: _claim(dialect) for dialect in ("sqlite", "postgresql")}
 # An item that is still live: once one dispatcher has finished it, a second whose lease lapsed
 # while it worked on the same item can neither put it back nor finish it again (a put-back
 # would make it pending and finished at once, out of every claim's reach for good).
-_LIVE_ONE = update(outbox).where(outbox.c.id == bindparam("item"), is_live(outbox))
+_LIVE_ONE = update(outbox).where(outbox.c.id == bindparam("item"), unfinished(outbox))
 _LATER_UPDATE = select(outbox.c.id).where(
     outbox.c.request_id == bindparam("request_id"), outbox.c.role == bindparam("role"),
     outbox.c.id > bindparam("item"), outbox.c.kind == Kind.UPDATE.value,
     outbox.c.state == ItemState.PENDING.value).limit(1)
 _PENDING_POSTS = select(outbox.c.role, outbox.c.lane).where(
     outbox.c.request_id == bindparam("request_id"), outbox.c.kind == Kind.POST.value,
-    outbox.c.state.in_(LIVE))
+    unfinished(outbox))
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ class SqlOutbox:
             counts: dict[str, int] = dict((await connection.execute(
                 select(outbox.c.state, func.count()).group_by(outbox.c.state))).all())
             oldest = (await connection.execute(select(func.min(outbox.c.created_at)).where(
-                outbox.c.state.in_(LIVE)))).scalar()
+                unfinished(outbox)))).scalar()
         by_state = {str(state): int(count) for state, count in counts.items()}
         waiting = sum(by_state.get(state, 0) for state in LIVE)
         return Depth(waiting, oldest, by_state)

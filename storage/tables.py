@@ -148,11 +148,12 @@ card_posts = Table(
 )
 
 
-def is_live(items: FromClause) -> ColumnElement[bool]:
-    """An outbox item still to be sent (pending, or leased by a dispatcher): one that is not
-    finished, since ``finished_at`` is written exactly when an item leaves those states. Spelled
-    so, the partial index below is the only one that serves it, and SQLite's planner, which has
-    no statistics, takes it rather than an index on ``state``."""
+def unfinished(items: FromClause) -> ColumnElement[bool]:
+    """An outbox item still to be sent, pending or leased by a dispatcher (the outbox's live
+    items; LIVE above is the offers'): one not finished, since ``finished_at`` is written exactly
+    when an item leaves those states. Spelled so, the partial index below is the only one that
+    serves it, and SQLite's planner, which has no statistics, takes it rather than an index on
+    ``state``."""
     return items.c.finished_at.is_(None)
 
 
@@ -183,7 +184,7 @@ outbox = Table(
 # Live items by lane, and only those: a claim walks it from lane to lane, one probe each, to
 # find each lane's head (storage/outbox.py). Delivered items, the bulk of the table, stay out.
 Index("ix_outbox_live_lane", outbox.c.lane, outbox.c.id,
-      sqlite_where=is_live(outbox), postgresql_where=is_live(outbox))
+      sqlite_where=unfinished(outbox), postgresql_where=unfinished(outbox))
 
 roster_version = Table(
     "roster_version", metadata,

@@ -18,11 +18,11 @@ down_revision = "0015"
 branch_labels = None
 depends_on = None
 
-LIVE = sa.text("finished_at IS NULL")  # pending or sending: see storage.tables.is_live
+LIVE = sa.text("finished_at IS NULL")  # pending or sending: see storage.tables.unfinished
 
 
 def upgrade() -> None:
-    # The index's condition stands for the states (storage.tables.is_live); make sure every
+    # The index's condition stands for the states (storage.tables.unfinished); make sure every
     # row already written agrees, so that none is out of the claim's reach or blocks a lane.
     op.execute("UPDATE outbox SET finished_at = NULL "
                "WHERE state IN ('pending', 'sending') AND finished_at IS NOT NULL")
