@@ -60,7 +60,8 @@ def main() -> None:
             spent[name].append(figures["cpu_ms"])
             print(f"  {name:6} {figures['per_second']:7.1f} turns/s  p50 "
                   f"{figures['p50_ms']:6.1f} ms  p99 {figures['p99_ms']:6.1f} ms  app CPU "
-                  f"{figures['cpu_ms']:5.2f} ms a turn", flush=True)
+                  f"{figures['cpu_ms']:5.2f} ms a turn ({figures['bot_cores']:.2f} cores; "
+                  f"machine {figures['machine_cores']:.2f})", flush=True)
     for name, values in spent.items():
         print(f"  {name:6} median app CPU {statistics.median(values):.2f} ms a turn")
     if args.against:

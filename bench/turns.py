@@ -101,17 +101,29 @@ def load(bot: Server, connector: Server, turn: str, concurrency: int, count: int
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert generator.stderr is not None
     generator.stderr.readline()  # "prepared; timing": the turns to time are ready
-    before = bot.cpu_seconds()
+    before, machine_before, started = bot.cpu_seconds(), machine_busy(), time.monotonic()
     out, err = generator.communicate(timeout=1800)
     spent = bot.cpu_seconds() - before
+    wall = time.monotonic() - started
+    machine = machine_busy()
     if generator.returncode != 0:
         raise SystemExit(f"load generator failed:\n{err[-3000:]}")
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     result["cpu_ms"] = round(spent * 1000 / count, 2)
+    result["bot_cores"] = round(spent / wall, 2)  # 1.0: the bot's one process is saturated
+    share = (machine[0] - machine_before[0]) / (machine[1] - machine_before[1])
+    result["machine_cores"] = round(share * (os.cpu_count() or 1), 2)
     if result["errors"]:
         raise SystemExit(f"{turn} at {concurrency}: {result['errors']} errors, first: "
                          f"{result['first_error']}")
     return result
+
+
+def machine_busy() -> tuple[int, int]:
+    """(busy, total) clock ticks of all the machine's cores so far, from /proc/stat."""
+    ticks = [int(field) for field in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    return sum(ticks) - idle, sum(ticks)
 
 
 def drain(app: Server, limit_seconds: float = 60) -> tuple[float, int]:
@@ -264,19 +276,23 @@ def report(rows: list[dict[str, Any]], reference: dict[int, dict[str, Any]],
     print("Reference: stock botbuilder echo bot (CloudAdapter + TeamsActivityHandler), "
           f"peak {echo_mb:.0f} MB")
     print(f"{'':10} {'turn':8} {'conc':>4} {'turns/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'peak MB':>8} {'x echo':>7} {'busy':>5}")
+          f"{'peak MB':>8} {'x echo':>7} {'CPU':>5} {'box':>5} {'busy':>5}")
     for concurrency, result in reference.items():
         print(f"{'echo':10} {'echo':8} {concurrency:>4} {result['per_second']:>8.1f} "
-              f"{result['p50_ms']:>8.1f} {result['p99_ms']:>8.1f} {'':>8} {'1.0':>7}")
+              f"{result['p50_ms']:>8.1f} {result['p99_ms']:>8.1f} {'':>8} {'1.0':>7} "
+              f"{result['bot_cores']:>5.2f} {result['machine_cores']:>5.2f}")
     for row in rows:
         print(f"{row['database']:10} {row['turn']:8} {row['concurrency']:>4} "
               f"{row['per_second']:>8.1f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} "
-              f"{row['peak_mb']:>8.0f} {row['ratio']:>6.1f}x {row['busy'] or '':>5}")
+              f"{row['peak_mb']:>8.0f} {row['ratio']:>6.1f}x {row['bot_cores']:>5.2f} "
+              f"{row['machine_cores']:>5.2f} {row['busy'] or '':>5}")
     worst = max((r["max_ms"] for r in rows if r["concurrency"] == 100
                  and r["turn"] in ("submit", "accept")), default=0.0)
     print(f"Slowest invoke at 100 concurrent: {worst:.0f} ms (Teams allows 5,000)")
     print("turns/s counts turns done; busy: turns answered in time with \"busy, press again\" "
           "(nothing done; admission control), counted in the latencies but not in turns/s")
+    print(f"CPU: cores the bot's process used while timed (1.00 is all of one); box: cores the "
+          f"whole machine used, of {os.cpu_count()} (bot, load generator, fake Teams, database)")
 
 
 if __name__ == "__main__":
