@@ -19,11 +19,12 @@ from bot.roles import Roles
 from bot.telemetry import turn_outcome
 from cards import verbs
 from cards.roster import create_decision_card, create_ooo_card, create_roster_card
+from domain.forms import whole_number
 from domain.offers import AssignmentDesk
 from domain.requests import RequestRepository
 from domain.roster import Absence, Architect, Roster
 
-DATE = r"\d{4}-\d{2}-\d{2}"
+DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 NOT_AN_FTA = "Only FastTrack Architects on the roster have an out of office here."
 MANAGERS_ONLY = "That is for FTA managers, in the FTA managers' channel."
 
@@ -58,8 +59,13 @@ class RosterDesk:
         if found["clear"]:
             periods, banner = (), "Cleared: you are available for new requests."
         elif found["start"]:
-            start = date.fromisoformat(found["start"])
-            end = date.fromisoformat(found["end"] or found["start"])
+            try:
+                start = date.fromisoformat(found["start"])
+                end = date.fromisoformat(found["end"] or found["start"])
+            except ValueError:  # the shape of a date, not a day of the calendar: 2026-02-30
+                await turn_context.send_activity("That is not a day of the calendar. Try "
+                                                 "`ooo 2026-12-21 to 2027-01-01`.")
+                return
             if end < start or end < today:
                 await turn_context.send_activity("That period ends before it starts, or is "
                                                  "already over. Try `ooo 2026-12-21 to "
@@ -123,10 +129,10 @@ class RosterDesk:
 def _changed(architect: Architect, data: dict[str, Any]) -> Architect | str:
     capacity = data.get("capacity")
     if capacity not in (None, ""):
-        text = str(capacity).removesuffix(".0")
-        if not text.isdigit() or int(text) > 100:
+        points = whole_number(str(capacity).removesuffix(".0"), digits=3)
+        if points is None or points > 100:
             return "Capacity is a whole number of points from 0 to 100."
-        architect = replace(architect, capacity=int(text))
+        architect = replace(architect, capacity=points)
     active = data.get("active", "keep")
     if active not in ("keep", "active", "inactive"):
         return "Active is Keep, Active or Inactive."

@@ -18,7 +18,7 @@ from microsoft_teams.cards import (
 
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
-from domain.forms import Field, Kind
+from domain.forms import Field, Kind, whole_number
 from domain.request_types import TYPES
 from domain.requests import FtaRequest
 from domain.rules import Problem
@@ -129,8 +129,8 @@ def _input(field: Field, label: str, value: str) -> CardElement:
                               wrap=True, value=value or None)
     if field.kind is Kind.TOGGLE:
         return ToggleInput(**common, title=field.label, value=value or "false")
-    if field.kind is Kind.NUMBER and value.isdigit():
-        return NumberInput(**common, min=0, value=int(value))
+    if field.kind is Kind.NUMBER and (number := whole_number(value)) is not None:
+        return NumberInput(**common, min=0, value=number)
     if field.kind is Kind.NUMBER:
         return NumberInput(**common, min=0, placeholder=field.placeholder or None)
     return TextInput(**common, value=value or None, max_length=field.max_length,

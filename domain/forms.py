@@ -16,6 +16,15 @@ class Kind(StrEnum):
     TOGGLE = "toggle"
 
 
+def whole_number(value: str, digits: int = 9) -> int | None:
+    """The number a form's text holds, if it is ASCII digits and no longer than ``digits``.
+    `str.isdigit` alone lets through superscripts, which `int` refuses, and numbers no card
+    input can show."""
+    if 0 < len(value) <= digits and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
 @dataclass(frozen=True)
 class Field:
     id: str

@@ -58,7 +58,8 @@ def _field_problem(field: Field, value: str, has_file: bool) -> str | None:
 
 
 def _number(_field: Field, value: str) -> str | None:
-    if not value.isdigit() or not 0 < int(value) <= MAX_SEATS:
+    number = forms.whole_number(value)
+    if number is None or not 0 < number <= MAX_SEATS:
         return f"Enter a whole number from 1 to {MAX_SEATS:,}, like 5000."
     return None
 
@@ -129,7 +130,7 @@ def _migration(values: Values) -> Iterator[Problem]:
     source = _value(values, "source")
     if source in MAILBOX_SOURCES:
         count = _value(values, "mailbox_count")
-        if not count.isdigit() or int(count) == 0:
+        if not forms.whole_number(count):  # None or 0
             yield Problem("mailbox_count", "A mailbox migration exception needs a mailbox "
                           "count above zero.")
         if not _value(values, "mailbox_details"):

@@ -50,6 +50,15 @@ async def test_an_impossible_period_is_refused(bot, connector, database_url, tex
     assert "ends before it starts" in reply.text
 
 
+@pytest.mark.parametrize("text", ["ooo 2026-02-30", "ooo 2026-12-21 to 2026-13-01"])
+async def test_a_day_that_is_not_in_the_calendar_is_refused(bot, connector, database_url,
+                                                           text) -> None:
+    await load_roster(database_url, fta(5))
+    [reply] = await User(bot, connector, number=5).say(text)
+    assert reply.text.startswith("That is not a day of the calendar")
+    assert (await roster_of(database_url))["fta-5"].out_of_office == ()
+
+
 async def test_someone_not_on_the_roster_has_no_out_of_office(bot, connector) -> None:
     [reply] = await User(bot, connector, number=1).say("ooo 2026-12-21 to 2027-01-01")
     assert reply.text.startswith("Only FastTrack Architects")

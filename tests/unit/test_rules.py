@@ -34,6 +34,8 @@ def test_an_empty_form_names_every_required_field_at_once(type_key) -> None:
     ("ecif_review", {"staffing": "https://not a host/x"}, "staffing", "https://"),
     ("discovery_workshop", {"seats": "lots"}, "seats", "whole number"),
     ("discovery_workshop", {"seats": "0"}, "seats", "whole number"),
+    ("discovery_workshop", {"seats": "\u00b2"}, "seats", "whole number"),  # isdigit, not int
+    ("discovery_workshop", {"seats": "9" * 150}, "seats", "whole number"),  # no card shows it
     ("discovery_workshop", {"atu_contact": "Alex"}, "atu_contact", "e-mail"),
     ("discovery_workshop", {"workloads": ""}, "workloads", "required"),
     ("discovery_workshop", {"workloads": "exchange,fax"}, "workloads", "options"),
@@ -43,6 +45,7 @@ def test_an_empty_form_names_every_required_field_at_once(type_key) -> None:
     ("discovery_workshop", {"customer": "C" * 121}, "customer", "120 characters"),
     ("discovery_workshop", {"notes": "n" * 2001}, "notes", "2000 characters"),
     ("migration_exception", {"mailbox_count": ""}, "mailbox_count", "above zero"),
+    ("migration_exception", {"mailbox_count": "\u00b3"}, "mailbox_count", "whole number"),
     ("migration_exception", {"mailbox_details": ""}, "mailbox_details", "mailboxes"),
     ("migration_exception", {"domino_details": ""}, "domino_details", "Domino"),
     ("migration_exception", {"source": "other_mail"}, "source_mail_details", "source mail"),
