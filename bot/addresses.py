@@ -44,8 +44,16 @@ def _present(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def tenant_of(activity: Activity) -> str:
-    tenant = (activity.channel_data or {}).get("tenant") or {}
-    return tenant.get("id") or (activity.conversation.tenant_id or "")
+    return _channel_id(activity, "tenant") or (activity.conversation.tenant_id or "")
+
+
+def _channel_id(activity: Activity, key: str) -> str:
+    """The id of channelData's ``key`` object (tenant, team): "" when either is absent or of
+    another shape (channelData is free-form JSON, set aside from msrest's checks)."""
+    data = activity.channel_data
+    found = data.get(key) if isinstance(data, dict) else None
+    identifier = found.get("id") if isinstance(found, dict) else None
+    return identifier if isinstance(identifier, str) else ""
 
 
 def address_of(activity: Activity, now: datetime) -> ConversationAddress:
@@ -54,7 +62,6 @@ def address_of(activity: Activity, now: datetime) -> ConversationAddress:
     personal = kind == PERSONAL
     reference = reference_json(activity)
     reference["conversation"]["id"] = base_conversation_id(conversation.id)
-    team = (activity.channel_data or {}).get("team") or {}
     return ConversationAddress(
         conversation_id=base_conversation_id(conversation.id),
         kind=kind,
@@ -63,6 +70,6 @@ def address_of(activity: Activity, now: datetime) -> ConversationAddress:
         updated_at=now,
         user_aad_id=(activity.from_property.aad_object_id or "") if personal else "",
         user_id=activity.from_property.id if personal else "",
-        team_id=team.get("id", ""),
+        team_id=_channel_id(activity, "team"),
         reference=reference,
     )

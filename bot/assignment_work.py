@@ -25,6 +25,7 @@ from cards.assignment import (
     create_unreachable_person_card,
     create_work_card,
 )
+from domain.forms import LONG
 from domain.ftop import EnterpriseAssignment, FtopError, FtopGateway, record_review, review_option
 from domain.mail import assignment_mail
 from domain.outbox import UnitOfWork
@@ -196,5 +197,7 @@ class AssignmentWork:
 
 
 def _text(data: dict[str, Any], key: str) -> str:
+    """A typed text, no longer than the cards' longest input (2,000): a longer one was not
+    typed into the card, and would make the card it is shown on too big for Teams."""
     value = data.get(key)
-    return value.strip() if isinstance(value, str) else ""
+    return value.strip()[:LONG] if isinstance(value, str) else ""

@@ -25,8 +25,10 @@ def command(name: str, description: str, pattern: str, handler: CommandHandler) 
 
 
 def command_text(activity: Activity) -> str:
-    """The message text with the bot's @mention (and any stray <at> tags) removed."""
-    text = TurnContext.remove_recipient_mention(activity) or ""
+    """The message text with @mentions (the bot's, in a channel) and other tags removed.
+    Not botbuilder's `remove_recipient_mention`: it fails on a mention entity without
+    `mentioned` or an activity without a recipient, and reads the name as a pattern."""
+    text = activity.text if isinstance(activity.text, str) else ""
     text = re.sub(r"<at>[^<]*</at>", " ", text)
     text = re.sub(r"<[^>]+>", " ", text).replace("&nbsp;", " ")
     return " ".join(text.split())

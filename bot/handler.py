@@ -9,8 +9,6 @@ from typing import Any
 
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import ChannelAccount
-from botbuilder.schema.teams import TeamInfo
 
 from bot.addresses import address_of
 from bot.commands import Command, command_text, match
@@ -65,11 +63,14 @@ class FtaBot(TeamsActivityHandler):
         matched_command, arguments = found
         await matched_command.handler(turn_context, arguments)
 
-    async def on_teams_members_added(self, teams_members_added: list[ChannelAccount],
-                                     team_info: TeamInfo, turn_context: TurnContext) -> None:
-        """Welcome once, when the bot itself is the member added (install or added to a team)."""
-        bot_id = turn_context.activity.recipient.id
-        if any(member.id == bot_id for member in teams_members_added):
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        """Welcome once, when the bot itself is the member added (install or added to a team).
+        Not through botbuilder's Teams dispatch: before it gets there it asks the connector
+        for every other member added, a call per person this bot has no use for, and fails on
+        channelData without a team id."""
+        activity = turn_context.activity
+        added = activity.members_added or []
+        if activity.recipient and any(member.id == activity.recipient.id for member in added):
             await self._welcome(turn_context)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:

@@ -10,10 +10,12 @@ from aiohttp import web
 from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
+from botbuilder.schema.teams import TeamsChannelData
 from msrest.exceptions import DeserializationError
 
 from bot.addresses import base_conversation_id, tenant_of
 from bot.admission import Admission, Busy
+from bot.ownership import request_id_of
 from bot.replies import message_invoke
 from bot.telemetry import Metrics, correlated, turn_outcome
 from domain.operations import ActivityLog, Entry
@@ -51,7 +53,7 @@ async def messages(request: web.Request) -> web.Response:
         body: Any = await request.json()
     except web.HTTPRequestEntityTooLarge:
         return problem(413, f"Body larger than {MAX_BODY} bytes")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than json can read
         return problem(400, "Body is not valid JSON")
     activity = _activity(body)
     if activity is None:
@@ -137,8 +139,7 @@ def entry_of(activity: Activity) -> Entry | None:
         data: dict[str, Any] = card["data"] if isinstance(card.get("data"), dict) else {}
         if isinstance(card.get("verb"), str):
             action = card["verb"]
-        raw = data.get("request_id")
-        subject = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+        subject = request_id_of(data)
     sender = activity.from_property
     # A retry repeats the activity whole; an id reused for another kind of activity is not one.
     key = f"{activity.id}|{activity.type}|{activity.name or ''}"[:200]
@@ -155,21 +156,36 @@ def _activity(body: Any) -> Activity | None:
     shell = {key: value for key, value in body.items() if key not in FREE_FORM}
     try:
         activity = Activity().deserialize(shell)
-    except (DeserializationError, TypeError, ValueError, AttributeError):
+    except (DeserializationError, TypeError, ValueError, AttributeError, RecursionError):
         return None
     activity.value = body.get("value")
-    activity.channel_data = body.get("channelData")
+    activity.channel_data = _channel_data(activity.type, body.get("channelData"))
     return activity
+
+
+def _channel_data(kind: str | None, data: Any) -> dict[str, Any]:
+    """channelData as botbuilder's Teams handler can read it: an object (it always is, from
+    Teams) which, on a conversationUpdate (the one activity whose channelData the handler
+    deserializes, unguarded), has the shape of Teams' own."""
+    if not isinstance(data, dict):
+        return {}
+    if kind == "conversationUpdate":
+        try:
+            TeamsChannelData().deserialize(data)
+        except (DeserializationError, TypeError, ValueError, AttributeError, RecursionError):
+            return {}
+    return data
 
 
 def _is_envelope(body: Any) -> bool:
     # msrest coerces silently (7 becomes "7"), so the raw shape is checked first.
     if not isinstance(body, dict):
         return False
-    conversation, sender = body.get("conversation"), body.get("from")
+    conversation, sender, bot = body.get("conversation"), body.get("from"), body.get("recipient")
     return (_text(body.get("type")) and _text(body.get("serviceUrl"))
             and isinstance(conversation, dict) and _text(conversation.get("id"))
-            and isinstance(sender, dict) and _text(sender.get("id")))
+            and isinstance(sender, dict) and _text(sender.get("id"))
+            and isinstance(bot, dict) and _text(bot.get("id")))
 
 
 def _text(value: Any) -> bool:

@@ -12,7 +12,7 @@ from botbuilder.core import TurnContext
 
 from bot.channels import Poster
 from bot.identity import person_id
-from bot.ownership import request_id_of
+from bot.ownership import card_id, request_id_of
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
 from bot.roles import Roles
 from bot.status_cards import StatusCards, offer_role
@@ -192,9 +192,8 @@ class OfferRouter:
     async def _offer_for_actor(self, turn_context: TurnContext,
                                data: dict[str, Any]) -> tuple[Offer, Architect]:
         """The offer the acting FTA may answer, and that FTA; else refused."""
-        offer_id = data.get("offer_id")
-        valid = isinstance(offer_id, int) and not isinstance(offer_id, bool)
-        offer = await self._desk.get(offer_id) if valid else None  # type: ignore[arg-type]
+        offer_id = card_id(data, "offer_id")
+        offer = await self._desk.get(offer_id) if offer_id is not None else None
         architect = await self._roster.by_aad_id(person_id(turn_context.activity))
         if offer is None or architect is None or architect.id != offer.architect_id:
             raise Refused(message_invoke("This offer was made to someone else."))

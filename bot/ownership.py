@@ -13,9 +13,20 @@ from domain.requests import FtaRequest, RequestRepository
 NOT_YOURS = "This card belongs to someone else's request. Type **request FTA** to start your own."
 
 
+MAX_ID = 2**31 - 1  # ids are the database's INTEGER, 32 bits on PostgreSQL
+
+
+def card_id(data: dict[str, Any], key: str) -> int | None:
+    """The row id a card's data names under ``key``, if it could be one: a card posted back
+    with 2**63 there is someone else's card, not a database failure."""
+    value = data.get(key)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID:
+        return value
+    return None
+
+
 def request_id_of(data: dict[str, Any]) -> int | None:
-    value = data.get("request_id")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return card_id(data, "request_id")
 
 
 async def owned_request(requests: RequestRepository, turn_context: TurnContext,

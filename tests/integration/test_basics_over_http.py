@@ -8,6 +8,7 @@ from domain.conversations import CHANNEL, GROUP_CHAT, PERSONAL
 from storage.conversations import SqlConversationDirectory
 from storage.database import open_database
 from tests.support.activities import (
+    BOT_ID,
     activity,
     bot_added,
     card_action,
@@ -45,6 +46,25 @@ async def test_a_mention_in_a_channel_is_stripped_before_matching(bot, connector
     [sent] = connector.sent
     assert "What I can do" in titles(sent.cards[0])
     assert sent.conversation_id == CHANNEL_THREAD
+
+
+@pytest.mark.parametrize("fields", [
+    {"entities": [{"type": "mention"}]},  # no "mentioned"
+    {"entities": [{"text": "<at>FTA Assign</at>"}]},  # no type
+    {"entities": [{"type": "mention", "text": "<at>FTA (Assign</at>",
+                   "mentioned": {"id": BOT_ID}}], "text": "<at>FTA (Assign</at> help?"},
+    {"channelData": "tenant"},
+    {"channelData": {"tenant": "x", "team": ["19:x"]}},
+], ids=["mention without mentioned", "entity without type", "a name that is no pattern",
+        "channelData a string", "tenant and team of other shapes"])
+async def test_odd_but_parseable_activities_still_get_their_answer(bot, connector,
+                                                                  fields) -> None:
+    response = await bot.post("/api/messages", json=activity(connector.url, **{
+        "text": "help", **fields}))
+
+    assert response.status == 201
+    [sent] = connector.sent
+    assert "What I can do" in titles(sent.cards[0])
 
 
 async def test_unrecognised_text_gets_a_hint_not_silence(bot, connector) -> None:

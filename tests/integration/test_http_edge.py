@@ -18,6 +18,12 @@ async def test_malformed_json_is_a_400(bot) -> None:
     assert response.status == 400
 
 
+async def test_json_nested_deeper_than_python_reads_is_a_400(bot) -> None:
+    response = await bot.post("/api/messages", data="[" * 5000 + "]" * 5000,
+                              headers={"Content-Type": "application/json"})
+    assert response.status == 400
+
+
 async def test_a_wrong_content_type_is_a_415(bot) -> None:
     response = await bot.post("/api/messages", data=b"help",
                               headers={"Content-Type": "text/plain"})
@@ -45,7 +51,8 @@ async def test_a_body_over_256_kb_without_content_length_is_a_413(bot) -> None:
 
 @pytest.mark.parametrize("body", [[], "help", 42, {}, {"type": "message"},
                                   {"type": "message", "conversation": "oops"},
-                                  {"type": 7, "conversation": {"id": 3}}])
+                                  {"type": 7, "conversation": {"id": 3}},
+                                  {**message("https://x", "help"), "recipient": None}])
 async def test_json_that_is_not_an_activity_is_a_400(bot, body) -> None:
     response = await bot.post("/api/messages", json=body)
     assert response.status == 400
@@ -77,6 +84,7 @@ async def test_metrics_expose_turn_latency_and_the_queues(bot, connector) -> Non
     text = await response.text()
     assert response.status == 200 and response.content_type.startswith("text/plain")
     assert 'fta_turn_seconds_count{type="message"} 1.0' in text
+    assert "fta_turns_failed_total{" not in text  # counted only once a turn breaks
     for gauge in ("fta_outbox_waiting 0.0", "fta_outbox_oldest_age_seconds 0.0",
                   "fta_outbox_dead 0.0", "fta_offers_pending 0.0", "fta_sla_breaches 0.0",
                   "fta_turns_waiting 0.0"):

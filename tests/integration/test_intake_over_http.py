@@ -130,7 +130,9 @@ async def test_card_data_pointing_at_someone_elses_request_is_refused(bot, conne
 
 
 @pytest.mark.parametrize("data", [{"request_id": "1"}, {"request_id": True},
-                                  {"request_id": 99999, "version": 1}, {}])
+                                  {"request_id": 99999, "version": 1}, {},
+                                  {"request_id": 2**31, "version": 1},
+                                  {"request_id": 2**63, "version": 1}])
 async def test_garbled_card_data_is_refused_politely(seller, data) -> None:
     answer = await seller.press("submit_request", data)
     assert answer["type"] == MESSAGE and "someone else's request" in answer["value"]
@@ -145,6 +147,24 @@ async def test_over_long_text_is_flagged_and_kept(seller) -> None:
 
     assert "Keep this to 2000 characters (it has 2500)" in texts_of(answer["value"])
     assert input_values(answer["value"])["justification"] == long_text
+
+
+@pytest.mark.parametrize(("seats", "says"), [
+    ("9" * 400, "Keep this to 200 characters"), ("9" * 150, "Enter a whole number from 1 to"),
+    ("\u00b2", "Enter a whole number from 1 to"), ("\u0663", "Enter a whole number from 1 to"),
+], ids=["400 digits", "150 digits", "superscript two", "Arabic-Indic three"])
+async def test_a_seat_count_no_card_can_show_is_flagged_and_the_draft_stays_usable(
+        seller, seats, says) -> None:
+    form = await seller.open_form("discovery_workshop")
+    saved = await seller.press("save_draft", {**card_state(form), "customer": "Fabrikam",
+                                              "seats": seats})
+    assert "Draft saved" in texts_of(saved["value"])
+
+    [sent] = await seller.say("request FTA")
+    assert input_values(sent.cards[0])["customer"] == "Fabrikam"
+    answer = await seller.press("submit_request", {
+        **card_state(sent.cards[0]), **COMPLETE["discovery_workshop"], "seats": seats})
+    assert says in texts_of(answer["value"])
 
 
 async def test_cancel_abandons_the_draft(seller, database_url) -> None:
