@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from prometheus_client import CollectorRegistry, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from pythonjsonlogger.json import JsonFormatter
 
 from domain.operations import Figures
@@ -64,6 +64,9 @@ class Metrics:
               "(MAX_CONCURRENT_TURNS)", registry=self.registry).set_function(turns_waiting)
         self.turns = Histogram("fta_turn_seconds", "Time to answer an activity on /api/messages",
                                ["type"], buckets=TURN_BUCKETS, registry=self.registry)
+        self.failed = Counter("fta_turns_failed", "Turns that broke (the user was told "
+                              "something went wrong): a defect, or the database out of reach",
+                              ["type"], registry=self.registry)
         self._gauges = {
             "outbox_waiting": Gauge("fta_outbox_waiting", "Notices not yet delivered",
                                     registry=self.registry),
@@ -81,11 +84,14 @@ class Metrics:
     @contextmanager
     def turn(self, activity_type: str) -> Iterator[None]:
         started = time.perf_counter()
+        turn_outcome.set("done")  # not what an earlier turn on this connection left
         try:
             yield
         finally:
             kind = activity_type if activity_type in ("message", "invoke") else "other"
             self.turns.labels(kind).observe(time.perf_counter() - started)
+            if turn_outcome.get() == "failed":
+                self.failed.labels(kind).inc()
 
     async def exposition(self) -> bytes:
         figures = await self._figures()

@@ -60,6 +60,9 @@ async def test_turns_during_a_database_outage_ask_to_try_again_and_lose_nothing(
     [listed] = [s for s in await seller.say("my requests")
                 if s.conversation_id == seller.conversation]
     assert "In the FTA assignment queue" in texts_of(listed.cards[0])
+    metrics = await (await client.get("/metrics")).text()  # the two turns in the outage
+    assert 'fta_turns_failed_total{type="invoke"} 1.0' in metrics
+    assert 'fta_turns_failed_total{type="message"} 1.0' in metrics
 
 
 async def test_a_send_whose_record_fails_is_recorded_once_the_database_is_back(
