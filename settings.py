@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.forms import whole_number
+
 ROOT = Path(__file__).resolve().parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{ROOT / 'var' / 'fta.db'}"
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
@@ -170,9 +172,10 @@ def _object_ids(name: str, value: str) -> frozenset[str]:
 
 
 def _port(raw: str) -> int:
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
+    port = whole_number(raw, digits=5)
+    if port is None or not 0 < port < 65536:
         raise SettingsError(f"PORT must be a number from 1 to 65535, not {raw!r}")
-    return int(raw)
+    return port
 
 
 def _database_url(raw: str) -> str:
@@ -230,10 +233,11 @@ def _weights(raw: str) -> tuple[tuple[str, int], ...]:
     weights = dict(Settings.request_weights)
     for part in filter(None, (p.strip() for p in raw.split(","))):
         key, _, value = part.partition("=")
-        if key.strip() not in weights or not value.strip().isdigit() or int(value) < 1:
+        weight = whole_number(value.strip())
+        if key.strip() not in weights or not weight:  # None or 0
             raise SettingsError(f"REQUEST_WEIGHTS entries look like discovery_workshop=3 "
                                 f"with a type from {', '.join(weights)}; {part!r} is not one")
-        weights[key.strip()] = int(value)
+        weights[key.strip()] = weight
     return tuple(weights.items())
 
 

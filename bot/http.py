@@ -10,7 +10,6 @@ from aiohttp import web
 from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
-from botbuilder.schema.teams import TeamsChannelData
 from msrest.exceptions import DeserializationError
 
 from bot.addresses import base_conversation_id, tenant_of
@@ -100,7 +99,6 @@ async def _once(request: web.Request, activity: Activity, auth: Any) -> web.Resp
             if activity.type == "invoke":
                 return web.json_response(before.response or STILL_WORKING)
             return web.Response(status=201)
-    turn_outcome.set("done")
     try:
         response = await request.app[adapter_key].process_activity(
             auth, activity, request.app[bot_key].on_turn)
@@ -159,22 +157,9 @@ def _activity(body: Any) -> Activity | None:
     except (DeserializationError, TypeError, ValueError, AttributeError, RecursionError):
         return None
     activity.value = body.get("value")
-    activity.channel_data = _channel_data(activity.type, body.get("channelData"))
+    data = body.get("channelData")  # an object whenever Teams sends one
+    activity.channel_data = data if isinstance(data, dict) else {}
     return activity
-
-
-def _channel_data(kind: str | None, data: Any) -> dict[str, Any]:
-    """channelData as botbuilder's Teams handler can read it: an object (it always is, from
-    Teams) which, on a conversationUpdate (the one activity whose channelData the handler
-    deserializes, unguarded), has the shape of Teams' own."""
-    if not isinstance(data, dict):
-        return {}
-    if kind == "conversationUpdate":
-        try:
-            TeamsChannelData().deserialize(data)
-        except (DeserializationError, TypeError, ValueError, AttributeError, RecursionError):
-            return {}
-    return data
 
 
 def _is_envelope(body: Any) -> bool:

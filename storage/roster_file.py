@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from domain.forms import REGIONS, SEGMENTS, WORKLOADS
+from domain.forms import REGIONS, SEGMENTS, WORKLOADS, whole_number
 from domain.roster import Absence, Architect
 
 COLUMNS = ("id", "name", "email", "aad_id", "teams_user_id", "manager", "capacity", "timezone",
@@ -122,9 +122,10 @@ def _architect(row: dict[str, Any]) -> Architect:
 
 
 def _whole(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not str(value).strip().isdigit():
+    number = None if isinstance(value, bool) else whole_number(str(value).strip())
+    if number is None:
         raise ValueError(f"{name} must be a whole number of points, not {value!r}")
-    return int(str(value).strip())
+    return number
 
 
 def _zone(name: str) -> str:

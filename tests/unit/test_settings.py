@@ -37,6 +37,7 @@ def test_the_password_never_appears_in_the_repr() -> None:
 @pytest.mark.parametrize(("env", "named"), [
     ({"PORT": "eighty"}, "PORT"),
     ({"PORT": "70000"}, "PORT"),
+    ({"PORT": "\u00b2"}, "PORT"),  # isdigit, which int() refuses
     ({"DATABASE_URL": "postgresql://db/fta"}, "DATABASE_URL"),
     ({"MicrosoftAppType": "Multi"}, "MicrosoftAppType"),
     ({"MicrosoftAppId": "app"}, "MicrosoftAppPassword"),
@@ -46,6 +47,7 @@ def test_the_password_never_appears_in_the_repr() -> None:
     ({"TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": "https://login.example/openid"},
      "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER"),
     ({"REQUEST_WEIGHTS": "discovery_workshop=0"}, "REQUEST_WEIGHTS"),
+    ({"REQUEST_WEIGHTS": "discovery_workshop=\u00b3"}, "REQUEST_WEIGHTS"),
     ({"OFFER_TIMEOUT_HOURS": "soon"}, "OFFER_TIMEOUT_HOURS"),
     ({"ACCOUNT_TEAM_CHANNELS": "enterprise"}, "ACCOUNT_TEAM_CHANNELS"),
     ({"PLAYBOOK_BASE_URL": "http://playbooks"}, "PLAYBOOK_BASE_URL"),
