@@ -16,7 +16,9 @@ from microsoft_teams.cards import (
 
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
-from cards.requests import local_time
+from cards.details import request_details
+from cards.text import inert, moment, zoned
+from domain.forms import segment_and_region
 from domain.ftop import (
     APPROVE_ENGAGEMENT,
     REVIEWS,
@@ -48,12 +50,13 @@ def create_seller_assigned_card(request: FtaRequest, playbook_base_url: str) -> 
     name, page = PLAYBOOKS.get(request.type_key or "", ("", ""))
     actions = [OpenUrlAction(title=f"Playbook: {name}", url=playbook_base_url.rstrip("/") + "/"
                              + page)] if playbook_base_url and page else []
-    return build([title(f"{request.number} is assigned to {request.agent_name}"),
+    return build([title(f"{request.number} is assigned to {inert(request.agent_name)}"),
                   FactSet(facts=[Fact(title="Type", value=request.type.title if request.type
                                       else "-"),
-                                 Fact(title="Customer", value=request.values.get("customer")
+                                 Fact(title="Customer", value=inert(request.values.get("customer"))
                                       or "-"),
-                                 Fact(title="FastTrack Architect", value=request.agent_name)]),
+                                 Fact(title="FastTrack Architect",
+                                      value=inert(request.agent_name))]),
                   paragraph("**Next:** " + NEXT_STEPS.get(request.type_key or "", "")),
                   paragraph(f"Next playbook: {name}." if name else "", is_subtle=True)],
                  actions)
@@ -62,17 +65,16 @@ def create_seller_assigned_card(request: FtaRequest, playbook_base_url: str) -> 
 def create_account_team_card(request: FtaRequest, fta: tuple[str, str],
                              seller: tuple[str, str]) -> Card:
     """The ATU channel post; @mentions the FTA and the seller (name, AAD object id)."""
-    csu = request.values.get("csu_contact") or "not given"
-    atu = request.values.get("atu_contact") or "not given"
+    csu = inert(request.values.get("csu_contact")) or "not given"
+    atu = inert(request.values.get("atu_contact")) or "not given"
     card = build([
         title(f"FTA assigned: {request.number}"),
-        paragraph(f"<at>{fta[0]}</at> is the FastTrack Architect for "
-                  f"**{request.values.get('customer', '-')}** "
+        paragraph(f"<at>{_mention_name(fta[0])}</at> is the FastTrack Architect for "
+                  f"**{inert(request.values.get('customer')) or '-'}** "
                   f"({request.type.title if request.type else '-'}), requested by "
-                  f"<at>{seller[0]}</at>."),
+                  f"<at>{_mention_name(seller[0])}</at>."),
         FactSet(facts=[Fact(title="ATU contact", value=atu), Fact(title="CSU contact", value=csu),
-                       Fact(title="Segment / region", value=f"{request.values.get('segment')}"
-                                                            f" / {request.values.get('region')}")]),
+                       Fact(title="Segment / region", value=segment_and_region(request.values))]),
         paragraph("Next: the internal ATU / CSU / FTA call, then introductions to the customer.",
                   is_subtle=True)])
     card["msteams"] = {"entities": [_mention(*fta), _mention(*seller)]}
@@ -84,7 +86,8 @@ def create_work_card(request: FtaRequest, record: EnterpriseAssignment,
                      can_schedule: bool = False, timezone: str = "UTC") -> Card:
     """The FTA's card for an accepted request: FTOP record, tasks, and what to decide."""
     state = {"request_id": request.id}
-    body: list[CardElement] = [title(f"{request.number}: {request.values.get('customer', '')}"),
+    body: list[CardElement] = [title(f"{request.number}: "
+                                     f"{inert(request.values.get('customer'))}"),
                                paragraph(f"{request.type.title if request.type else ''}, "
                                          f"assigned to you.", is_subtle=True)]
     if banner:
@@ -94,16 +97,18 @@ def create_work_card(request: FtaRequest, record: EnterpriseAssignment,
     tenant = record.tenant
     body.append(FactSet(facts=[
         Fact(title="Production tenant",
-             value=("⚠ " if tenant.placeholder else "") + tenant.value),
+             value=("⚠ " if tenant.placeholder else "") + inert(tenant.value)),
         *[Fact(title=f"Task {t.task_id}", value=f"{t.name}: {t.state.value}"
                + (" (mandatory)" if t.mandatory else " (optional)")) for t in record.tasks],
         *[Fact(title=f"{r.kind.title()} decision", value=f"{r.outcome} by {r.by}"
                + (f": {r.detail}" if r.detail else "")) for r in record.reviews]]))
     call_actions = _call_actions(record, state, can_schedule, timezone)
     if record.call is not None:
-        body.append(paragraph(f"**Internal call:** {local_time(record.call.start, timezone)}"))
+        body.append(paragraph(f"**Internal call:** {moment(record.call.start)}"))
     if call_actions:
         body.append(ActionSet(actions=call_actions))
+    body += [paragraph("The request", weight="Bolder", separator=True),
+             *request_details(request)]
     body.append(TextInput(id="detail", label="Reason or details for your decision",
                           is_multiline=True, max_length=2000))
     body.append(TextInput(id="tenant", label="Real production tenant (replaces the current one)",
@@ -115,8 +120,8 @@ def create_call_card(request: FtaRequest, call: InternalCall, heading: str,
                      timezone: str) -> Card:
     """Posted in the account team's thread: when the internal call is, and its Teams link."""
     return build([title(f"{heading}: {request.number}"),
-                  FactSet(facts=[Fact(title="When", value=local_time(call.start, timezone)),
-                                 Fact(title="Customer", value=request.values.get("customer")
+                  FactSet(facts=[Fact(title="When", value=moment(call.start)),
+                                 Fact(title="Customer", value=inert(request.values.get("customer"))
                                       or "-")]),
                   paragraph("ATU, CSU and FTA: the FTA explains the next steps before the "
                             "customer introductions.", is_subtle=True)],
@@ -186,12 +191,17 @@ def _call_actions(record: EnterpriseAssignment, state: dict[str, Any], can_sched
     if record.call.join_url.startswith("https://"):
         actions.append(OpenUrlAction(title="Join the call", url=record.call.join_url))
     for slot in record.call.alternatives[:2]:
-        actions.append(execute(f"Move to {local_time(slot, timezone).split(' (')[0]}",
+        actions.append(execute(f"Move to {zoned(slot, timezone)}",
                                verbs.MOVE_CALL, {**state, "slot": slot.isoformat()},
                                associated_inputs="none"))
     return actions
 
 
+def _mention_name(name: str) -> str:
+    """A display name inside the bot's own ``<at>``: no tag or Markdown of its own."""
+    return inert(name).replace("\\<", "").replace("\\>", "")
+
+
 def _mention(name: str, aad_id: str) -> dict[str, Any]:
-    return {"type": "mention", "text": f"<at>{name}</at>",
+    return {"type": "mention", "text": f"<at>{_mention_name(name)}</at>",
             "mentioned": {"id": aad_id, "name": name}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from microsoft_teams.cards import (
     CardElement,
@@ -10,21 +11,20 @@ from microsoft_teams.cards import (
     ChoiceSetInput,
     Fact,
     FactSet,
-    OpenUrlAction,
     TextInput,
 )
 
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
-from cards.requests import local_time
+from cards.details import request_details
+from cards.text import inert, moment
 from domain.balancer import why_chosen
-from domain.forms import WORKLOADS
+from domain.forms import COMMON, readable, segment_and_region
 from domain.offers import Offer
 from domain.requests import FtaRequest
 from domain.roster import Architect
 
-ATTACHMENTS = (("sow", "SOW"), ("staffing", "Staffing plan"), ("cost", "Cost breakdown"),
-               ("csp", "Customer Success Plan"))
+WORKLOADS_FIELD = next(field for field in COMMON if field.id == "workloads")
 
 
 def create_offer_card(request: FtaRequest, offer: Offer, architect: Architect,
@@ -32,12 +32,11 @@ def create_offer_card(request: FtaRequest, offer: Offer, architect: Architect,
     state = {"offer_id": offer.id, "request_id": request.id}
     body: list[CardElement] = [
         title(f"New request for you: {request.number}"),
-        paragraph(f"{request.type.title if request.type else 'Request'} for "
-                  f"**{request.values.get('customer', '-')}**, from {request.requester.name}."),
-        FactSet(facts=_summary(
-            request,
-            Fact(title="Assign by", value=local_time(request.deadline, architect.timezone)),
-            Fact(title="Answer by", value=local_time(offer.expires_at, architect.timezone)))),
+        paragraph(f"{_type_title(request)} for **{inert(request.values.get('customer')) or '-'}**"
+                  f", from {inert(request.requester.name)}."),
+        FactSet(facts=[Fact(title="Assign by", value=_when(request.deadline)),
+                       Fact(title="Answer by", value=_when(offer.expires_at))]),
+        *request_details(request),
         paragraph(f"Why you: {why_chosen(offer.decision)}", is_subtle=True, size="Small"),
         TextInput(id="decline_reason", label="Reason, if you decline", max_length=500,
                   placeholder="e.g. on leave that week"),
@@ -45,8 +44,11 @@ def create_offer_card(request: FtaRequest, offer: Offer, architect: Architect,
     if problem:
         body.append(paragraph(f"⚠ {problem}", color="Attention", size="Small"))
     return build(body, [execute("Accept", verbs.ACCEPT_OFFER, state, style="positive"),
-                        execute("Decline", verbs.DECLINE_OFFER, state),
-                        *_attachment_links(request)])
+                        execute("Decline", verbs.DECLINE_OFFER, state)])
+
+
+def _type_title(request: FtaRequest) -> str:
+    return request.type.title if request.type else "Request"
 
 
 def create_offer_answered_card(request: FtaRequest, heading: str, detail: str) -> Card:
@@ -76,30 +78,22 @@ def create_sla_card(request: FtaRequest, breached: bool) -> Card:
 
 
 def _deadline(request: FtaRequest) -> Fact:
-    return Fact(title="Assign by", value=local_time(request.deadline, request.requester.timezone))
+    return Fact(title="Assign by", value=_when(request.deadline))
+
+
+def _when(at: datetime | None) -> str:
+    return moment(at) if at else "-"
 
 
 def _summary(request: FtaRequest, *extra: Fact) -> list[Fact]:
     values = request.values
-    names = dict(WORKLOADS)
-    workloads = ", ".join(names.get(w, w) for w in values.get("workloads", "").split(",") if w)
+    workloads = readable(WORKLOADS_FIELD, values.get("workloads", ""))
     return [Fact(title="Request", value=request.number),
             Fact(title="Type", value=request.type.title if request.type else "-"),
-            Fact(title="Customer", value=values.get("customer") or "-"),
-            Fact(title="Segment / region", value=f"{values.get('segment', '-')} / "
-                                                  f"{values.get('region', '-')}"),
+            Fact(title="Customer", value=inert(values.get("customer")) or "-"),
+            Fact(title="Segment / region", value=segment_and_region(values)),
             Fact(title="Workloads", value=workloads or "-"),
-            Fact(title="Seats", value=values.get("seats") or "-"), *extra]
-
-
-def _attachment_links(request: FtaRequest) -> list[OpenUrlAction]:
-    links = []
-    for slot, label in ATTACHMENTS:
-        received = request.files.get(slot)
-        url = received.url if received else request.values.get(slot, "")
-        if url.startswith("https://"):
-            links.append(OpenUrlAction(title=label, url=url))
-    return links
+            Fact(title="Seats", value=inert(values.get("seats")) or "-"), *extra]
 
 
 def create_unreachable_card(request: FtaRequest, who: str) -> Card:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from microsoft_teams.cards import CardElement, Fact, FactSet
 
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
+from cards.details import request_details
+from cards.text import inert, moment
 from domain.request_types import Queue
 from domain.requests import STATE_LABELS, FtaRequest, State
 
@@ -23,29 +22,20 @@ NEXT_STEPS = {
 }
 
 
-def local_time(moment: datetime | None, timezone: str) -> str:
-    if moment is None:
-        return "-"
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local:%a %d %b %Y, %H:%M} ({timezone})"
-
-
 def _facts(request: FtaRequest) -> FactSet:
     request_type = request.type
     facts = [Fact(title="Request", value=request.number),
              Fact(title="Type", value=request_type.title if request_type else "Not chosen yet"),
-             Fact(title="Customer", value=request.values.get("customer") or "-"),
+             Fact(title="Customer", value=inert(request.values.get("customer")) or "-"),
              Fact(title="Status", value=STATE_LABELS[request.state])]
     if request.submitted_at:
-        facts.append(Fact(title="Submitted",
-                          value=local_time(request.submitted_at, request.requester.timezone)))
+        facts.append(Fact(title="Submitted", value=moment(request.submitted_at)))
     if request.deadline and request.state is State.AWAITING_FTA:
-        facts.append(Fact(title="FTA assigned by",
-                          value=local_time(request.deadline, request.requester.timezone)))
+        facts.append(Fact(title="FTA assigned by", value=moment(request.deadline)))
     if request.agent_name:
         role = "FTCHelp agent" if request_type and request_type.queue is Queue.FTCHELP \
             else "FastTrack Architect"
-        facts.append(Fact(title=role, value=request.agent_name))
+        facts.append(Fact(title=role, value=inert(request.agent_name)))
     return FactSet(facts=facts)
 
 
@@ -63,7 +53,9 @@ def create_status_card(request: FtaRequest) -> Card:
     if request.state in NEXT_STEPS:
         body.append(paragraph(NEXT_STEPS[request.state], is_subtle=True))
     if request.answer:
-        body.append(paragraph(f"**FTCHelp answered:** {request.answer}"))
+        body.append(paragraph(f"**FTCHelp answered:** {inert(request.answer)}"))
+    body += [paragraph("What you asked for", weight="Bolder", separator=True),
+             *request_details(request)]
     return build(body)
 
 
@@ -73,7 +65,7 @@ def create_request_list_card(requests: list[FtaRequest]) -> Card:
                       paragraph("You have no requests yet. Type **request FTA** to start one.")],
                      [execute("Request an FTA", verbs.OPEN_REQUEST, style="positive")])
     facts = [Fact(title=r.number, value=f"{r.type.title if r.type else 'type not chosen'}"
-                  f" · {r.values.get('customer') or 'no customer yet'}"
+                  f" · {inert(r.values.get('customer')) or 'no customer yet'}"
                   f" · {STATE_LABELS[r.state]}") for r in requests]
     body: list[CardElement] = [title("My requests"), FactSet(facts=facts),
                                paragraph("Type **status FTA-…** for the details of one.",

@@ -130,3 +130,20 @@ SALES_SUPPORT = (
           choices=DEPLOYMENT),
     Field("question", "Your question", Kind.LONG_TEXT, required=True, max_length=LONG),
 )
+
+
+def readable(field: Field, value: str) -> str:
+    """A stored value as the form showed it: choices by their labels, a toggle as yes or no."""
+    if field.kind is Kind.TOGGLE:
+        return {"true": "Yes", "false": "No"}.get(value, value)
+    if not field.choices:
+        return value
+    names = dict(field.choices)
+    return ", ".join(names.get(part, part) for part in value.split(",") if part)
+
+
+def segment_and_region(values: dict[str, str]) -> str:
+    """"Enterprise / North America", as the form offered them, for a request's values."""
+    segment = dict(SEGMENTS).get(values.get("segment", ""), values.get("segment") or "-")
+    region = dict(REGIONS).get(values.get("region", ""), values.get("region") or "-")
+    return f"{segment} / {region}"

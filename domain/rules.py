@@ -14,7 +14,10 @@ from domain.request_types import RequestType
 
 Values = Mapping[str, str]
 MAX_SEATS = 10_000_000
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+# The WHATWG's "valid e-mail address" (what a browser's type=email accepts), with a dotted domain:
+# no spaces, angle brackets or quotes, so an address cannot carry markup into a card.
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{4,253}$)"
+                   r"([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
 DOMAIN = re.compile(r"^(?=.{4,253}$)([A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63}$")
 GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 COUNTRY = re.compile(r"^[A-Za-z]{2}$")
