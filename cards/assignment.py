@@ -107,7 +107,7 @@ def create_work_card(request: FtaRequest, record: EnterpriseAssignment,
         body.append(paragraph(f"**Internal call:** {moment(record.call.start)}"))
     if call_actions:
         body.append(ActionSet(actions=call_actions))
-    body += [paragraph("The request", weight="Bolder", separator=True),
+    body += [paragraph("What the seller filed", weight="Bolder", separator=True),
              *request_details(request)]
     body.append(TextInput(id="detail", label="Reason or details for your decision",
                           is_multiline=True, max_length=2000))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,4 +72,18 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     harness.ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = harness.ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+def card_screenshot(page, heading: re.Pattern[str], name: str) -> Path:  # type: ignore[no-untyped-def]
+    """The last card whose text matches ``heading``, alone: what the reader sees of it."""
+    harness.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = harness.ARTIFACTS / f"{name}.png"
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 2400})  # the whole card in view
+    card = page.locator(".ac-adaptiveCard").filter(has_text=heading).last
+    card.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    card.screenshot(path=str(path))
+    page.set_viewport_size(size)
     return path

@@ -14,7 +14,7 @@ def say(page: Page, text: str) -> None:
     page.keyboard.press("Enter")
 
 
-def choose(page: Page, label: str, option: str | re.Pattern[str]) -> None:
+def choose(page: Page, label: str | re.Pattern[str], option: str | re.Pattern[str]) -> None:
     """Pick ``option`` in a compact choice set (a Fluent UI combobox)."""
     page.get_by_role("combobox", name=label).last.click()
     page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
