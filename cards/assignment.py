@@ -39,6 +39,8 @@ NEXT_STEPS = {
     "engage_before_license": "The FTA decides on engaging FastTrack before license purchase "
                              "(FTOP task 3286).",
 }
+NO_BOOKING = ("The bot cannot book the internal call here (Microsoft Graph is not set up): "
+              "book it with the ATU and CSU yourself, then press Call completed (3298).")
 PLAYBOOKS = {"discovery_workshop": ("Discovery Workshop", "presales-discovery-workshop.md"),
              "ecif_review": ("ECIF DWR Review", "presales-ecif-dwr.md"),
              "migration_exception": ("Migration Exceptions", "presales-migration-exceptions.md"),
@@ -104,6 +106,8 @@ def create_work_card(request: FtaRequest, record: EnterpriseAssignment,
     call_actions = _call_actions(record, state, can_schedule, timezone)
     if record.call is not None:
         body.append(paragraph(f"**Internal call:** {local_time(record.call.start, timezone)}"))
+    elif not can_schedule and record.tasks[0].state is TaskState.OPEN:
+        body.append(paragraph(NO_BOOKING, is_subtle=True))
     if call_actions:
         body.append(ActionSet(actions=call_actions))
     body.append(TextInput(id="detail", label="Reason or details for your decision",

@@ -210,6 +210,19 @@ async def test_the_fta_replaces_the_placeholder_tenant_and_closes_the_first_cont
     assert record.task(FIRST_CONTACT).state is TaskState.DONE
 
 
+async def test_without_graph_the_card_says_the_fta_books_the_internal_call(
+        bot, connector, database_url) -> None:
+    architect, _, request_id, work = await accepted(bot, connector, database_url,
+                                                    "discovery_workshop")
+
+    done = (await architect.press("call_completed", {"request_id": request_id}))["value"]
+
+    assert "The bot cannot book the internal call here" in texts_of(work)
+    assert "Call completed (3298)" in buttons(work)
+    assert "Schedule internal call" not in buttons(work)
+    assert "cannot book the internal call" not in texts_of(done)
+
+
 async def test_only_the_assigned_fta_works_the_request(bot, connector, database_url) -> None:
     _, seller, request_id, _ = await accepted(bot, connector, database_url, "ecif_review")
 

@@ -75,6 +75,17 @@ async def test_the_fta_schedules_the_call_and_the_account_team_gets_it_in_the_th
         "scheduled", "moved"]
 
 
+async def test_with_graph_the_card_offers_the_booking_and_readyz_says_graph_is_there(
+        bot, connector, database_url) -> None:
+    _, _, work = await accept(bot, connector, database_url)
+
+    ready = await bot.get("/readyz")
+
+    assert "Schedule internal call" in buttons(work)
+    assert "cannot book the internal call" not in texts_of(work)
+    assert ready.status == 200 and (await ready.json())["graph"] == {"configured": True}
+
+
 async def test_call_completed_closes_task_3298(bot, connector, database_url) -> None:
     architect, request_id, work = await accept(bot, connector, database_url)
     await architect.press("schedule_call", buttons(work)["Schedule internal call"]["data"])
