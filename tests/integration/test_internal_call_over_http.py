@@ -57,6 +57,7 @@ async def test_the_fta_schedules_the_call_and_the_account_team_gets_it_in_the_th
     [event] = graph.events.values()
     assert event["isOnlineMeeting"] and event["transactionId"].endswith("-internal-call")
     assert "Internal call booked" in texts_of(booked)
+    assert "Booked by Seller 5: Tue 24 Nov 2026, 09:00 (America/New_York)" in texts_of(booked)
     # Tuesday 10:00 UTC is 05:00 in New York: the first common slot is 09:00 there (14:00 UTC).
     assert event["start"]["dateTime"] == "2026-11-24T14:00:00"
     [thread_post] = [s for s in connector.sent
