@@ -34,6 +34,8 @@ outbox_key = web.AppKey("outbox", object)
 http_key = web.AppKey("http", ClientSession)
 database_key = web.AppKey("database", Database)
 Clock = Callable[[], datetime]
+WITHOUT_GRAPH = ("the bot cannot book the internal call (FTAs book it themselves, then press "
+                 "Call completed) and sends no assignment e-mail")
 
 
 def utc_now() -> datetime:
@@ -235,7 +237,8 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Ready: the database answers and is at the newest migration; 503 otherwise."""
+    """Ready: the database answers and is at the newest migration; 503 otherwise. Also says
+    whether Microsoft Graph is configured, which readiness does not depend on."""
     from storage.migrate import is_current
 
     database = request.app[database_key]
@@ -249,7 +252,16 @@ async def readyz(request: web.Request) -> web.Response:
         current = False
     if not current:
         status["status"] = "not ready"
+    status["graph"] = _graph_status(request.app[settings_key])
     return web.json_response(status, status=200 if current else 503)
+
+
+def _graph_status(settings: Settings) -> dict[str, Any]:
+    """Graph is optional: the bot is ready without it, yet the deployer should see what the
+    FTAs then do by hand."""
+    if settings.graph_enabled:
+        return {"configured": True}
+    return {"configured": False, "without_it": WITHOUT_GRAPH}
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -284,6 +296,9 @@ def serve(settings: Settings) -> None:
     calendar_for(settings.default_country)
     if not settings.ftchelp_channel_id:
         log.warning("FTCHELP_CHANNEL_ID is not set: FTCHelp tickets will not be posted.")
+    if not settings.graph_enabled:
+        log.warning("Microsoft Graph is not configured (GRAPH_AUTHORITY or MicrosoftAppTenantId, "
+                    "GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET): %s.", WITHOUT_GRAPH)
     if settings.anonymous:
         log.warning("ANONYMOUS MODE: MicrosoftAppId is not set, so /api/messages accepts "
                     "unauthenticated requests. Use this only locally (Agents Playground).")

@@ -26,10 +26,23 @@ from cards.assignment import (
     create_work_card,
 )
 from domain.forms import LONG
-from domain.ftop import EnterpriseAssignment, FtopError, FtopGateway, record_review, review_option
+from domain.ftop import (
+    APPROVE_ENGAGEMENT,
+    TASK_STATE_LABELS,
+    EnterpriseAssignment,
+    FtopError,
+    FtopGateway,
+)
 from domain.mail import assignment_mail
 from domain.outbox import UnitOfWork
 from domain.requests import FtaRequest, RequestRepository
+from domain.reviews import (
+    SELLER_ANSWER,
+    awaiting_answer,
+    entry_label,
+    record_review,
+    review_option,
+)
 from domain.roster import Architect, Roster
 from settings import account_team_channel
 
@@ -106,10 +119,11 @@ class AssignmentWork:
         async with self._unit_of_work():
             await self._ftop.record(record)
             await self._reach_person(request.requester.id, request.requester.name,
-                                     create_review_notice_card(request, review, option.label,
+                                     create_review_notice_card(request, review,
                                                                option.seller_may_answer))
         return card_invoke(self.card(request, record, architect,
-                                     banner=f"Recorded: {option.label}. The seller has been told."))
+                                     banner=f"Recorded: {entry_label(review).title}. "
+                                            "The seller has been told."))
 
     async def engagement(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """FTOP task 3286: approve or reject engaging FastTrack before license purchase."""
@@ -124,10 +138,9 @@ class AssignmentWork:
         async with self._unit_of_work():
             await self._ftop.record(record)
             await self._reach_person(request.requester.id, request.requester.name,
-                                     create_review_notice_card(
-                                         request, review, f"engagement {review.outcome}", False))
-        return card_invoke(self.card(request, record, architect,
-                                            banner=f"Task 3286 {review.outcome}."))
+                                     create_review_notice_card(request, review, False))
+        state = TASK_STATE_LABELS[record.task(APPROVE_ENGAGEMENT).state]
+        return card_invoke(self.card(request, record, architect, banner=f"Task 3286 {state}."))
 
     async def replace_tenant(self, turn_context: TurnContext,
                              data: dict[str, Any]) -> InvokeBody:
@@ -162,14 +175,14 @@ class AssignmentWork:
         details = _text(data, "more_details")
         if record is None or not details:
             return message_invoke("Write the details for the FTA first.")
-        record.record("seller", "more_details", request.requester.name, self._clock(), details)
+        answered = awaiting_answer(record)
+        record.record(*SELLER_ANSWER, request.requester.name, self._clock(), details)
         architect = await self._roster.get(record.fta_id)
         async with self._unit_of_work():
             await self._ftop.record(record)
             if architect is not None:
                 await self._reach_person(architect.aad_id, architect.name,
-                                         create_seller_answer_card(request,
-                                                                   request.requester.name, details))
+                                         create_seller_answer_card(request, record, answered))
         return message_invoke("Sent to the FTA.")
 
     def card(self, request: FtaRequest, record: EnterpriseAssignment, architect: Architect,

@@ -3,6 +3,8 @@ type), the seller's notices, and the account team's post with its @mentions."""
 
 from __future__ import annotations
 
+import contextlib
+from datetime import datetime
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -21,13 +23,14 @@ from cards.text import inert, moment, zoned
 from domain.forms import segment_and_region
 from domain.ftop import (
     APPROVE_ENGAGEMENT,
-    REVIEWS,
+    TASK_STATE_LABELS,
     EnterpriseAssignment,
     InternalCall,
     Review,
     TaskState,
 )
 from domain.requests import FtaRequest
+from domain.reviews import entry_label, open_options
 
 NEXT_STEPS = {
     "discovery_workshop": "The ATU/CSU introduce the FTA to the customer; the FTA then "
@@ -38,6 +41,8 @@ NEXT_STEPS = {
     "engage_before_license": "The FTA decides on engaging FastTrack before license purchase "
                              "(FTOP task 3286).",
 }
+NO_BOOKING = ("The bot cannot book the internal call here (Microsoft Graph is not set up): "
+              "book it with the ATU and CSU yourself, then press Call completed (3298).")
 PLAYBOOKS = {"discovery_workshop": ("Discovery Workshop", "presales-discovery-workshop.md"),
              "ecif_review": ("ECIF DWR Review", "presales-ecif-dwr.md"),
              "migration_exception": ("Migration Exceptions", "presales-migration-exceptions.md"),
@@ -98,13 +103,14 @@ def create_work_card(request: FtaRequest, record: EnterpriseAssignment,
     body.append(FactSet(facts=[
         Fact(title="Production tenant",
              value=("⚠ " if tenant.placeholder else "") + inert(tenant.value)),
-        *[Fact(title=f"Task {t.task_id}", value=f"{t.name}: {t.state.value}"
+        *[Fact(title=f"Task {t.task_id}", value=f"{t.name}: {TASK_STATE_LABELS[t.state]}"
                + (" (mandatory)" if t.mandatory else " (optional)")) for t in record.tasks],
-        *[Fact(title=f"{r.kind.title()} decision", value=f"{r.outcome} by {r.by}"
-               + (f": {r.detail}" if r.detail else "")) for r in record.reviews]]))
+        *[_entry_fact(r) for r in record.reviews]]))
     call_actions = _call_actions(record, state, can_schedule, timezone)
     if record.call is not None:
         body.append(paragraph(f"**Internal call:** {moment(record.call.start)}"))
+    elif not can_schedule and record.tasks[0].state is TaskState.OPEN:
+        body.append(paragraph(NO_BOOKING, is_subtle=True))
     if call_actions:
         body.append(ActionSet(actions=call_actions))
     body += [paragraph("What the seller filed", weight="Bolder", separator=True),
@@ -129,12 +135,12 @@ def create_call_card(request: FtaRequest, call: InternalCall, heading: str,
                  if call.join_url.startswith("https://") else [])
 
 
-def create_review_notice_card(request: FtaRequest, review: Review, label: str,
-                              can_answer: bool) -> Card:
+def create_review_notice_card(request: FtaRequest, review: Review, can_answer: bool) -> Card:
+    """The seller's notice of the FTA's decision, titled by what was decided."""
     body: list[CardElement] = [
-        title(f"{request.number}: {label}"),
-        paragraph(f"{review.by} recorded this decision." + (f" **{review.detail}**"
-                                                            if review.detail else ""))]
+        title(f"{request.number}: {entry_label(review).title}"),
+        paragraph(f"{inert(review.by)} recorded this decision" + (":" if review.detail else ".")),
+        *([paragraph(inert(review.detail))] if review.detail else [])]
     actions = []
     if can_answer:
         body.append(TextInput(id="more_details", label="More details for the FTA",
@@ -144,8 +150,21 @@ def create_review_notice_card(request: FtaRequest, review: Review, label: str,
     return build(body, actions)
 
 
-def create_seller_answer_card(request: FtaRequest, seller: str, details: str) -> Card:
-    return build([title(f"{seller} answered on {request.number}"), paragraph(details)])
+def create_seller_answer_card(request: FtaRequest, record: EnterpriseAssignment,
+                              answered: Review | None) -> Card:
+    """The FTA's notice of the seller's answer (the record's latest entry), with the decisions
+    that now apply: a request for more can be made again."""
+    answer = record.reviews[-1]
+    what = f" your decision “{entry_label(answered).title}”" if answered is not None else ""
+    body: list[CardElement] = [title(f"{request.number}: {entry_label(answer).heading.lower()}"),
+                               paragraph(f"{inert(answer.by)} answered{what}:"),
+                               paragraph(inert(answer.detail))]
+    state = {"request_id": request.id}
+    decisions = _decision_actions(record, state)
+    if decisions:
+        body.append(TextInput(id="detail", label="Reason or details for your decision",
+                              is_multiline=True, max_length=2000))
+    return build(body, decisions)
 
 
 def create_unreachable_channel_card(request: FtaRequest, what: str) -> Card:
@@ -161,13 +180,7 @@ def create_unreachable_person_card(name: str) -> Card:
 
 
 def _work_actions(record: EnterpriseAssignment, state: dict[str, Any]) -> list[Any]:
-    actions = []
-    options = REVIEWS.get(record.request_type, ("", ()))[1]
-    decided = {r.outcome for r in record.reviews}
-    for option in options:
-        if option.outcome not in decided:
-            actions.append(execute(option.label, verbs.RECORD_REVIEW,
-                                   {**state, "outcome": option.outcome}))
+    actions = _decision_actions(record, state)
     engagement = [t for t in record.tasks if t.task_id == APPROVE_ENGAGEMENT]
     if engagement and engagement[0].state is TaskState.OPEN:
         actions += [execute("Approve engagement (3286)", verbs.DECIDE_ENGAGEMENT,
@@ -179,6 +192,22 @@ def _work_actions(record: EnterpriseAssignment, state: dict[str, Any]) -> list[A
         actions.append(execute("Call completed (3298)", verbs.CALL_COMPLETED, state,
                                style="positive"))
     return actions
+
+
+def _decision_actions(record: EnterpriseAssignment, state: dict[str, Any]) -> list[Any]:
+    return [execute(option.label, verbs.RECORD_REVIEW, {**state, "outcome": option.outcome})
+            for option in open_options(record)]
+
+
+def _entry_fact(review: Review) -> Fact:
+    label = entry_label(review)
+    detail = inert(review.detail)
+    if label.detail_is_time and review.detail:
+        with contextlib.suppress(ValueError):
+            detail = moment(datetime.fromisoformat(review.detail))
+    what = label.title[:1].upper() + label.title[1:]
+    return Fact(title=label.heading,
+                value=f"{what} by {inert(review.by)}" + (f": {detail}" if detail else ""))
 
 
 def _call_actions(record: EnterpriseAssignment, state: dict[str, Any], can_schedule: bool,

@@ -27,6 +27,10 @@ class TaskState(StrEnum):
     REJECTED = "rejected"
 
 
+TASK_STATE_LABELS = {TaskState.OPEN: "to do", TaskState.DONE: "done",
+                     TaskState.APPROVED: "approved", TaskState.REJECTED: "rejected"}
+
+
 class FtopError(ValueError):
     """An FTOP change that does not apply; the message is for the FTA."""
 
@@ -139,7 +143,7 @@ class EnterpriseAssignment:
                 reason: str = "") -> None:
         task = self.task(task_id)
         if task.state is not TaskState.OPEN:
-            raise FtopError(f"Task {task_id} is already {task.state.value}.")
+            raise FtopError(f"Task {task_id} is already {TASK_STATE_LABELS[task.state]}.")
         self.tasks = [replace(t, state=state, by=by, at=now, reason=reason)
                       if t.task_id == task_id else t for t in self.tasks]
 
@@ -150,46 +154,3 @@ class FtopGateway(Protocol):
         ...
 
     async def get(self, request_id: int) -> EnterpriseAssignment | None: ...
-
-
-@dataclass(frozen=True)
-class ReviewOption:
-    outcome: str
-    label: str
-    needs_detail: str = ""  # what the FTA must write for this outcome, if anything
-    seller_may_answer: bool = False
-
-
-# The FTA's review per request type (the playbook's objectives); engagement before license
-# purchase is decided through FTOP task 3286 instead.
-REVIEWS: dict[str, tuple[str, tuple[ReviewOption, ...]]] = {
-    "migration_exception": ("exception", (
-        ReviewOption("authorized", "Authorize the exception"),
-        ReviewOption("rejected", "Reject the exception", "why it is rejected",
-                     seller_may_answer=True))),
-    "ecif_review": ("funding", (
-        ReviewOption("approved", "Approve for funding"),
-        ReviewOption("needs_changes", "Needs changes", "what is missing",
-                     seller_may_answer=True),
-        ReviewOption("declined", "Decline", "why it is declined"))),
-    "discovery_workshop": ("workshop", (
-        ReviewOption("proposed", "Propose the workshop", "the proposed dates and agenda"),)),
-}
-
-
-def review_option(request_type: str, outcome: str) -> ReviewOption:
-    options = REVIEWS.get(request_type, ("", ()))[1]
-    found = next((o for o in options if o.outcome == outcome), None)
-    if found is None:
-        raise FtopError("That decision does not apply to this request.")
-    return found
-
-
-def record_review(assignment: EnterpriseAssignment, outcome: str, detail: str, by: str,
-                  now: datetime) -> Review:
-    """The FTA's decision for the request's type; some outcomes need a written detail."""
-    option = review_option(assignment.request_type, outcome)
-    if option.needs_detail and not detail.strip():
-        raise FtopError(f"Write {option.needs_detail}.")
-    assignment.record(REVIEWS[assignment.request_type][0], outcome, by, now, detail[:2000])
-    return assignment.reviews[-1]

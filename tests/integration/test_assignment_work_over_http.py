@@ -3,6 +3,7 @@ account team, and the FTA's review per request type, over HTTP with the fake con
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -13,7 +14,7 @@ from storage.ftop import SqlFtopGateway
 from tests.conftest import ACCOUNT_TEAM_CHANNEL, MANAGERS_CHANNEL
 from tests.integration.test_offers_over_http import cards_in, fta, load_roster, offer_data
 from tests.support.activities import person
-from tests.support.driver import User, card_state, texts_of
+from tests.support.driver import User, buttons, card_state, texts_of
 from tests.support.requests import COMPLETE
 
 MESSAGE = "application/vnd.microsoft.activity.message"
@@ -68,7 +69,7 @@ async def test_a_rejected_exception_reaches_the_seller_who_answers_with_details(
                                                     "more_details": "1,200 active, 300 shared"})
 
     assert "Write why it is rejected" in texts_of(no_reason["value"])
-    assert "Recorded: Reject the exception" in texts_of(rejected["value"])
+    assert "Recorded: exception rejected" in texts_of(rejected["value"])
     assert "Mailbox count looks wrong" in texts_of(notice)
     assert answered["value"] == "Sent to the FTA."
     assert "1,200 active, 300 shared" in texts_of(cards_in(connector, "a:personal-5")[-1])
@@ -90,6 +91,90 @@ async def test_an_ecif_review_is_categorized_from_the_card(bot, connector,
 
     assert "Cost breakdown lacks partner rates" in texts_of(cards_in(connector,
                                                                      "a:personal-1")[-1])
+
+
+async def test_decisions_answers_and_tasks_read_as_words_not_codes(bot, connector,
+                                                                   database_url) -> None:
+    architect, seller, request_id, work = await accepted(bot, connector, database_url,
+                                                         "ecif_review")
+    await architect.press("record_review", {"request_id": request_id,
+                                            "outcome": "needs_changes",
+                                            "detail": "Cost breakdown lacks partner rates"})
+    await seller.press("answer_review", {"request_id": request_id,
+                                         "more_details": "Partner rates added"})
+    notice = cards_in(connector, "a:personal-1")[-1]
+    answer = cards_in(connector, "a:personal-5")[-1]
+
+    done = (await architect.press("call_completed", {"request_id": request_id}))["value"]
+
+    assert "First Account Team contact made: to do (mandatory)" in texts_of(work)
+    shown = texts_of(done)
+    assert "Needs changes by Seller 5: Cost breakdown lacks partner rates" in shown
+    assert "Seller's answer" in shown and "More details by Seller 1: Partner rates added" in shown
+    assert "Key outputs" in shown and "Seller decision" not in shown
+    assert "Seller 1 answered your decision “needs changes”:" in texts_of(answer)
+    for card in (work, done, notice, answer):
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b|: open\b|[A-Z][a-z]+_[A-Z]", texts_of(card))
+
+
+async def test_the_sellers_notice_is_titled_by_what_the_fta_decided(bot, connector,
+                                                                    database_url) -> None:
+    architect, seller, request_id, _ = await accepted(bot, connector, database_url,
+                                                      "ecif_review")
+    state = {"request_id": request_id}
+
+    await architect.press("record_review", {**state, "outcome": "needs_changes",
+                                            "detail": "Cost breakdown lacks partner rates"})
+    await seller.press("answer_review", {**state, "more_details": "Partner rates added"})
+    await architect.press("record_review", {**state, "outcome": "approved"})
+
+    titles = [card["body"][0]["text"] for card in cards_in(connector, "a:personal-1")[-2:]]
+    assert titles == [f"FTA-2026-{request_id:05d}: needs changes",
+                      f"FTA-2026-{request_id:05d}: approved for funding"]
+
+
+async def test_a_proposed_workshop_is_announced_as_such(bot, connector, database_url) -> None:
+    architect, _, request_id, _ = await accepted(bot, connector, database_url,
+                                                 "discovery_workshop")
+
+    proposed = await architect.press("record_review", {"request_id": request_id,
+                                                       "outcome": "proposed",
+                                                       "detail": "3 or 4 December, agenda"})
+
+    notice = cards_in(connector, "a:personal-1")[-1]
+    assert notice["body"][0]["text"] == f"FTA-2026-{request_id:05d}: workshop proposed"
+    assert "Propose the workshop" not in buttons(proposed["value"])
+
+
+async def test_needs_changes_returns_once_the_seller_answers_and_nothing_follows_approval(
+        bot, connector, database_url) -> None:
+    architect, seller, request_id, _ = await accepted(bot, connector, database_url,
+                                                      "ecif_review")
+    state = {"request_id": request_id}
+    asked = (await architect.press("record_review", {**state, "outcome": "needs_changes",
+                                                     "detail": "Rates missing"}))["value"]
+    twice = (await architect.press("record_review", {**state, "outcome": "needs_changes",
+                                                     "detail": "Rates missing"}))["value"]
+    await seller.press("answer_review", {**state, "more_details": "Rates added"})
+    answer = cards_in(connector, "a:personal-5")[-1]
+
+    again = (await architect.press("record_review", {
+        **buttons(answer)["Needs changes"]["data"], "detail": "Travel costs missing"}))["value"]
+    await seller.press("answer_review", {**state, "more_details": "Travel added"})
+    approved = (await architect.press("record_review", {**state, "outcome": "approved"}))["value"]
+    late = (await architect.press("record_review", {**state, "outcome": "declined",
+                                                    "detail": "Too costly"}))["value"]
+
+    assert [b for b in buttons(asked) if b in ("Approve for funding", "Needs changes",
+                                                "Decline")] == ["Approve for funding", "Decline"]
+    assert "The seller has not answered “needs changes” yet." in texts_of(twice)
+    assert {"Approve for funding", "Needs changes", "Decline"} <= set(buttons(answer))
+    assert "Recorded: needs changes" in texts_of(again)
+    assert not {"Approve for funding", "Needs changes", "Decline"} & set(buttons(approved))
+    assert "already approved for funding" in texts_of(late)
+    record = await ftop_record(database_url, request_id)
+    assert [r.outcome for r in record.reviews if r.kind == "funding"] == [
+        "needs_changes", "needs_changes", "approved"]
 
 
 async def test_engagement_before_license_is_approved_through_task_3286(bot, connector,
@@ -123,6 +208,19 @@ async def test_the_fta_replaces_the_placeholder_tenant_and_closes_the_first_cont
     assert [t.value for t in record.tenants] == [
         f"PLACEHOLDER for Contoso Ltd (FTA-2026-{request_id:05d})", "contoso.onmicrosoft.com"]
     assert record.task(FIRST_CONTACT).state is TaskState.DONE
+
+
+async def test_without_graph_the_card_says_the_fta_books_the_internal_call(
+        bot, connector, database_url) -> None:
+    architect, _, request_id, work = await accepted(bot, connector, database_url,
+                                                    "discovery_workshop")
+
+    done = (await architect.press("call_completed", {"request_id": request_id}))["value"]
+
+    assert "The bot cannot book the internal call here" in texts_of(work)
+    assert "Call completed (3298)" in buttons(work)
+    assert "Schedule internal call" not in buttons(work)
+    assert "cannot book the internal call" not in texts_of(done)
 
 
 async def test_only_the_assigned_fta_works_the_request(bot, connector, database_url) -> None:

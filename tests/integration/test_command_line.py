@@ -39,6 +39,7 @@ def test_serve_migrates_and_answers_healthz(tmp_path: Path, database_url: str) -
     finally:
         bot.stop()
     assert "ANONYMOUS MODE" in log
+    assert "Microsoft Graph is not configured" in log and "FTAs book it themselves" in log
 
 
 def test_package_builds_the_zip(tmp_path: Path, database_url: str) -> None:

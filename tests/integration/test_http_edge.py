@@ -69,11 +69,22 @@ async def test_healthz_says_alive_and_readyz_reports_the_database(bot, database_
 
     assert alive.status == 200 and await alive.json() == {"status": "ok"}
     assert ready.status == 200
-    assert await ready.json() == {
+    body = await ready.json()
+    assert body.pop("graph")["configured"] is False
+    assert body == {
         "status": "ready",
         "database": {"dialect": database_url.split("+")[0], "reachable": True,
                      "migrations_current": True},
     }
+
+
+async def test_readyz_says_what_the_ftas_do_by_hand_without_graph_and_stays_ready(bot) -> None:
+    ready = await bot.get("/readyz")
+
+    assert ready.status == 200 and (await ready.json())["graph"] == {
+        "configured": False,
+        "without_it": "the bot cannot book the internal call (FTAs book it themselves, then "
+                      "press Call completed) and sends no assignment e-mail"}
 
 
 async def test_metrics_expose_turn_latency_and_the_queues(bot, connector) -> None:

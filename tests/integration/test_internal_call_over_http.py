@@ -57,6 +57,7 @@ async def test_the_fta_schedules_the_call_and_the_account_team_gets_it_in_the_th
     [event] = graph.events.values()
     assert event["isOnlineMeeting"] and event["transactionId"].endswith("-internal-call")
     assert "Internal call booked" in texts_of(booked)
+    assert "Booked by Seller 5: {{DATE(2026-11-24T14:00:00Z, SHORT)}}" in texts_of(booked)
     # Tuesday 10:00 UTC is 05:00 in New York: the first common slot is 09:00 there (14:00 UTC).
     assert event["start"]["dateTime"] == "2026-11-24T14:00:00"
     [thread_post] = [s for s in connector.sent
@@ -73,6 +74,17 @@ async def test_the_fta_schedules_the_call_and_the_account_team_gets_it_in_the_th
     assert record.call is not None and record.call.start.isoformat().startswith("2026-11-24T14:30")
     assert [r.outcome for r in record.reviews if r.kind == "internal_call"] == [
         "scheduled", "moved"]
+
+
+async def test_with_graph_the_card_offers_the_booking_and_readyz_says_graph_is_there(
+        bot, connector, database_url) -> None:
+    _, _, work = await accept(bot, connector, database_url)
+
+    ready = await bot.get("/readyz")
+
+    assert "Schedule internal call" in buttons(work)
+    assert "cannot book the internal call" not in texts_of(work)
+    assert ready.status == 200 and (await ready.json())["graph"] == {"configured": True}
 
 
 async def test_call_completed_closes_task_3298(bot, connector, database_url) -> None:

@@ -110,7 +110,7 @@ CARDS: dict[str, Any] = {
                                                      ("Sam Seller", "aad-1")),
     "review_notice": lambda: create_review_notice_card(
         submitted("migration_exception"), Review("exception", "rejected", "Alex", NOW, "No"),
-        "Reject the exception", can_answer=True),
+        can_answer=True),
 }
 
 

@@ -72,7 +72,7 @@ def test_a_task_that_does_not_apply_is_refused() -> None:
 
 
 def test_each_request_type_has_its_own_review_and_some_outcomes_need_a_reason() -> None:
-    from domain.ftop import record_review
+    from domain.reviews import record_review
 
     exception = assignment("migration_exception")
     with pytest.raises(FtopError, match="Write why it is rejected"):
@@ -84,3 +84,39 @@ def test_each_request_type_has_its_own_review_and_some_outcomes_need_a_reason() 
     assert record_review(assignment("ecif_review"), "approved", "", "Alex", NOW).kind == "funding"
     with pytest.raises(FtopError, match="proposed dates"):
         record_review(assignment("discovery_workshop"), "proposed", "", "Alex", NOW)
+
+
+def test_no_decision_applies_after_a_final_one() -> None:
+    from domain.reviews import open_options, record_review
+
+    record = assignment("ecif_review")
+    record_review(record, "approved", "", "Alex", NOW)
+
+    assert open_options(record) == ()
+    with pytest.raises(FtopError, match="already approved for funding"):
+        record_review(record, "declined", "Too late", "Alex", NOW)
+
+
+def test_needs_changes_can_be_asked_again_once_the_seller_has_answered() -> None:
+    from domain.reviews import SELLER_ANSWER, awaiting_answer, open_options, record_review
+
+    record = assignment("ecif_review")
+    asked = record_review(record, "needs_changes", "Rates missing", "Alex", NOW)
+    waiting = [o.outcome for o in open_options(record)]
+    with pytest.raises(FtopError, match="not answered"):
+        record_review(record, "needs_changes", "Still missing", "Alex", NOW)
+    record.record(*SELLER_ANSWER, "Sam", NOW, "Rates added")
+
+    assert awaiting_answer(record) is None and waiting == ["approved", "declined"]
+    assert [o.outcome for o in open_options(record)] == ["approved", "needs_changes", "declined"]
+    assert record_review(record, "needs_changes", "Still missing", "Alex", NOW) != asked
+
+
+def test_every_recorded_entry_reads_as_words() -> None:
+    from domain.ftop import Review
+    from domain.reviews import ENTRY_LABELS, entry_label
+
+    unknown = entry_label(Review("key_outputs", "half_done", "Alex", NOW))
+
+    assert all("_" not in label.heading + label.title for label in ENTRY_LABELS.values())
+    assert (unknown.heading, unknown.title) == ("Key outputs", "half done")
