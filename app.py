@@ -111,7 +111,6 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     outbox = SqlOutbox(database, utc_now)  # real time: retries wait real seconds
     posts = SqlCardPosts(database)
     poster = Poster(directory, outbox, posts, settings.managers_channel_id)
-    status = StatusCards(poster, requests)
     desk = SqlAssignmentDesk(database, settings.offer_timeout_hours)
     timers = SqlTimers(database, worker=worker_name)
     roster = SqlRoster(database)
@@ -119,6 +118,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     connector = BotConnector(outbound, _bot_token(settings), settings.outbox_send_timeout_seconds)
     adapter = create_adapter(settings, connector)
     ftop = _ftop_gateway(settings, database, outbox)
+    status = StatusCards(poster, requests, ftop)
     graph = GraphCalendar(outbound, base_url=settings.graph_base_url,
                           authority=settings.graph_authority,
                           client_id=settings.graph_client_id,
@@ -150,7 +150,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     intake = Intake(requests, ftchelp, router.submitted, status, clock,
                     settings.default_timezone, settings.default_country, unit_of_work,
                     FormDefaults(user_state))
-    mine, basics = MyRequests(requests, roles), Basics()
+    mine, basics = MyRequests(requests, roles, ftop), Basics()
     roster_desk = RosterDesk(roster, desk, requests, clock, roles)
     timeout = settings.outbox_send_timeout_seconds
     deliverers: dict[Kind, Deliver] = {Kind.SYNC: FtopSync(outbound, timeout).deliver}

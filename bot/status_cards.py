@@ -10,7 +10,8 @@ from botbuilder.core import TurnContext
 from bot.addresses import reference_json
 from bot.channels import Poster
 from cards.requests import create_status_card
-from domain.requests import FtaRequest, RequestRepository
+from domain.ftop import FtopGateway
+from domain.requests import FtaRequest, RequestRepository, State
 
 SELLER = "seller"
 
@@ -20,9 +21,11 @@ def offer_role(offer_id: int) -> str:
 
 
 class StatusCards:
-    def __init__(self, poster: Poster, requests: RequestRepository) -> None:
+    def __init__(self, poster: Poster, requests: RequestRepository,
+                 ftop: FtopGateway) -> None:
         self._poster = poster
         self._requests = requests
+        self._ftop = ftop
 
     async def remember_seller_card(self, request: FtaRequest, turn_context: TurnContext) -> None:
         """The card the seller just submitted from is their status card from now on."""
@@ -40,7 +43,8 @@ class StatusCards:
 
     async def show(self, request: FtaRequest) -> None:
         """Show ``request``, as just read or written, on the seller's card."""
-        await self._poster.update(request.id, SELLER, create_status_card(request))
+        record = await self._ftop.get(request.id) if request.state is State.ASSIGNED else None
+        await self._poster.update(request.id, SELLER, create_status_card(request, record))
 
     async def replace_offers(self, request_id: int, card: dict[str, Any],
                              offer_id: int | None = None) -> None:

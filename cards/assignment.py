@@ -3,8 +3,6 @@ type), the seller's notices, and the account team's post with its @mentions."""
 
 from __future__ import annotations
 
-import contextlib
-from datetime import datetime
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -18,12 +16,11 @@ from microsoft_teams.cards import (
 
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
-from cards.details import request_details
+from cards.details import record_facts, request_details
 from cards.text import inert, moment, zoned
 from domain.forms import segment_and_region
 from domain.ftop import (
     APPROVE_ENGAGEMENT,
-    TASK_STATE_LABELS,
     EnterpriseAssignment,
     InternalCall,
     Review,
@@ -103,9 +100,7 @@ def create_work_card(request: FtaRequest, record: EnterpriseAssignment,
     body.append(FactSet(facts=[
         Fact(title="Production tenant",
              value=("⚠ " if tenant.placeholder else "") + inert(tenant.value)),
-        *[Fact(title=f"Task {t.task_id}", value=f"{t.name}: {TASK_STATE_LABELS[t.state]}"
-               + (" (mandatory)" if t.mandatory else " (optional)")) for t in record.tasks],
-        *[_entry_fact(r) for r in record.reviews]]))
+        *record_facts(record)]))
     call_actions = _call_actions(record, state, can_schedule, timezone)
     if record.call is not None:
         body.append(paragraph(f"**Internal call:** {moment(record.call.start)}"))
@@ -197,17 +192,6 @@ def _work_actions(record: EnterpriseAssignment, state: dict[str, Any]) -> list[A
 def _decision_actions(record: EnterpriseAssignment, state: dict[str, Any]) -> list[Any]:
     return [execute(option.label, verbs.RECORD_REVIEW, {**state, "outcome": option.outcome})
             for option in open_options(record)]
-
-
-def _entry_fact(review: Review) -> Fact:
-    label = entry_label(review)
-    detail = inert(review.detail)
-    if label.detail_is_time and review.detail:
-        with contextlib.suppress(ValueError):
-            detail = moment(datetime.fromisoformat(review.detail))
-    what = label.title[:1].upper() + label.title[1:]
-    return Fact(title=label.heading,
-                value=f"{what} by {inert(review.by)}" + (f": {detail}" if detail else ""))
 
 
 def _call_actions(record: EnterpriseAssignment, state: dict[str, Any], can_schedule: bool,

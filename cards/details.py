@@ -3,6 +3,9 @@ facts, long text folded after a few lines, links and files as buttons that name 
 
 from __future__ import annotations
 
+import contextlib
+from datetime import datetime
+
 from microsoft_teams.cards import (
     Action,
     ActionSet,
@@ -14,9 +17,11 @@ from microsoft_teams.cards import (
     ToggleVisibilityAction,
 )
 
-from cards.text import host_of, inert
+from cards.text import host_of, inert, moment
 from domain.forms import Field, Kind, readable
+from domain.ftop import TASK_STATE_LABELS, EnterpriseAssignment, Review
 from domain.requests import FtaRequest
+from domain.reviews import entry_label
 
 FOLD_AT = 280  # characters of a long answer shown before "Show more"
 
@@ -73,3 +78,21 @@ def _long_text(field: Field, value: str) -> list[CardElement]:
 def _short_label(field: Field) -> str:
     """The form's label without its hint in brackets ("Production tenant")."""
     return field.label.split(" (")[0]
+
+
+def record_facts(record: EnterpriseAssignment) -> list[Fact]:
+    """The FTOP tasks and every decision or answer recorded on the assignment, in words."""
+    return [*(Fact(title=f"Task {t.task_id}", value=f"{t.name}: {TASK_STATE_LABELS[t.state]}"
+                   + (" (mandatory)" if t.mandatory else " (optional)")) for t in record.tasks),
+            *(_entry_fact(r) for r in record.reviews)]
+
+
+def _entry_fact(review: Review) -> Fact:
+    label = entry_label(review)
+    detail = inert(review.detail)
+    if label.detail_is_time and review.detail:
+        with contextlib.suppress(ValueError):
+            detail = moment(datetime.fromisoformat(review.detail))
+    what = label.title[:1].upper() + label.title[1:]
+    return Fact(title=label.heading,
+                value=f"{what} by {inert(review.by)}" + (f": {detail}" if detail else ""))

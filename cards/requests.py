@@ -6,8 +6,9 @@ from microsoft_teams.cards import CardElement, Fact, FactSet
 
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
-from cards.details import request_details
+from cards.details import record_facts, request_details
 from cards.text import inert, moment
+from domain.ftop import EnterpriseAssignment
 from domain.request_types import Queue
 from domain.requests import STATE_LABELS, FtaRequest, State
 
@@ -48,12 +49,17 @@ def create_confirmation_card(request: FtaRequest, queue: Queue) -> Card:
     return build(body, [execute("My requests", verbs.SHOW_STATUS, {"scope": "mine"})])
 
 
-def create_status_card(request: FtaRequest) -> Card:
+def create_status_card(request: FtaRequest,
+                       record: EnterpriseAssignment | None = None) -> Card:
+    """Where the request stands, what was filed, and every decision recorded on it."""
     body: list[CardElement] = [title(f"{request.number}"), _facts(request)]
     if request.state in NEXT_STEPS:
         body.append(paragraph(NEXT_STEPS[request.state], is_subtle=True))
     if request.answer:
         body.append(paragraph(f"**FTCHelp answered:** {inert(request.answer)}"))
+    if record is not None:
+        body += [paragraph("Decisions", weight="Bolder", separator=True),
+                 FactSet(facts=record_facts(record))]
     body += [paragraph("What you asked for", weight="Bolder", separator=True),
              *request_details(request)]
     return build(body)
