@@ -109,9 +109,9 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     outbox = SqlOutbox(database, utc_now)  # real time: retries wait real seconds
     posts = SqlCardPosts(database)
     poster = Poster(directory, outbox, posts, settings.managers_channel_id)
-    status = StatusCards(poster, requests)
     desk = SqlAssignmentDesk(database, settings.offer_timeout_hours)
     timers = SqlTimers(database, worker=worker_name)
+    status = StatusCards(poster, requests, timers)
     roster = SqlRoster(database)
     app[http_key] = outbound = ClientSession()  # one pooled session for every outbound call
     connector = BotConnector(outbound, _bot_token(settings), settings.outbox_send_timeout_seconds)
@@ -135,9 +135,9 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         unit_of_work=unit_of_work)]
     roles = Roles(settings.managers_channel_id, settings.ftchelp_channel_id,
                   settings.admin_aad_ids)
+    policy = Policy(weights=dict(settings.request_weights))
     router = OfferRouter(desk=desk, requests=requests, roster=roster,
-                         timers=timers, poster=poster, clock=clock,
-                         policy=Policy(weights=dict(settings.request_weights)),
+                         timers=timers, poster=poster, clock=clock, policy=policy,
                          managers_channel_id=settings.managers_channel_id,
                          sla_reminder_hours=settings.sla_reminder_hours,
                          on_assigned=work.assigned, status=status, unit_of_work=unit_of_work,
@@ -148,8 +148,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     intake = Intake(requests, ftchelp, router.submitted, status, clock,
                     settings.default_timezone, settings.default_country, unit_of_work,
                     FormDefaults(user_state))
-    mine, basics = MyRequests(requests, roles), Basics()
-    roster_desk = RosterDesk(roster, desk, requests, clock, roles)
+    mine, basics = MyRequests(requests, roles, status), Basics()
+    roster_desk = RosterDesk(roster, desk, requests, clock, roles, timers, policy)
     timeout = settings.outbox_send_timeout_seconds
     deliverers: dict[Kind, Deliver] = {Kind.SYNC: FtopSync(outbound, timeout).deliver}
     if graph is not None:

@@ -58,9 +58,16 @@ def create_confirmation_card(request: FtaRequest, queue: Queue) -> Card:
     return build(body, [execute("My requests", verbs.SHOW_STATUS, {"scope": "mine"})])
 
 
-def create_status_card(request: FtaRequest) -> Card:
+WITH_MANAGERS = ("No FTA could be assigned automatically: nobody eligible was free. The FTA "
+                 "managers have it and will assign one by hand.")
+
+
+def create_status_card(request: FtaRequest, with_managers: bool = False) -> Card:
+    """``with_managers``: the balancer found nobody and the FTA managers were told."""
     body: list[CardElement] = [title(f"{request.number}"), _facts(request)]
-    if request.state in NEXT_STEPS:
+    if with_managers and request.state is State.AWAITING_FTA:
+        body.append(paragraph(WITH_MANAGERS, color="Warning"))
+    elif request.state in NEXT_STEPS:
         body.append(paragraph(NEXT_STEPS[request.state], is_subtle=True))
     if request.answer:
         body.append(paragraph(f"**FTCHelp answered:** {request.answer}"))
