@@ -79,7 +79,7 @@ def _offer_lines(number: int, offer: Offer, names: Mapping[str, str]) -> list[Ca
     if decision.get("policy") == "manager":
         return [paragraph(f"{number}. Assigned by hand to {who}", weight="Bolder",
                           separator=True),
-                paragraph(f"{outcome_of(offer).capitalize()}; {who} then had "
+                paragraph(f"{_sentence(outcome_of(offer))}; {who} then had "
                           f"{why_chosen(decision)}.", is_subtle=True)]
     lines: list[CardElement] = [
         paragraph(f"{number}. Offered to {who}", weight="Bolder", separator=True),
@@ -113,6 +113,10 @@ def _waiting_lines(now: Mapping[str, Any], names: Mapping[str, str],
         lines.append(paragraph(f"Not eligible: {'; '.join(not_eligible)}.", is_subtle=True,
                                size="Small"))
     return lines
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _name(architect_id: str, names: Mapping[str, str]) -> str:
