@@ -81,7 +81,8 @@ class Escalations:
         await self._status.replace_managers(request.id, card)
         if await self._timers.happened(ESCALATED, request.id):
             await self._timers.forget(ESCALATED, request.id)
-            await self._status.show(request)
+            if request.state is State.AWAITING_FTA:  # else the caller shows it assigned
+                await self._status.show(request)
 
     async def assign_by_hand(self, turn_context: TurnContext,
                              data: dict[str, Any]) -> InvokeBody:

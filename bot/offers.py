@@ -59,7 +59,7 @@ class OfferRouter:
                  on_assigned: Callable[[FtaRequest, Architect, bool],
                                        Awaitable[dict[str, Any]]], status: StatusCards,
                  unit_of_work: UnitOfWork, roles: Roles) -> None:
-        self._unit_of_work, self._roles = unit_of_work, roles
+        self._unit_of_work = unit_of_work
         self._desk, self._requests, self._roster = desk, requests, roster
         self._timers, self._poster, self._policy = timers, poster, policy
         self._clock, self._managers = clock, managers_channel_id

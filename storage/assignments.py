@@ -176,13 +176,6 @@ class SqlAssignmentDesk:
             return decide(demand, roster, await loads.counted(connection, now, demand.customer),
                           now, policy)
 
-    async def decisions_for(self, request_id: int) -> list[dict[str, Any]]:
-        """The stored balancing decisions behind each offer of a request, oldest first."""
-        query = select(offers.c.decision).where(offers.c.request_id == request_id) \
-            .order_by(offers.c.id)
-        async with self._database.connect() as connection:
-            return [dict(d) for d in (await connection.execute(query)).scalars()]
-
     async def points_by_architect(self, now: datetime) -> dict[str, int]:
         async with self._database.connect() as connection:
             return {a: load.points for a, load in (await loads.counted(connection, now)).items()}
