@@ -118,7 +118,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     connector = BotConnector(outbound, _bot_token(settings), settings.outbox_send_timeout_seconds)
     adapter = create_adapter(settings, connector)
     ftop = _ftop_gateway(settings, database, outbox)
-    status = StatusCards(poster, requests, ftop)
+    status = StatusCards(poster, requests, timers, ftop)
     graph = GraphCalendar(outbound, base_url=settings.graph_base_url,
                           authority=settings.graph_authority,
                           client_id=settings.graph_client_id,
@@ -137,9 +137,9 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         unit_of_work=unit_of_work)]
     roles = Roles(settings.managers_channel_id, settings.ftchelp_channel_id,
                   settings.admin_aad_ids)
+    policy = Policy(weights=dict(settings.request_weights))
     router = OfferRouter(desk=desk, requests=requests, roster=roster,
-                         timers=timers, poster=poster, clock=clock,
-                         policy=Policy(weights=dict(settings.request_weights)),
+                         timers=timers, poster=poster, clock=clock, policy=policy,
                          managers_channel_id=settings.managers_channel_id,
                          sla_reminder_hours=settings.sla_reminder_hours,
                          on_assigned=work.assigned, status=status, unit_of_work=unit_of_work,
@@ -150,8 +150,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     intake = Intake(requests, ftchelp, router.submitted, status, clock,
                     settings.default_timezone, settings.default_country, unit_of_work,
                     FormDefaults(user_state))
-    mine, basics = MyRequests(requests, roles, ftop), Basics()
-    roster_desk = RosterDesk(roster, desk, requests, clock, roles)
+    mine, basics = MyRequests(requests, roles, status), Basics()
+    roster_desk = RosterDesk(roster, desk, requests, clock, roles, timers, policy)
     timeout = settings.outbox_send_timeout_seconds
     deliverers: dict[Kind, Deliver] = {Kind.SYNC: FtopSync(outbound, timeout).deliver}
     if graph is not None:

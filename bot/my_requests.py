@@ -12,17 +12,17 @@ from bot.commands import Command, command
 from bot.identity import person_id
 from bot.replies import InvokeBody, card_message, message_invoke
 from bot.roles import Roles
+from bot.status_cards import StatusCards
 from cards import verbs
-from cards.requests import create_request_list_card, create_status_card
-from domain.ftop import FtopGateway
-from domain.requests import RequestRepository, State
+from cards.requests import create_request_list_card
+from domain.requests import RequestRepository
 
 NUMBER = r"FTA-(?P<year>\d{4})-(?P<id>\d{1,9})"
 
 
 class MyRequests:
-    def __init__(self, requests: RequestRepository, roles: Roles, ftop: FtopGateway) -> None:
-        self._requests, self._roles, self._ftop = requests, roles, ftop
+    def __init__(self, requests: RequestRepository, roles: Roles, status: StatusCards) -> None:
+        self._requests, self._roles, self._status = requests, roles, status
 
     def commands(self) -> list[Command]:
         return [command("my requests", "List your requests", r"my\s+requests|requests|list",
@@ -56,8 +56,7 @@ class MyRequests:
             await turn_context.send_activity(
                 f"I can't find {number} among your requests. Type **my requests** to see them.")
             return
-        record = await self._ftop.get(request.id) if request.state is State.ASSIGNED else None
-        await turn_context.send_activity(card_message(create_status_card(request, record)))
+        await turn_context.send_activity(card_message(await self._status.card(request)))
 
     async def status_without_number(self, turn_context: TurnContext, _: re.Match[str]) -> None:
         await turn_context.send_activity("Which request? Type e.g. **status FTA-2026-00042**, "

@@ -6,33 +6,49 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from botbuilder.core import TurnContext
 
 from bot.channels import Poster
+from bot.escalations import Escalations
 from bot.identity import person_id
-from bot.ownership import card_id, request_id_of
+from bot.ownership import card_id
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
 from bot.roles import Roles
 from bot.status_cards import StatusCards, offer_role
 from cards import verbs
 from cards.offers import (
-    create_escalation_card,
     create_offer_answered_card,
     create_offer_card,
     create_unreachable_card,
 )
 from domain.balancer import Policy
-from domain.offers import AssignmentDesk, Offer, OfferError, Outcome
+from domain.offers import UNREACHABLE, AssignmentDesk, Offer, OfferError, Outcome
 from domain.outbox import OutboxItem, UnitOfWork
 from domain.requests import FtaRequest, RequestRepository
 from domain.roster import Architect, Roster
 from domain.timers import Timers
 
 log = logging.getLogger(__name__)
-UNREACHABLE = "not reachable in Teams (no chat with the bot yet)"
-ONLY_MANAGERS = "Only FTA managers can assign by hand, from the FTA managers' channel."
+
+
+class Routed(StrEnum):
+    """Where routing a request left it."""
+
+    OFFERED = "offered"  # to an FTA the bot reached
+    ESCALATED = "escalated"  # nobody eligible: the FTA managers have it
+    UNTOLD = "untold"  # nobody eligible, and the managers' channel could not be reached yet
+    UNCHANGED = "unchanged"  # not waiting for an FTA, or offered already
+
+
+MOVED_ON = {
+    Routed.OFFERED: "It was offered to the next FTA.",
+    Routed.ESCALATED: "It was sent to the FTA managers because nobody else was eligible.",
+    Routed.UNTOLD: "Nobody else was eligible; it goes to the FTA managers as soon as their "
+                   "channel can be reached.",
+    Routed.UNCHANGED: "It is no longer waiting for an FTA."}
 
 
 class OfferRouter:
@@ -43,17 +59,21 @@ class OfferRouter:
                  on_assigned: Callable[[FtaRequest, Architect, bool],
                                        Awaitable[dict[str, Any]]], status: StatusCards,
                  unit_of_work: UnitOfWork, roles: Roles) -> None:
-        self._unit_of_work, self._roles = unit_of_work, roles
+        self._unit_of_work = unit_of_work
         self._desk, self._requests, self._roster = desk, requests, roster
         self._timers, self._poster, self._policy = timers, poster, policy
         self._clock, self._managers = clock, managers_channel_id
         self._reminders = sla_reminder_hours
         self._on_assigned = on_assigned
         self._status = status
+        self._escalations = Escalations(
+            desk=desk, requests=requests, roster=roster, timers=timers, poster=poster,
+            policy=policy, clock=clock, managers_channel_id=managers_channel_id,
+            on_assigned=on_assigned, status=status, unit_of_work=unit_of_work, roles=roles)
 
     def actions(self) -> dict[str, Any]:
         return {verbs.ACCEPT_OFFER: self.accept, verbs.DECLINE_OFFER: self.decline,
-                verbs.MANAGER_ASSIGN: self.assign_by_hand}
+                **self._escalations.actions()}
 
     async def submitted(self, request: FtaRequest) -> None:
         """A request joined the FTA queue: set its SLA timers and offer it."""
@@ -64,17 +84,20 @@ class OfferRouter:
                 ("sla_breach", request.deadline)])
         await self.route(request.id)
 
-    async def route(self, request_id: int) -> None:
-        """Offer the request to the best eligible FTA, skipping those the bot cannot reach."""
+    async def route(self, request_id: int) -> Routed:
+        """Offer the request to the best eligible FTA, skipping those the bot cannot reach;
+        nobody eligible: the FTA managers."""
         async with self._unit_of_work():  # the offer and its card are written together
             while True:
                 outcome = await self._desk.offer_next(request_id, self._clock(), self._policy)
                 if outcome.offer is None:
-                    if outcome.escalate:
-                        await self._escalate(outcome)
-                    return
+                    if not outcome.escalate:
+                        return Routed.UNCHANGED
+                    told = await self._escalations.escalate(outcome.request, outcome.decision)
+                    return Routed.ESCALATED if told else Routed.UNTOLD
                 if await self._send_offer(outcome.request, outcome.offer, outcome.architect):
-                    return
+                    await self._escalations.settled(outcome.request, _offered_card(outcome))
+                    return Routed.OFFERED
                 await self._desk.decline(outcome.offer.id, outcome.offer.architect_id,
                                          UNREACHABLE, self._clock())
                 await self._tell_managers_unreachable(outcome)
@@ -101,6 +124,9 @@ class OfferRouter:
                 _, assigned = await self._desk.accept(offer.id, architect, self._clock())
                 work = await self._on_assigned(assigned, architect, False)
                 await self._status.show(assigned)
+                await self._escalations.settled(assigned, create_offer_answered_card(
+                    assigned, f"{assigned.number} is assigned to {architect.name}",
+                    f"{architect.name} accepted the offer; nothing to do here."))
         except OfferError as error:
             return message_invoke(str(error))
         return card_invoke(work)
@@ -117,40 +143,11 @@ class OfferRouter:
             async with self._unit_of_work():
                 await self._desk.decline(offer.id, offer.architect_id, reason.strip()[:500],
                                          self._clock())
-                await self.route(request.id)
+                routed = await self.route(request.id)
         except OfferError as error:
             return message_invoke(str(error))
         return card_invoke(create_offer_answered_card(
-            request, f"You declined {request.number}", "It has moved on to the next FTA."))
-
-    async def assign_by_hand(self, turn_context: TurnContext,
-                             data: dict[str, Any]) -> InvokeBody:
-        """A manager picks the FTA from the escalation card; over capacity is allowed, flagged."""
-        if not self._roles.may_manage(turn_context.activity):
-            raise Refused(message_invoke(ONLY_MANAGERS))
-        request_id, architect_id = request_id_of(data), data.get("architect_id")
-        if request_id is None or not isinstance(architect_id, str):
-            return message_invoke("Pick an architect first.")
-        try:
-            async with self._unit_of_work():
-                offer = await self._desk.assign_by_hand(request_id, architect_id, self._clock(),
-                                                        self._policy)
-                request = await self._requests.get(request_id)
-                architect = await self._roster.get(architect_id)
-                assert request is not None and architect is not None  # just assigned
-                work = await self._on_assigned(request, architect, True)
-                await self._status.replace_offers(request.id, create_offer_answered_card(
-                    request, f"{request.number} was assigned by a manager",
-                    f"A manager assigned it to {architect.name}; nothing more to do here."))
-                await self._status.refresh(request.id)
-                await self._poster.to_person(architect.aad_id, work, audience=architect.name,
-                                             what=f"The work card of {request.number}")
-        except (OfferError, ValueError) as error:
-            return message_invoke(str(error))
-        flag = " (over capacity, flagged)" if offer.override else ""
-        return card_invoke(create_offer_answered_card(
-            request, f"{request.number} assigned to {architect.name}{flag}",
-            f"Assigned by {turn_context.activity.from_property.name}."))
+            request, f"You declined {request.number}", MOVED_ON[routed]))
 
     async def _send_offer(self, request: FtaRequest, offer: Offer,
                           architect: Architect | None) -> bool:
@@ -163,22 +160,6 @@ class OfferRouter:
                                             audience=architect.name,
                                             what=f"The offer of {request.number}",
                                             purpose={"offer_id": offer.id})
-
-    async def _escalate(self, outcome: Outcome) -> None:
-        if not await self._timers.once("escalated", outcome.request.id, self._clock()):
-            return
-        roster = await self._roster.all()
-        why = outcome.decision.reason() if outcome.decision else "nobody eligible"
-        loads = await self._desk.points_by_architect(self._clock())
-        card = create_escalation_card(outcome.request, why, roster, loads)
-        if not await self._poster.to_channel(self._managers, card,
-                                             audience="the FTA managers' channel"):
-            # Nobody was told, so it is not escalated yet: the worker's next pass over the
-            # queue routes the request again and tries once more (the bot can address the
-            # channel as soon as anyone in the tenant has written to it).
-            await self._timers.forget("escalated", outcome.request.id)
-            log.error("request %s needs a manager but the managers' channel is unreachable; "
-                      "trying again at the worker's next pass", outcome.request.id)
 
     async def _tell_managers_unreachable(self, outcome: Outcome) -> None:
         assert outcome.offer is not None
@@ -204,3 +185,12 @@ class OfferRouter:
         if request is None:
             raise Refused(message_invoke("That request no longer exists."))
         return request
+
+
+def _offered_card(outcome: Outcome) -> dict[str, Any]:
+    """What the managers' cards about the request say once it was offered meanwhile."""
+    assert outcome.architect is not None  # the offer went to them
+    return create_offer_answered_card(
+        outcome.request, f"{outcome.request.number} was offered to {outcome.architect.name}",
+        "It was offered meanwhile: nothing to do here. Should nobody take it, a new card "
+        "comes here.")

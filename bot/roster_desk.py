@@ -16,13 +16,16 @@ from bot.commands import Command, command
 from bot.identity import person_id
 from bot.replies import InvokeBody, Refused, card_invoke, card_message, message_invoke
 from bot.roles import Roles
+from bot.status_cards import ESCALATED
 from bot.telemetry import turn_outcome
 from cards import verbs
 from cards.roster import create_decision_card, create_ooo_card, create_roster_card
+from domain.balancer import Policy
 from domain.forms import whole_number
-from domain.offers import AssignmentDesk
-from domain.requests import RequestRepository
+from domain.offers import AssignmentDesk, OfferState
+from domain.requests import RequestRepository, State
 from domain.roster import Absence, Architect, Roster
+from domain.timers import Timers
 
 DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 NOT_AN_FTA = "Only FastTrack Architects on the roster have an out of office here."
@@ -31,9 +34,11 @@ MANAGERS_ONLY = "That is for FTA managers, in the FTA managers' channel."
 
 class RosterDesk:
     def __init__(self, roster: Roster, desk: AssignmentDesk, requests: RequestRepository,
-                 clock: Callable[[], datetime], roles: Roles) -> None:
+                 clock: Callable[[], datetime], roles: Roles, timers: Timers,
+                 policy: Policy) -> None:
         self._roster, self._desk, self._requests = roster, desk, requests
         self._clock, self._roles = clock, roles
+        self._timers, self._policy = timers, policy
 
     def commands(self) -> list[Command]:
         return [
@@ -100,7 +105,8 @@ class RosterDesk:
             f"Saved {changed.name}: capacity {changed.capacity}, {state}."))
 
     async def why(self, turn_context: TurnContext, found: re.Match[str]) -> None:
-        """`why FTA-…`: the stored decisions, runners-up and exclusions."""
+        """`why FTA-…`: where it stands, each offer with its decision and answer, and who is
+        not eligible now if it waits."""
         if not self._may_manage(turn_context):
             await turn_context.send_activity(MANAGERS_ONLY)
             return
@@ -110,9 +116,14 @@ class RosterDesk:
             await turn_context.send_activity(f"There is no {number}.")
             return
         names = {a.id: a.name for a in await self._roster.all()}
-        decisions = await self._desk.decisions_for(request.id)
-        await turn_context.send_activity(card_message(create_decision_card(number, decisions,
-                                                                           names)))
+        offers = await self._desk.offers_for(request.id)
+        waiting = request.state is State.AWAITING_FTA and \
+            not any(o.state is OfferState.OFFERED for o in offers)
+        now = await self._desk.explain(request.id, self._clock(), self._policy) \
+            if waiting else None
+        escalated = await self._timers.happened(ESCALATED, request.id)
+        await turn_context.send_activity(card_message(create_decision_card(
+            request, offers, names, escalated, now.as_dict() if now is not None else None)))
 
     async def _roster_card(self, banner: str | None = None) -> dict[str, Any]:
         now = self._clock()

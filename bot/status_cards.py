@@ -1,5 +1,6 @@
 """Cards that show a request's state are updated in place when the state changes: the
-seller's card (the message they submitted from) and the offers made to FTAs."""
+seller's card (the message they submitted from), the offers made to FTAs, and the FTA
+managers' escalation and SLA cards."""
 
 from __future__ import annotations
 
@@ -9,23 +10,31 @@ from botbuilder.core import TurnContext
 
 from bot.addresses import reference_json
 from bot.channels import Poster
+from cards.base import Card
 from cards.requests import create_status_card
 from domain.ftop import FtopGateway
 from domain.requests import FtaRequest, RequestRepository, State
+from domain.timers import Timers
 
 SELLER = "seller"
+MANAGERS = "managers-"  # the roles of the cards that ask the FTA managers to act
+ESCALATED = "escalated"  # the timer kind that records that the managers were asked
 
 
 def offer_role(offer_id: int) -> str:
     return f"offer-{offer_id}"
 
 
+def managers_role(what: str) -> str:
+    return f"{MANAGERS}{what}"
+
+
 class StatusCards:
-    def __init__(self, poster: Poster, requests: RequestRepository,
+    def __init__(self, poster: Poster, requests: RequestRepository, timers: Timers,
                  ftop: FtopGateway) -> None:
         self._poster = poster
         self._requests = requests
-        self._ftop = ftop
+        self._timers, self._ftop = timers, ftop
 
     async def remember_seller_card(self, request: FtaRequest, turn_context: TurnContext) -> None:
         """The card the seller just submitted from is their status card from now on."""
@@ -43,8 +52,21 @@ class StatusCards:
 
     async def show(self, request: FtaRequest) -> None:
         """Show ``request``, as just read or written, on the seller's card."""
+        await self._poster.update(request.id, SELLER, await self.card(request))
+
+    async def card(self, request: FtaRequest) -> Card:
+        """The seller's status card: says so when the FTA managers have the request, and
+        lists the decisions recorded once an FTA has it."""
+        with_managers = request.state is State.AWAITING_FTA and \
+            await self._timers.happened(ESCALATED, request.id)
         record = await self._ftop.get(request.id) if request.state is State.ASSIGNED else None
-        await self._poster.update(request.id, SELLER, create_status_card(request, record))
+        return create_status_card(request, with_managers, record)
+
+    async def replace_managers(self, request_id: int, card: dict[str, Any]) -> None:
+        """Replace the managers' escalation and SLA cards of the request, once moot."""
+        for role in await self._poster.card_lanes(request_id):
+            if role.startswith(MANAGERS):
+                await self._poster.update(request_id, role, card)
 
     async def replace_offers(self, request_id: int, card: dict[str, Any],
                              offer_id: int | None = None) -> None:

@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.channels import Poster
-from bot.offers import OfferRouter
-from bot.status_cards import StatusCards
+from bot.offers import MOVED_ON, OfferRouter
+from bot.status_cards import StatusCards, managers_role
 from cards.offers import create_offer_answered_card, create_sla_card
 from domain.offers import AssignmentDesk
 from domain.operations import ActivityLog, Entry
@@ -78,15 +78,17 @@ class AssignmentWorker:
             await self._timers.schedule(PURGE, NO_REQUEST, now + PURGE_EVERY)
         elif timer.kind == "offer_timeout" and timer.offer_id is not None:
             if await self._desk.expire(timer.offer_id, now) is not None:
+                routed = await self._router.route(timer.request_id)
                 request = await self._requests.get(timer.request_id)
                 if request is not None:
                     await self._status.replace_offers(request.id, create_offer_answered_card(
                         request, f"Your offer for {request.number} timed out",
-                        "It moved on to the next FTA."), timer.offer_id)
-                await self._router.route(timer.request_id)
+                        MOVED_ON[routed]), timer.offer_id)
         elif timer.kind in ("sla_reminder", "sla_breach"):
             request = await self._requests.get(timer.request_id)
             if request is not None and request.state is State.AWAITING_FTA:
                 card = create_sla_card(request, breached=timer.kind == "sla_breach")
                 await self._poster.to_channel(self._managers, card,
+                                              remember=(request.id,
+                                                        managers_role(f"sla-{timer.id}")),
                                               audience="the FTA managers' channel")

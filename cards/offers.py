@@ -38,7 +38,8 @@ def create_offer_card(request: FtaRequest, offer: Offer, architect: Architect,
                        Fact(title="Answer by", value=_when(offer.expires_at))]),
         *request_details(request),
         paragraph(f"Why you: {why_chosen(offer.decision)}", is_subtle=True, size="Small"),
-        TextInput(id="decline_reason", label="Reason, if you decline", max_length=500,
+        TextInput(id="decline_reason", label="Reason, if you decline (required to decline)",
+                  max_length=500,
                   placeholder="e.g. on leave that week"),
     ]
     if problem:
@@ -56,19 +57,38 @@ def create_offer_answered_card(request: FtaRequest, heading: str, detail: str) -
                   paragraph(detail, is_subtle=True)])
 
 
-def create_escalation_card(request: FtaRequest, why: str, roster: Sequence[Architect],
-                           loads: dict[str, int]) -> Card:
+def create_escalation_card(request: FtaRequest, not_eligible: Sequence[str],
+                           earlier: Sequence[tuple[str, str]], roster: Sequence[Architect],
+                           loads: dict[str, int], problem: str | None = None) -> Card:
+    """``not_eligible``: who was ruled out, rule by rule; ``earlier``: (FTA, how their offer
+    ended) for each offer made before, so managers see the decline reasons."""
     choices = [Choice(title=f"{a.name} ({loads.get(a.id, 0)}/{a.capacity} points)", value=a.id)
                for a in roster if a.active]
-    return build(
-        [title(f"No FTA could be assigned to {request.number}"),
-         FactSet(facts=_summary(request, _deadline(request))),
-         paragraph(f"Why: {why}.", color="Warning"),
-         ChoiceSetInput(id="architect_id", label="Assign by hand to", choices=choices,
-                        style="compact", is_required=True,
-                        error_message="Pick an architect.")],
-        [execute("Assign", verbs.MANAGER_ASSIGN, {"request_id": request.id},
-                 style="positive")])
+    body: list[CardElement] = [
+        title(f"No FTA could be assigned to {request.number}"),
+        FactSet(facts=_summary(request, _deadline(request))),
+        paragraph("Why: nobody is eligible.", color="Warning"),
+        *(paragraph(line, spacing="None") for line in not_eligible)]
+    if earlier:
+        body += [paragraph("Offered before:", weight="Bolder"),
+                 FactSet(facts=[Fact(title=inert(name), value=inert(how))
+                                for name, how in earlier])]
+    if problem:
+        body.append(paragraph(f"⚠ {problem}", color="Attention", size="Small"))
+    body.append(ChoiceSetInput(id="architect_id", label="Assign by hand to", choices=choices,
+                               style="compact", is_required=True,
+                               error_message="Pick an architect."))
+    return build(body, [execute("Assign", verbs.MANAGER_ASSIGN, {"request_id": request.id},
+                                style="positive")])
+
+
+def create_with_managers_card(request: FtaRequest) -> Card:
+    """The seller's notice that the balancer found nobody and the managers have it."""
+    return build([title(f"{request.number} is with the FTA managers"),
+                  FactSet(facts=_summary(request, _deadline(request))),
+                  paragraph("No FTA could be assigned automatically: nobody eligible was "
+                            "free. The FTA managers have it and will assign one by hand; "
+                            "you hear from me as soon as they do.")])
 
 
 def create_sla_card(request: FtaRequest, breached: bool) -> Card:
@@ -96,8 +116,9 @@ def _summary(request: FtaRequest, *extra: Fact) -> list[Fact]:
             Fact(title="Seats", value=inert(values.get("seats")) or "-"), *extra]
 
 
-def create_unreachable_card(request: FtaRequest, who: str) -> Card:
+def create_unreachable_card(request: FtaRequest, who: str,
+                            consequence: str = "so the offer moved to the next FTA") -> Card:
+    who = inert(who)
     return build([title(f"Could not reach {who} for {request.number}"),
-                  paragraph(f"{who} has no chat with the bot yet (or removed the app), so the "
-                            "offer moved to the next FTA. Ask them to open a chat with the bot "
-                            "in Teams.")])
+                  paragraph(f"{who} has no chat with the bot yet (or removed the app), "
+                            f"{consequence}. Ask them to open a chat with the bot in Teams.")])

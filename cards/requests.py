@@ -49,11 +49,18 @@ def create_confirmation_card(request: FtaRequest, queue: Queue) -> Card:
     return build(body, [execute("My requests", verbs.SHOW_STATUS, {"scope": "mine"})])
 
 
-def create_status_card(request: FtaRequest,
+WITH_MANAGERS = ("No FTA could be assigned automatically: nobody eligible was free. The FTA "
+                 "managers have it and will assign one by hand.")
+
+
+def create_status_card(request: FtaRequest, with_managers: bool = False,
                        record: EnterpriseAssignment | None = None) -> Card:
-    """Where the request stands, what was filed, and every decision recorded on it."""
+    """Where the request stands, what was filed, and every decision recorded on it.
+    ``with_managers``: the balancer found nobody and the FTA managers were told."""
     body: list[CardElement] = [title(f"{request.number}"), _facts(request)]
-    if request.state in NEXT_STEPS:
+    if with_managers and request.state is State.AWAITING_FTA:
+        body.append(paragraph(WITH_MANAGERS, color="Warning"))
+    elif request.state in NEXT_STEPS:
         body.append(paragraph(NEXT_STEPS[request.state], is_subtle=True))
     if request.answer:
         body.append(paragraph(f"**FTCHelp answered:** {inert(request.answer)}"))

@@ -17,7 +17,10 @@ from microsoft_teams.cards import (
 
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
-from domain.balancer import why_chosen
+from cards.text import inert
+from domain.balancer import exclusions, why_chosen
+from domain.offers import Offer, OfferState, outcome_of
+from domain.requests import STATE_LABELS, FtaRequest, State
 from domain.roster import Architect
 
 ACTIVE_CHOICES = (("keep", "Keep as it is"), ("active", "Active"), ("inactive", "Inactive"))
@@ -42,25 +45,83 @@ def create_roster_card(roster: Sequence[Architect], points: Mapping[str, int], t
     return build(body, [execute("Save", verbs.ROSTER_UPDATE, {}, style="positive")])
 
 
-def create_decision_card(number: str, decisions: Sequence[Mapping[str, Any]],
-                         names: Mapping[str, str]) -> Card:
-    body: list[CardElement] = [title(f"How {number} was assigned")]
-    if not decisions:
-        body.append(paragraph("No balancing decision yet: it is not in the FTA queue or "
-                              "nobody could be offered it."))
-    for decision in decisions:
-        chosen = str(decision.get("chosen"))
-        body.append(paragraph(f"**Offered to {names.get(chosen, chosen)}**: "
-                              f"{why_chosen(decision)}", separator=True))
-        runners = [Fact(title=names.get(r["architect"], r["architect"]), value=r["why"])
-                   for r in decision.get("runners_up", [])]
-        if runners:
-            body.append(FactSet(facts=runners))
-        excluded = ", ".join(f"{n} {rule.replace('_', ' ')}"
-                             for rule, n in decision.get("excluded", {}).items())
-        if excluded:
-            body.append(paragraph(f"Not eligible: {excluded}.", is_subtle=True, size="Small"))
+def create_decision_card(request: FtaRequest, offers: Sequence[Offer],
+                         names: Mapping[str, str], escalated: bool = False,
+                         now: Mapping[str, Any] | None = None) -> Card:
+    """`why FTA-…`: where the request stands, each offer (whom, why them, who else, who was
+    not eligible, how it ended) and, while it waits with no offer, who is not eligible now.
+    ``now``: the decision the balancer would take now, as stored (`Decision.as_dict`)."""
+    standing = _standing(request, offers, names, escalated)
+    body: list[CardElement] = [title(f"{request.number}: {standing}")]
+    for number, offer in enumerate(offers, start=1):
+        body += _offer_lines(number, offer, names)
+    if now is not None:
+        body += _waiting_lines(now, names, escalated)
+    elif not offers:
+        body.append(paragraph(f"It is not in the FTA queue ({STATE_LABELS[request.state]}), "
+                              "so it was never offered to an FTA."))
     return build(body)
+
+
+def _standing(request: FtaRequest, offers: Sequence[Offer], names: Mapping[str, str],
+              escalated: bool) -> str:
+    live = [o for o in offers if o.state is OfferState.OFFERED]
+    if request.state is State.ASSIGNED:
+        return f"assigned to {inert(request.agent_name)}"
+    if request.state is not State.AWAITING_FTA:
+        return STATE_LABELS[request.state].lower()
+    if live:
+        return f"offered to {_name(live[0].architect_id, names)}, waiting for their answer"
+    return "with the FTA managers" if escalated else "waiting for an FTA"
+
+
+def _offer_lines(number: int, offer: Offer, names: Mapping[str, str]) -> list[CardElement]:
+    decision, who = offer.decision, _name(offer.architect_id, names)
+    if decision.get("policy") == "manager":
+        return [paragraph(f"{number}. Assigned by hand to {who}", weight="Bolder",
+                          separator=True),
+                paragraph(f"{_sentence(inert(outcome_of(offer)))}; {who} then had "
+                          f"{why_chosen(decision)}.", is_subtle=True)]
+    lines: list[CardElement] = [
+        paragraph(f"{number}. Offered to {who}", weight="Bolder", separator=True),
+        paragraph(f"Why them: {why_chosen(decision)}", is_subtle=True)]
+    runners = [Fact(title=_name(r["architect"], names), value=r["why"])
+               for r in decision.get("runners_up", [])]
+    if runners:
+        lines.append(FactSet(facts=runners))
+    not_eligible = exclusions(decision, names)
+    if not_eligible:
+        lines.append(paragraph(f"Not eligible: {'; '.join(not_eligible)}.", is_subtle=True,
+                               size="Small"))
+    lines.append(paragraph(f"{who}: {inert(outcome_of(offer))}"))
+    return lines
+
+
+def _waiting_lines(now: Mapping[str, Any], names: Mapping[str, str],
+                   escalated: bool) -> list[CardElement]:
+    chosen = now.get("chosen")
+    if chosen:
+        text = (f"Now: {_name(str(chosen), names)} is eligible; the next pass of the queue "
+                "offers it.")
+    elif escalated:
+        text = ("Now: nobody is eligible, so the FTA managers were asked to assign it by "
+                "hand.")
+    else:
+        text = "Now: nobody is eligible; the FTA managers are asked at the next pass."
+    lines: list[CardElement] = [paragraph(text, separator=True)]
+    not_eligible = exclusions(now, names)
+    if not_eligible and not chosen:
+        lines.append(paragraph(f"Not eligible: {'; '.join(not_eligible)}.", is_subtle=True,
+                               size="Small"))
+    return lines
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _name(architect_id: str, names: Mapping[str, str]) -> str:
+    return inert(names.get(architect_id, architect_id))
 
 
 def create_ooo_card(architect: Architect, banner: str) -> Card:

@@ -12,7 +12,7 @@ import heapq
 import math
 import random
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
@@ -23,9 +23,16 @@ from domain.roster import Architect, RosterIndex
 DEFAULT_WEIGHTS = {"discovery_workshop": 3, "ecif_review": 2, "migration_exception": 1,
                    "engage_before_license": 1}
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-RULES = {"inactive": "not active", "out_of_office": "out of office on the assignment day",
-         "declined": "declined this request before", "over_capacity": "no capacity left",
-         "not_covering": "does not cover the request's segment and region"}
+# Each hard rule as said of one architect and of several: "1 does not", "3 do not".
+RULES = {"inactive": ("is not active", "are not active"),
+         "out_of_office": ("is out of office on the assignment day",
+                           "are out of office on the assignment day"),
+         "declined": ("declined this request or let it time out",
+                      "declined this request or let it time out"),
+         "over_capacity": ("has no capacity left", "have no capacity left"),
+         "not_covering": ("does not cover the request's segment and region",
+                          "do not cover the request's segment and region")}
+NAMED = 3  # the architects a decision names for each rule; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -117,12 +124,12 @@ class Decision:
     chosen: str | None
     ranked: tuple[Ranked, ...]
     excluded: Mapping[str, int]
-    examples: tuple[tuple[str, str], ...] = ()
+    examples: tuple[tuple[str, str], ...] = ()  # (architect id, rule), NAMED per rule at most
     override: bool = False
 
     def reason(self) -> str:
         if self.chosen is None:
-            why = ", ".join(f"{n} {RULES[rule]}" for rule, n in self.excluded.items() if n)
+            why = ", ".join(ruled_out(rule, n) for rule, n in self.excluded.items() if n)
             return f"no eligible architect ({why or 'empty roster'})"
         return f"{self.chosen}: {self.why_chosen()}"
 
@@ -145,8 +152,31 @@ class Decision:
                                 "relative_load": round(r.relative_load, 3),
                                 "skill": round(r.skill, 2)} for r in self.ranked[1:]],
                 "excluded": dict(self.excluded),
-                "excluded_examples": [{"architect": a, "rule": RULES[r]}
-                                      for a, r in self.examples]}
+                "excluded_examples": [{"architect": a, "rule": r} for a, r in self.examples]}
+
+
+def ruled_out(rule: str, count: int, names: Sequence[str] = ()) -> str:
+    """"3 do not cover the request's segment and region (Ann, Bo, Cy and 2 more)"."""
+    singular, plural = RULES.get(rule, (rule.replace("_", " "),) * 2)
+    text = f"{count} {singular if count == 1 else plural}"
+    if not names:
+        return text
+    shown = ", ".join(names[:NAMED])
+    more = count - len(names[:NAMED])
+    return f"{text} ({shown}{f' and {more} more' if more > 0 else ''})"
+
+
+def exclusions(stored: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
+    """Who was not eligible for a decision as stored (`as_dict`), rule by rule, naming the
+    first few. Decisions stored before the examples were kept per rule only count."""
+    named: dict[str, list[str]] = {}
+    for example in stored.get("excluded_examples", []):
+        rule = example.get("rule") if isinstance(example, Mapping) else None
+        if rule in RULES:
+            architect = str(example.get("architect"))
+            named.setdefault(rule, []).append(names.get(architect, architect))
+    return [ruled_out(rule, int(n), named.get(rule, ()))
+            for rule, n in dict(stored.get("excluded", {})).items() if n]
 
 
 def why_chosen(stored: Mapping[str, Any]) -> str:
@@ -200,7 +230,7 @@ def decide(demand: Demand, roster: RosterIndex, loads: Mapping[str, Load], now: 
     clock = DecisionClock(now)
     covering = roster.covering(demand.segment, demand.region)
     excluded: Counter[str] = Counter({"not_covering": len(roster) - len(covering)})
-    examples: list[tuple[str, str]] = []
+    examples = _not_covering(roster, demand) if excluded["not_covering"] else []
     eligible: list[tuple[Architect, Load]] = []
     for architect in covering:
         load = loads.get(architect.id) or NO_LOAD
@@ -209,7 +239,7 @@ def decide(demand: Demand, roster: RosterIndex, loads: Mapping[str, Load], now: 
             eligible.append((architect, load))
             continue
         excluded[rule] += 1
-        if len(examples) < 10:
+        if excluded[rule] <= NAMED:
             examples.append((architect.id, rule))
     count = policy.runners_up + 1
     shortlist = _shortlist(eligible, policy.primary(weight), count)
@@ -221,6 +251,17 @@ def decide(demand: Demand, roster: RosterIndex, loads: Mapping[str, Load], now: 
                                      for r in best[1:])
     return Decision(demand.request_id, weight, policy.name, chosen, ranked,
                     {rule: n for rule, n in excluded.items() if n}, tuple(examples))
+
+
+def _not_covering(roster: RosterIndex, demand: Demand) -> list[tuple[str, str]]:
+    """The first few architects who do not cover the request, to name them."""
+    found: list[tuple[str, str]] = []
+    for architect in roster.by_id.values():
+        if demand.segment not in architect.segments or demand.region not in architect.regions:
+            found.append((architect.id, "not_covering"))
+            if len(found) == NAMED:
+                break
+    return found
 
 
 def _shortlist(eligible: list[tuple[Architect, Load]],
@@ -242,7 +283,7 @@ def override(demand: Demand, architect: Architect, load: Load, now: datetime,
     clock = DecisionClock(now)
     rule = hard_rule(architect, demand, load.points + weight, clock, enforce_capacity=False)
     if rule is not None:
-        raise ValueError(f"{architect.name} is {RULES[rule]}")
+        raise ValueError(f"{architect.name} {RULES[rule][0]}.")
     ranked = _ranked(architect, demand, load, weight, clock)
     return Decision(demand.request_id, weight, "manager", architect.id, (ranked,), {},
                     override=ranked.points_after > architect.capacity)

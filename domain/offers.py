@@ -12,6 +12,7 @@ from domain.requests import FtaRequest
 from domain.roster import Architect
 
 OFFER_TIMEOUT_BUSINESS_HOURS = 4.0
+UNREACHABLE = "not reachable in Teams (no chat with the bot yet)"  # the reason it moved on
 ENGAGEMENT_BUSINESS_DAYS = {"discovery_workshop": 15, "ecif_review": 10,
                             "migration_exception": 5, "engage_before_license": 5}
 
@@ -38,6 +39,24 @@ class Offer:
     decided_at: datetime | None = None
     reason: str = ""
     engagement_ends_at: datetime | None = None
+
+
+def outcome_of(offer: Offer) -> str:
+    """How an offer ended, for managers: "declined: on leave that week", "accepted"..."""
+    if offer.state is OfferState.OFFERED:
+        return "offered, waiting for their answer"
+    if offer.state is OfferState.ACCEPTED:
+        if offer.decision.get("policy") != "manager":
+            return "accepted"
+        by = offer.decision.get("assigned_by")
+        return ("assigned by hand" + (f" by {by}" if by else "")
+                + (", over capacity (flagged)" if offer.override else ""))
+    if offer.state is OfferState.DECLINED:
+        return "could not be reached in Teams" if offer.reason == UNREACHABLE \
+            else f"declined: {offer.reason}"
+    if offer.reason == "no answer in time":
+        return "did not answer in time"
+    return f"withdrawn: {offer.reason}" if offer.reason else "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -73,12 +92,15 @@ class AssignmentDesk(Protocol):
     async def expire(self, offer_id: int, now: datetime) -> Offer | None: ...
 
     async def assign_by_hand(self, request_id: int, architect_id: str, now: datetime,
-                             policy: Policy) -> Offer: ...
+                             policy: Policy, by: str = "") -> Offer: ...
+
+    async def offers_for(self, request_id: int) -> list[Offer]: ...
+
+    async def explain(self, request_id: int, now: datetime,
+                      policy: Policy) -> Decision | None: ...
 
     async def get(self, offer_id: int) -> Offer | None: ...
 
     async def waiting(self, limit: int = 50) -> list[int]: ...
-
-    async def decisions_for(self, request_id: int) -> list[dict[str, Any]]: ...
 
     async def points_by_architect(self, now: datetime) -> dict[str, int]: ...

@@ -32,6 +32,10 @@ class Timers(Protocol):
         """Record that ``kind`` happened for the request; False if it already had."""
         ...
 
+    async def happened(self, kind: str, request_id: int) -> bool:
+        """Whether ``once`` recorded ``kind`` for the request (and it was not forgotten)."""
+        ...
+
     async def forget(self, kind: str, request_id: int) -> None:
         """Undo ``once``: the thing did not happen after all, so the next ``once`` is True."""
         ...

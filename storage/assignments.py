@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import RowMapping, bindparam, insert, or_, select, update
 
-from domain.balancer import Demand, Load, Policy, decide, override
+from domain.balancer import Decision, Demand, Load, Policy, decide, override
 from domain.calendar import business_days_later, business_hours_later
 from domain.offers import ENGAGEMENT_BUSINESS_DAYS, Offer, OfferError, OfferState, Outcome
 from domain.requests import FtaRequest, State
@@ -43,6 +43,13 @@ _ASSIGN = update(requests).where(
 ).values(state=State.ASSIGNED, agent_id=bindparam("architect_id"),
          agent_name=bindparam("architect_name"),
          version=requests.c.version + 1).returning(*requests.c)
+_OFFERS_OF_REQUEST = select(offers).where(offers.c.request_id == bindparam("request_id")) \
+    .order_by(offers.c.id)
+_OPEN_OFFER_HOLDER = (select(offers.c.architect_id, architects.c.name)
+                      .select_from(offers.outerjoin(architects,
+                                                    architects.c.id == offers.c.architect_id))
+                      .where(offers.c.request_id == bindparam("request_id"),
+                             offers.c.state == OfferState.OFFERED))
 _FINISH_TIMERS = update(timers).where(timers.c.offer_id == bindparam("answered_offer"),
                                       timers.c.done_at.is_(None))
 
@@ -118,21 +125,27 @@ class SqlAssignmentDesk:
         return offer
 
     async def assign_by_hand(self, request_id: int, architect_id: str, now: datetime,
-                             policy: Policy) -> Offer:
-        """A manager's assignment: hard rules hold except capacity, whose excess is flagged."""
+                             policy: Policy, by: str = "") -> Offer:
+        """A manager's assignment: hard rules hold except capacity, whose excess is flagged.
+        Refused while an FTA holds an open offer of the request, or once it is assigned."""
         async with self._database.serialized() as connection:
             request, chosen = await _request_and_architect(connection, request_id,
                                                            architect_id)
+            if request.state is State.ASSIGNED:
+                raise OfferError(f"{request.number} is already assigned to "
+                                 f"{request.agent_name}.")
             if request.state is not State.AWAITING_FTA:
                 raise OfferError(f"{request.number} is no longer waiting for an FTA.")
-            withdrawn = await connection.execute(update(offers).where(
-                offers.c.request_id == request_id, offers.c.state == OfferState.OFFERED
-            ).values(state=OfferState.EXPIRED, decided_at=now, reason="assigned by a manager"
-                     ).returning(offers.c.architect_id))
-            await loads.let_go(connection, withdrawn.scalars())
+            holder = (await connection.execute(_OPEN_OFFER_HOLDER, {"request_id": request_id})
+                      ).first()
+            if holder is not None:
+                who = holder.name or holder.architect_id
+                raise OfferError(f"{request.number} is offered to {who} right now; wait for "
+                                 "their answer or their time-out.")
             load = (await loads.current(connection, now)).get(chosen.id) or Load()
             decision = override(demand_of(request, frozenset()), chosen, load, now, policy)
-            offer = Offer(request.id, chosen.id, decision.weight, now, now, decision.as_dict(),
+            offer = Offer(request.id, chosen.id, decision.weight, now, now,
+                          {**decision.as_dict(), "assigned_by": by},
                           state=OfferState.ACCEPTED, customer=request.values.get("customer", ""),
                           override=decision.override, decided_at=now,
                           engagement_ends_at=_engagement_end(request, chosen, now))
@@ -142,12 +155,26 @@ class SqlAssignmentDesk:
             await _assign(connection, request.id, chosen)
         return offer
 
-    async def decisions_for(self, request_id: int) -> list[dict[str, Any]]:
-        """The stored balancing decisions behind each offer of a request, oldest first."""
-        query = select(offers.c.decision).where(offers.c.request_id == request_id) \
-            .order_by(offers.c.id)
+    async def offers_for(self, request_id: int) -> list[Offer]:
+        """Every offer of a request (a manager's assignment is one), oldest first."""
         async with self._database.connect() as connection:
-            return [dict(d) for d in (await connection.execute(query)).scalars()]
+            rows = (await connection.execute(_OFFERS_OF_REQUEST, {"request_id": request_id})
+                    ).mappings()
+            return [offer_from(row) for row in rows]
+
+    async def explain(self, request_id: int, now: datetime, policy: Policy) -> Decision | None:
+        """The decision the balancer would take for the request now, reserving nothing; None
+        when the request is not waiting for an FTA."""
+        async with self._database.connect() as connection:
+            rows = (await connection.execute(_BEFORE_DECIDING, {"request_id": request_id})
+                    ).mappings().all()
+            if not rows or request_from(rows[0]).state is not State.AWAITING_FTA:
+                return None
+            request = request_from(rows[0])
+            roster = await self._roster.index(connection, rows[0]["roster_version"])
+            demand = demand_of(request, _earlier_offers(rows)[1])
+            return decide(demand, roster, await loads.counted(connection, now, demand.customer),
+                          now, policy)
 
     async def points_by_architect(self, now: datetime) -> dict[str, int]:
         async with self._database.connect() as connection:

@@ -47,6 +47,12 @@ class SqlTimers:
                 kind=kind, request_id=request_id, due_at=now, done_at=now))
             return True
 
+    async def happened(self, kind: str, request_id: int) -> bool:
+        async with self._database.connect() as connection:
+            seen = await connection.execute(select(timers.c.id).where(
+                timers.c.kind == kind, timers.c.request_id == request_id).limit(1))
+            return seen.first() is not None
+
     async def forget(self, kind: str, request_id: int) -> None:
         async with self._database.serialized() as connection:
             await connection.execute(delete(timers).where(

@@ -156,7 +156,7 @@ def test_a_decline_with_nobody_left_escalates_to_the_managers_who_assign_by_hand
     page.get_by_text("General", exact=True).first.click()  # the managers' channel in the demo
     expect(page.get_by_text(re.compile(r"No FTA could be assigned to FTA-\d{4}-\d{5}")).last
            ).to_be_visible()
-    expect(page.get_by_text(re.compile("declined this request before")).last).to_be_visible()
+    expect(page.get_by_text(re.compile("declined: On leave that week")).last).to_be_visible()
     choose(page, "Assign by hand to", re.compile(r"^Alex Wilber \(\d+.9 points\)"))
     page.get_by_role("button", name="Assign").last.click()
     expect(page.get_by_text(re.compile(r"FTA-\d{4}-\d{5} assigned to Alex Wilber")).last

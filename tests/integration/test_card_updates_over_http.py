@@ -1,6 +1,6 @@
 """Cards that show a request's state change in place, for everyone who sees them: the
-seller's card when an FTA accepts or FTCHelp takes it, an offer's card when it times out or a
-manager assigns the request by hand."""
+seller's card when an FTA accepts or FTCHelp takes it, an offer's card when it times out; a
+manager cannot assign a request by hand over a live offer."""
 
 from __future__ import annotations
 
@@ -50,8 +50,8 @@ async def test_an_offer_that_times_out_says_so_on_the_ftas_card(bot, connector, 
     assert "timed out" in texts_of(card)
 
 
-async def test_a_hand_assignment_closes_the_open_offer_card(bot, connector,
-                                                            database_url) -> None:
+async def test_a_hand_assignment_over_a_live_offer_is_refused_and_the_offer_card_stays(
+        bot, connector, database_url) -> None:
     await User(bot, connector, number=5).say("hi")
     await User(bot, connector, number=6).say("hi")
     await load_roster(database_url, fta(5), fta(6, capacity=3))
@@ -59,10 +59,13 @@ async def test_a_hand_assignment_closes_the_open_offer_card(bot, connector,
     manager = User(bot, connector, number=9, conversation=f"{MANAGERS_CHANNEL};messageid=1",
                    kind="channel")
 
-    await manager.press("manager_assign", {"request_id": request_id, "architect_id": "fta-6"})
+    answer = await manager.press("manager_assign", {"request_id": request_id,
+                                                    "architect_id": "fta-6"})
 
-    [(_, card)] = updates_in(connector, "a:personal-5")
-    assert "assigned by a manager" in texts_of(card) and "Seller 6" in texts_of(card)
+    assert "Nothing changed" in texts_of(answer["value"])
+    assert "offered to Seller 5 right now" in texts_of(answer["value"])
+    assert updates_in(connector, "a:personal-5") == []
+    assert cards_in(connector, "a:personal-6") == []
 
 
 async def test_the_sellers_card_shows_ftchelp_taking_the_ticket(bot, connector) -> None:

@@ -111,7 +111,7 @@ def test_nobody_eligible_says_why() -> None:
     decision = decide(demand(declined_by=frozenset()), roster, {}, NOW, Policy())
     assert decision.chosen is None
     assert decision.excluded == {"not_covering": 1, "inactive": 1, "over_capacity": 1}
-    assert "1 not active" in decision.reason() and "no capacity left" in decision.reason()
+    assert "1 is not active" in decision.reason() and "no capacity left" in decision.reason()
 
 
 def test_why_chosen_speaks_to_people_without_the_id_also_for_older_stored_decisions() -> None:
