@@ -32,15 +32,22 @@ class StatusCards:
             await self._poster.remember_card_acted_on(request.id, SELLER, reference,
                                                       activity.reply_to_id)
 
+    async def remember_sent_card(self, request: FtaRequest, turn_context: TurnContext,
+                                 activity_id: str) -> None:
+        """The card just sent in reply (a draft's form) is the seller's card from now on."""
+        reference = reference_json(turn_context.activity)
+        await self._poster.remember_card_acted_on(request.id, SELLER, reference, activity_id)
+
     async def refresh(self, request_id: int) -> None:
         """Show the request's current state on the seller's card."""
         request = await self._requests.get(request_id)
         if request is not None:
             await self.show(request)
 
-    async def show(self, request: FtaRequest) -> None:
-        """Show ``request``, as just read or written, on the seller's card."""
-        await self._poster.update(request.id, SELLER, create_status_card(request))
+    async def show(self, request: FtaRequest, card: dict[str, Any] | None = None) -> None:
+        """Show ``request``, as just read or written, on the seller's card (as ``card``, when
+        given, instead of the status card)."""
+        await self._poster.update(request.id, SELLER, card or create_status_card(request))
 
     async def replace_offers(self, request_id: int, card: dict[str, Any],
                              offer_id: int | None = None) -> None:

@@ -73,8 +73,8 @@ def create_form_card(request: FtaRequest, problems: list[Problem] | None = None,
     return build(body, [
         execute("Submit", verbs.SUBMIT_REQUEST, _state(request), style="positive"),
         execute("Save draft", verbs.SAVE_DRAFT, _state(request)),
-        execute("Change type", verbs.OPEN_REQUEST, {**_state(request), "step": "type"},
-                associated_inputs="none"),
+        # Sends what was typed, so the fields the next type shares keep it.
+        execute("Change type", verbs.OPEN_REQUEST, {**_state(request), "step": "type"}),
         execute("Cancel", verbs.CANCEL_REQUEST, _state(request), associated_inputs="none",
                 style="destructive"),
     ])
