@@ -291,3 +291,25 @@ async def test_a_cancelled_drafts_form_acted_on_again_says_so_and_has_no_buttons
     assert answer["type"] == CARD
     card = answer["value"]
     assert "cancelled" in texts_of(card) and not card.get("actions")
+
+
+def labels_of(card: dict) -> dict[str, str]:
+    from tests.support.driver import nodes
+
+    return {node["id"]: node["label"] for node in nodes(card)
+            if str(node.get("type", "")).startswith("Input.") and "label" in node}
+
+
+async def test_fields_another_answer_makes_required_say_so_before_submitting(seller) -> None:
+    form = await seller.open_form("migration_exception")
+    saved = await seller.press("save_draft", {**card_state(form), "source": "domino",
+                                              "local_migration": "true"})
+
+    for card in (form, saved["value"]):
+        labels = labels_of(card)
+        assert labels["domino_details"].endswith("(required for a Domino / Notes source)")
+        assert labels["mailbox_count"].endswith("(required for a Domino / Notes or other "
+                                                "mail source)")
+        assert labels["local_justification"].endswith("(required for a local migration)")
+        assert labels["file_details"].endswith("(required for file shares)")
+        assert labels["justification"].endswith("(required)")
