@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from microsoft_teams.cards import CardElement, Fact, FactSet, OpenUrlAction, TextInput
+from urllib.parse import urlsplit
+
+from microsoft_teams.cards import (
+    CardElement,
+    Container,
+    Fact,
+    FactSet,
+    OpenUrlAction,
+    TextInput,
+)
 
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
@@ -12,14 +21,30 @@ from domain.requests import FtaRequest, State
 
 
 def create_faq_card(request: FtaRequest, answer: FaqAnswer) -> Card:
+    """The FAQ's answer under the seller's own question, for them to judge."""
     state = {"request_id": request.id, "version": request.version}
-    links = [OpenUrlAction(title=text, url=url) for text, url in answer.links]
-    return build(
-        [title(answer.title), paragraph(answer.answer),
-         paragraph(f"From the FTCHelp FAQ, for your request {request.number}. "
-                   "Does it answer your question?", is_subtle=True)],
-        [*links, execute("This answers it", verbs.FAQ_ANSWERED, state, style="positive"),
-         execute("I still need help", verbs.FAQ_NEED_HELP, state)])
+    links = [OpenUrlAction(title=link_label(answer, text, url), url=url)
+             for text, url in answer.links]
+    body: list[CardElement] = [title(answer.title)]
+    question = request.values.get("question", "").strip()
+    if question:
+        body.append(Container(style="emphasis", items=[
+            paragraph("You asked", is_subtle=True, size="Small", spacing="None"),
+            paragraph(question, spacing="None")]))
+    body += [paragraph(answer.answer),
+             paragraph(f"From the FTCHelp FAQ, for your request {request.number}. "
+                       "Does it answer your question?", is_subtle=True)]
+    return build(body, [*links, execute("This answers it", verbs.FAQ_ANSWERED, state,
+                                        style="positive"),
+                        execute("I still need help", verbs.FAQ_NEED_HELP, state)])
+
+
+def link_label(answer: FaqAnswer, text: str, url: str) -> str:
+    """A link's button says what it opens: its own title, or its host where the title would
+    only repeat the answer's (a second "FastTrack eligibility" under the first says nothing)."""
+    if text.strip().casefold() != answer.title.strip().casefold():
+        return text
+    return f"Open {urlsplit(url).hostname or url}"
 
 
 def create_faq_closed_card(request: FtaRequest) -> Card:
