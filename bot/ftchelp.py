@@ -116,5 +116,5 @@ class FtcHelpDesk:
 def _offered(request: FtaRequest) -> FtaRequest:
     if request.state is not State.FAQ_OFFERED:
         raise Refused(message_invoke(f"{request.number} has moved on already; type "
-                                     f"**status {request.number}** to see where it is."))
+                                     f"\"status {request.number}\" to see where it is."))
     return request

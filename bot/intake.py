@@ -175,7 +175,7 @@ class Intake:
         if request.state is not State.DRAFT:
             raise Refused(message_invoke(
                 f"{request.number} was already sent on ({STATE_LABELS[request.state].lower()}). "
-                f"Type **status {request.number}** to see where it stands."))
+                f"Type \"status {request.number}\" to see where it stands."))
         if check_version and data.get("version") != request.version:
             raise Refused(card_invoke(_step(request, STALE)))
         return request

@@ -313,3 +313,23 @@ async def test_fields_another_answer_makes_required_say_so_before_submitting(sel
         assert labels["local_justification"].endswith("(required for a local migration)")
         assert labels["file_details"].endswith("(required for file shares)")
         assert labels["justification"].endswith("(required)")
+
+
+async def test_refusals_reach_the_seller_as_plain_text_without_markdown(bot, connector,
+                                                                        seller) -> None:
+    from tests.unit.test_plain_messages import MARKDOWN
+
+    form = await seller.open_form("sales_support")
+    faq = await seller.press("submit_request", {**card_state(form),
+                                                **COMPLETE["sales_support"]})
+    await seller.press("faq_answered", card_state(faq["value"]))
+    refusals = [
+        await seller.press("save_draft", card_state(form)),  # sent on already
+        await seller.press("faq_need_help", card_state(faq["value"])),  # moved on already
+        await User(bot, connector, number=2).press("save_draft", card_state(form)),  # not yours
+        await seller.press("a_verb_from_an_older_release", {}),
+    ]
+
+    for refusal in refusals:
+        assert refusal["type"] == MESSAGE
+        assert not MARKDOWN.search(refusal["value"]), refusal["value"]
