@@ -179,7 +179,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         clock=clock, managers_channel_id=settings.managers_channel_id, status=status,
         unit_of_work=unit_of_work, audit=activities,
         purge=lambda before: purge(database, before),
-        retention=timedelta(days=settings.retention_days))
+        retention=timedelta(days=settings.retention_days),
+        post_waiting_tickets=ftchelp.post_waiting_tickets)
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now),
                                turns_waiting=lambda: app[admission_key].waiting)

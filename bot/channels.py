@@ -32,9 +32,10 @@ class Poster:
     async def to_channel(self, channel_id: str, card: dict[str, Any], *,
                          remember: Remember = None, thread_of: Remember = None,
                          audience: str = "", what: str = "",
-                         purpose: dict[str, Any] | None = None) -> bool:
+                         purpose: dict[str, Any] | None = None, key: str = "") -> bool:
         """Post in a channel by id (as a reply in the thread of the post remembered as
-        ``thread_of``, if it went out); False when the bot cannot address that channel."""
+        ``thread_of``, if it went out); False when the bot cannot address that channel.
+        A ``key`` already in the outbox is not posted twice."""
         if not channel_id:
             return False
         found = await self._directory.channel_or_newest(channel_id)
@@ -44,7 +45,7 @@ class Poster:
         reference = found.reference if found.conversation_id == channel_id \
             else _channel_reference(channel_id, found)
         await self._post(reference, card, remember=remember, thread_of=thread_of,
-                         audience=audience or "a channel", what=what, purpose=purpose)
+                         audience=audience or "a channel", what=what, purpose=purpose, key=key)
         return True
 
     async def to_person(self, aad_id: str, card: dict[str, Any], *, remember: Remember = None,
@@ -98,14 +99,15 @@ class Poster:
 
     async def _post(self, reference: dict[str, Any], card: dict[str, Any], *,
                     remember: Remember, audience: str, what: str,
-                    purpose: dict[str, Any] | None, thread_of: Remember = None) -> None:
+                    purpose: dict[str, Any] | None, thread_of: Remember = None,
+                    key: str = "") -> None:
         conversation = reference["conversation"]
         payload = {"reference": reference, "activity": card_message_json(card),
                    "remember": list(remember) if remember else None,
                    "thread_of": list(thread_of) if thread_of else None}
         await self._outbox.add(Notice(
             Kind.POST, base_conversation_id(conversation["id"]), payload,
-            tenant_id=conversation.get("tenantId") or "", audience=audience,
+            tenant_id=conversation.get("tenantId") or "", audience=audience, key=key,
             purpose={**(purpose or {}), **({"what": what} if what else {})}))
 
 

@@ -99,8 +99,18 @@ class FtcHelpDesk:
         if not await self._poster.to_channel(self._channel_id, create_ticket_card(request),
                                              remember=(request.id, "ticket"),
                                              audience="the FTCHelp channel",
-                                             what=f"The FTCHelp ticket {request.number}"):
+                                             what=f"The FTCHelp ticket {request.number}",
+                                             key=f"ftchelp-ticket-{request.id}"):
             log.warning("request %s waits unposted: FTCHelp channel not reachable", request.id)
+
+    async def post_waiting_tickets(self) -> None:
+        """Post the tickets the FTCHelp channel could not be addressed for when they were
+        submitted (no conversation known yet: the demo's sample request, say)."""
+        for request_id in await self._requests.unposted_tickets():
+            request = await self._requests.get(request_id)
+            if request is not None and request.state is State.FTCHELP_OPEN:
+                async with self._unit_of_work():
+                    await self.post_ticket(request)
 
     async def _ticket(self, turn_context: TurnContext, data: dict[str, Any]) -> FtaRequest:
         if not self._roles.may_work_tickets(turn_context.activity):
@@ -116,5 +126,5 @@ class FtcHelpDesk:
 def _offered(request: FtaRequest) -> FtaRequest:
     if request.state is not State.FAQ_OFFERED:
         raise Refused(message_invoke(f"{request.number} has moved on already; type "
-                                     f"**status {request.number}** to see where it is."))
+                                     f"\"status {request.number}\" to see where it is."))
     return request

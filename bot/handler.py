@@ -22,7 +22,7 @@ ActionHandler = Callable[[TurnContext, dict[str, Any]], Awaitable[InvokeBody]]
 TurnHandler = Callable[[TurnContext], Awaitable[None]]
 
 STALE_ACTION = ("That button belongs to an older card I no longer recognise. "
-                "Type **help** to see what I can do.")
+                "Type \"help\" to see what I can do.")
 CHANGED_MEANWHILE = ("This request changed in another window a moment ago. Nothing was lost; "
                      "press the button again to continue from the latest version.")
 NOT_SUPPORTED = {"task/fetch": {"task": {"type": "message",

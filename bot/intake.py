@@ -62,15 +62,17 @@ class Intake:
     async def start(self, turn_context: TurnContext, _: re.Match[str]) -> None:
         """`request FTA`: the seller's draft where they left it, or a new one."""
         request, resumed = await self._draft_for(turn_context)
-        await turn_context.send_activity(card_message(_step(request, RESUMED if resumed
-                                                            else None)))
+        sent = await turn_context.send_activity(card_message(_step(request, RESUMED if resumed
+                                                                   else None)))
+        if sent is not None and sent.id:
+            await self._status.remember_sent_card(request, turn_context, sent.id)
 
     async def open(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """Request an FTA (from help or welcome), or Change type (from the form)."""
         if data.get("step") == "type":
-            request = await self._own_draft(turn_context, data, check_version=False)
-            return card_invoke(create_type_card(request))
+            return card_invoke(create_type_card(await self._typed_so_far(turn_context, data)))
         request, resumed = await self._draft_for(turn_context)
+        await self._status.remember_seller_card(request, turn_context)
         return card_invoke(_step(request, RESUMED if resumed else None))
 
     async def choose_type(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
@@ -85,6 +87,7 @@ class Intake:
             request.fill(await self._form_defaults.of(turn_context))
             banner = PREFILLED if request.values else None
         await self._requests.save(request)
+        await self._status.remember_seller_card(request, turn_context)
         return card_invoke(create_form_card(request, banner=banner))
 
     async def save(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
@@ -119,7 +122,9 @@ class Intake:
     async def cancel(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         request = await self._own_draft(turn_context, data, check_version=False)
         request.cancel()
-        await self._requests.save(request)
+        async with self._unit_of_work():  # the seller's other copy of the form, if any, too
+            await self._requests.save(request)
+            await self._status.show(request, create_cancelled_card(request))
         return card_invoke(create_cancelled_card(request))
 
     async def cancel_draft(self, turn_context: TurnContext, _: re.Match[str]) -> None:
@@ -129,8 +134,23 @@ class Intake:
             await turn_context.send_activity("You have no draft to cancel.")
             return
         draft.cancel()
-        await self._requests.save(draft)
+        async with self._unit_of_work():  # the form shown last loses its buttons too
+            await self._requests.save(draft)
+            await self._status.show(draft, create_cancelled_card(draft))
         await turn_context.send_activity(card_message(create_cancelled_card(draft)))
+
+    async def _typed_so_far(self, turn_context: TurnContext, data: dict[str, Any]
+                            ) -> FtaRequest:
+        """The draft with what the form held when the seller pressed Change type, so the
+        fields the next type shares keep it. A stale form's inputs are not kept."""
+        request = await self._own_draft(turn_context, data, check_version=False)
+        if request.type is None or data.get("version") != request.version:
+            return request
+        typed = card_inputs(data, {f.id for f in request.type.all_fields()})
+        if any(request.values.get(key, "") != value for key, value in typed.items()):
+            request.fill(typed)
+            await self._requests.save(request)
+        return request
 
     async def _draft_for(self, turn_context: TurnContext) -> tuple[FtaRequest, bool]:
         requester = requester_of(turn_context.activity, *self._defaults)
@@ -150,10 +170,12 @@ class Intake:
     async def _own_draft(self, turn_context: TurnContext, data: dict[str, Any],
                          check_version: bool = True) -> FtaRequest:
         request = await owned_request(self._requests, turn_context, data)
+        if request.state is State.CANCELLED:  # the card acted on turns into what is true now
+            raise Refused(card_invoke(create_cancelled_card(request)))
         if request.state is not State.DRAFT:
             raise Refused(message_invoke(
                 f"{request.number} was already sent on ({STATE_LABELS[request.state].lower()}). "
-                f"Type **status {request.number}** to see where it stands."))
+                f"Type \"status {request.number}\" to see where it stands."))
         if check_version and data.get("version") != request.version:
             raise Refused(card_invoke(_step(request, STALE)))
         return request

@@ -10,7 +10,7 @@ from bot.identity import person_id
 from bot.replies import Refused, message_invoke
 from domain.requests import FtaRequest, RequestRepository
 
-NOT_YOURS = "This card belongs to someone else's request. Type **request FTA** to start your own."
+NOT_YOURS = "This card belongs to someone else's request. Type \"request FTA\" to start your own."
 
 
 MAX_ID = 2**31 - 1  # ids are the database's INTEGER, 32 bits on PostgreSQL

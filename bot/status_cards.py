@@ -44,15 +44,22 @@ class StatusCards:
             await self._poster.remember_card_acted_on(request.id, SELLER, reference,
                                                       activity.reply_to_id)
 
+    async def remember_sent_card(self, request: FtaRequest, turn_context: TurnContext,
+                                 activity_id: str) -> None:
+        """The card just sent in reply (a draft's form) is the seller's card from now on."""
+        reference = reference_json(turn_context.activity)
+        await self._poster.remember_card_acted_on(request.id, SELLER, reference, activity_id)
+
     async def refresh(self, request_id: int) -> None:
         """Show the request's current state on the seller's card."""
         request = await self._requests.get(request_id)
         if request is not None:
             await self.show(request)
 
-    async def show(self, request: FtaRequest) -> None:
-        """Show ``request``, as just read or written, on the seller's card."""
-        await self._poster.update(request.id, SELLER, await self.card(request))
+    async def show(self, request: FtaRequest, card: dict[str, Any] | None = None) -> None:
+        """Show ``request``, as just read or written, on the seller's card (as ``card``, when
+        given, instead of the status card)."""
+        await self._poster.update(request.id, SELLER, card or await self.card(request))
 
     async def card(self, request: FtaRequest) -> Card:
         """The seller's status card: says so when the FTA managers have the request, and

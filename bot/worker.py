@@ -30,7 +30,9 @@ class AssignmentWorker:
                  managers_channel_id: str, status: StatusCards,
                  unit_of_work: UnitOfWork, audit: ActivityLog,
                  purge: Callable[[datetime], Awaitable[object]] | None = None,
-                 retention: timedelta = timedelta(days=365)) -> None:
+                 retention: timedelta = timedelta(days=365),
+                 post_waiting_tickets: Callable[[], Awaitable[None]] | None = None) -> None:
+        self._post_waiting_tickets = post_waiting_tickets
         self._unit_of_work, self._audit = unit_of_work, audit
         self._purge, self._retention = purge, retention
         self._router, self._desk, self._timers = router, desk, timers
@@ -55,6 +57,8 @@ class AssignmentWorker:
             ran += 1
         for request_id in await self._desk.waiting():
             await self._router.route(request_id)
+        if self._post_waiting_tickets is not None:
+            await self._post_waiting_tickets()
         return ran
 
     async def schedule_purge(self) -> None:

@@ -168,6 +168,7 @@ def create_unreachable_channel_card(request: FtaRequest, what: str) -> Card:
 
 
 def create_unreachable_person_card(name: str) -> Card:
+    name = inert(name)
     return build([title(f"Could not reach {name}"),
                   paragraph(f"{name} has no chat with the bot yet (or removed the app); a "
                             "notice for them was not delivered. Ask them to open a chat with "

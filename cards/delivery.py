@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cards.base import Card, build, paragraph, title
+from cards.text import inert
 
 WHY = {0: "Teams did not answer", 403: "the app was removed or blocked there",
        404: "the conversation no longer exists", 413: "the message was too large"}
@@ -10,6 +11,7 @@ WHY = {0: "Teams did not answer", 403: "the app was removed or blocked there",
 
 def create_undelivered_card(audience: str, what: str, status: int, attempts: int) -> Card:
     reason = WHY.get(status, f"it answered HTTP {status}" if status else "it kept failing")
+    audience = inert(audience)  # a person's display name
     return build([title(f"Could not reach {audience or 'a recipient'}"),
                   paragraph(f"{what} was not delivered after {attempts} "
                             f"{'try' if attempts == 1 else 'tries'}: {reason}. "

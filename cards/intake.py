@@ -18,10 +18,11 @@ from microsoft_teams.cards import (
 
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
+from cards.text import inert
 from domain.forms import Field, Kind, whole_number
 from domain.request_types import TYPES
 from domain.requests import FtaRequest
-from domain.rules import Problem
+from domain.rules import Problem, required_when
 
 # Required inputs are marked in their label, not with isRequired: clients then refuse every
 # action of the card, Save draft included, until all are filled, and the seller never sees the
@@ -65,16 +66,17 @@ def create_form_card(request: FtaRequest, problems: list[Problem] | None = None,
         body.append(paragraph(banner, color="Warning"))
     if by_field:
         body.append(_summary(request_type.all_fields(), by_field))
+    conditional = required_when(request_type)
     body.append(_section("Customer and account team", request_type.common_fields(), request,
-                         by_field))
+                         by_field, conditional))
     details = ATTACHMENT_HELP if any(f.attachment for f in request_type.fields) else None
     body.append(_section(_details_title(request_type.family), request_type.fields, request,
-                         by_field, details))
+                         by_field, conditional, details))
     return build(body, [
         execute("Submit", verbs.SUBMIT_REQUEST, _state(request), style="positive"),
         execute("Save draft", verbs.SAVE_DRAFT, _state(request)),
-        execute("Change type", verbs.OPEN_REQUEST, {**_state(request), "step": "type"},
-                associated_inputs="none"),
+        # Sends what was typed, so the fields the next type shares keep it.
+        execute("Change type", verbs.OPEN_REQUEST, {**_state(request), "step": "type"}),
         execute("Cancel", verbs.CANCEL_REQUEST, _state(request), associated_inputs="none",
                 style="destructive"),
     ])
@@ -94,25 +96,29 @@ def _summary(fields: tuple[Field, ...], by_field: dict[str, str]) -> CardElement
 
 
 def _section(heading: str, fields: tuple[Field, ...], request: FtaRequest,
-             by_field: dict[str, str], help_text: str | None = None) -> CardElement:
+             by_field: dict[str, str], conditional: dict[str, str],
+             help_text: str | None = None) -> CardElement:
     items: list[CardElement] = [TextBlock(text=heading, weight="Bolder", size="Medium",
                                           separator=True, spacing="Large", wrap=True)]
     if help_text:
         items.append(paragraph(help_text, is_subtle=True, size="Small"))
     for field in fields:
-        items.extend(_field(field, request, by_field.get(field.id)))
+        items.extend(_field(field, request, by_field.get(field.id), conditional.get(field.id)))
     return Container(items=items)
 
 
-def _field(field: Field, request: FtaRequest, problem: str | None) -> list[CardElement]:
+def _field(field: Field, request: FtaRequest, problem: str | None,
+           required_when: str | None) -> list[CardElement]:
     value = request.values.get(field.id, "")
     received = request.files.get(field.id)
     label = field.label + (" (link or file)" if field.attachment else "")
     if field.required and received is None:
         label += REQUIRED
+    elif required_when:  # always true, whichever answer the seller picks before submitting
+        label += f" (required {required_when})"
     elements = [_input(field, label, value)]
     if received:
-        elements.append(paragraph(f"📎 Received: **{received.name}**", color="Good",
+        elements.append(paragraph(f"📎 Received: **{inert(received.name)}**", color="Good",
                                   size="Small", spacing="None"))
     if problem:
         elements.append(_error(problem))

@@ -120,29 +120,53 @@ def _nothing(_values: Values) -> Iterator[Problem]:
     return iter(())
 
 
-MAILBOX_SOURCES = {"domino", "other_mail"}
-SOURCE_DETAILS = {"domino": ("domino_details", "A Domino / Notes exception needs the Domino "
-                             "environment details."),
-                  "other_mail": ("source_mail_details", "A parallel mail migration needs the "
-                                 "source mail environment details."),
-                  "file_shares": ("file_details", "A parallel OneDrive for Business migration "
-                                  "needs the file environment details.")}
+@dataclass(frozen=True)
+class RequiredWhen:
+    """A field another answer makes required: ``when`` says which, for the form's label."""
+
+    field: str
+    when: str
+    holds: Callable[[Values], bool]
+    message: str
+
+
+def _source_is(*sources: str) -> Callable[[Values], bool]:
+    return lambda values: _value(values, "source") in sources
+
+
+MAILBOX_SOURCES = ("domino", "other_mail")
+MIGRATION_CONDITIONS = (
+    RequiredWhen("mailbox_count", "for a Domino / Notes or other mail source",
+                 _source_is(*MAILBOX_SOURCES),
+                 "A mailbox migration exception needs a mailbox count above zero."),
+    RequiredWhen("mailbox_details", "for a Domino / Notes or other mail source",
+                 _source_is(*MAILBOX_SOURCES),
+                 "Describe the mailboxes (sizes, types, archives) so the FTA can check them "
+                 "against the justification."),
+    RequiredWhen("domino_details", "for a Domino / Notes source", _source_is("domino"),
+                 "A Domino / Notes exception needs the Domino environment details."),
+    RequiredWhen("source_mail_details", "for another mail system",
+                 _source_is("other_mail"),
+                 "A parallel mail migration needs the source mail environment details."),
+    RequiredWhen("file_details", "for file shares", _source_is("file_shares"),
+                 "A parallel OneDrive for Business migration needs the file environment "
+                 "details."),
+    RequiredWhen("local_justification", "for a local migration",
+                 lambda values: _value(values, "local_migration") == "true",
+                 "A local migration needs its own justification."),
+)
+CONDITIONS: dict[str, tuple[RequiredWhen, ...]] = {"migration_exception": MIGRATION_CONDITIONS}
+
+
+def required_when(request_type: RequestType) -> dict[str, str]:
+    """The fields of ``request_type`` that other answers make required: field id to when."""
+    return {c.field: c.when for c in CONDITIONS.get(request_type.key, ())}
 
 
 def _migration(values: Values) -> Iterator[Problem]:
-    source = _value(values, "source")
-    if source in MAILBOX_SOURCES:
-        count = _value(values, "mailbox_count")
-        if not forms.whole_number(count):  # None or 0
-            yield Problem("mailbox_count", "A mailbox migration exception needs a mailbox "
-                          "count above zero.")
-        if not _value(values, "mailbox_details"):
-            yield Problem("mailbox_details", "Describe the mailboxes (sizes, types, archives) "
-                          "so the FTA can check them against the justification.")
-    if source in SOURCE_DETAILS and not _value(values, SOURCE_DETAILS[source][0]):
-        yield Problem(*SOURCE_DETAILS[source])
-    if _value(values, "local_migration") == "true" and not _value(values, "local_justification"):
-        yield Problem("local_justification", "A local migration needs its own justification.")
+    for condition in MIGRATION_CONDITIONS:
+        if condition.holds(values) and not _value(values, condition.field):
+            yield Problem(condition.field, condition.message)
     justification = _value(values, "justification")
     if justification and len(justification.split()) < 5:
         yield Problem("justification", "Explain the business reason in a sentence or two.")

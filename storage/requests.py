@@ -13,6 +13,7 @@ from sqlalchemy import Select, bindparam, insert, select, update
 
 from domain.requests import FtaRequest, ReceivedFile, Requester, StaleRequest, State
 from storage.database import Database
+from storage.tables import card_posts, outbox
 from storage.tables import requests as table
 
 _NEWEST_FIRST = select(table).order_by(table.c.id.desc())
@@ -21,6 +22,17 @@ _DRAFT_OF = _NEWEST_FIRST.where(table.c.requester_id == bindparam("requester_id"
                                 table.c.state == State.DRAFT.value).limit(1)
 _OF_REQUESTER = _NEWEST_FIRST.where(table.c.requester_id == bindparam("requester_id")) \
     .limit(bindparam("limit"))
+# Open tickets whose card was neither posted nor queued to be (the FTCHelp channel could not
+# be addressed then): a ticket post that went and died is not tried again.
+_TICKET = "ticket"
+_UNPOSTED_TICKETS = (
+    select(table.c.id)
+    .where(table.c.state == State.FTCHELP_OPEN.value,
+           table.c.id.not_in(select(card_posts.c.request_id)
+                             .where(card_posts.c.role == _TICKET)),
+           table.c.id.not_in(select(outbox.c.request_id)
+                             .where(outbox.c.role == _TICKET, outbox.c.request_id.is_not(None))))
+    .order_by(table.c.submitted_at, table.c.id).limit(bindparam("limit")))
 _ADD = insert(table).returning(table.c.id)
 _SAVE = update(table).where(table.c.id == bindparam("request_id"),
                             table.c.version == bindparam("read_version"))
@@ -53,6 +65,11 @@ class SqlRequestRepository:
 
     async def list_of(self, requester_id: str, limit: int = 20) -> list[FtaRequest]:
         return await self._select(_OF_REQUESTER, requester_id=requester_id, limit=limit)
+
+    async def unposted_tickets(self, limit: int = 50) -> list[int]:
+        async with self._database.connect() as connection:
+            return list((await connection.execute(_UNPOSTED_TICKETS, {"limit": limit})
+                         ).scalars())
 
     async def _select(self, query: Select[Any], **values: Any) -> list[FtaRequest]:
         async with self._database.connect() as connection:

@@ -9,10 +9,17 @@ from domain.requests import State
 from storage.database import open_database
 from storage.requests import SqlRequestRepository
 from tests.conftest import FTCHELP_CHANNEL
-from tests.support.driver import User, card_state, texts_of
+from tests.support.driver import User, buttons, card_state, texts_of
 from tests.support.requests import COMPLETE
 
 MESSAGE = "application/vnd.microsoft.activity.message"
+
+
+def shipped_faq():  # type: ignore[no-untyped-def]
+    from app import load_faq
+    from settings import Settings
+
+    return load_faq(Settings().faq_path)
 
 
 @pytest.fixture
@@ -138,3 +145,60 @@ async def test_tickets_cannot_be_worked_from_outside_the_ftchelp_channel(connect
     answer = await seller.press("ticket_assign_to_me", card_state(ticket))
 
     assert answer["type"] == MESSAGE and "Only the FTCHelp team" in answer["value"]
+
+
+@pytest.mark.parametrize("topic", sorted(shipped_faq().answers))
+async def test_each_faq_topic_is_answered_with_its_own_answer_under_the_question(
+        seller, connector, database_url, topic) -> None:
+    expected = shipped_faq().answers[topic]
+    question = "Does this *really* apply to [our] tenant?"
+
+    card = (await submit(seller, "sales_support", topic=topic, question=question))["value"]
+
+    text = texts_of(card)
+    assert card["body"][0]["text"] == expected.title and expected.answer in text
+    assert question in text  # quoted as typed, ahead of the answer
+    assert text.index(question) < text.index(expected.answer)
+    links = {b["url"]: title for title, b in buttons(card).items()
+             if b["type"] == "Action.OpenUrl"}
+    assert set(links) == {url for _, url in expected.links}
+    assert expected.title.casefold() not in {title.casefold() for title in links.values()}
+    assert await state_of(database_url, card_state(card)["request_id"]) is State.FAQ_OFFERED
+    assert tickets(connector) == []
+
+
+async def test_the_demos_sample_ftchelp_request_reaches_the_ftchelp_channel(
+        bot, connector, database_url) -> None:
+    from storage import sample_data
+    from tests.conftest import FIXED_NOW, MANAGERS_CHANNEL
+    from tests.support.driver import tick
+
+    database = open_database(database_url)  # as `python app.py sample-data` does
+    try:
+        assert await sample_data.load(database, FIXED_NOW) == (4, 2)
+    finally:
+        await database.dispose()
+    await tick(bot)
+    assert tickets(connector) == []  # no conversation yet: no channel the bot can address
+    await User(bot, connector, number=5).say("hi")
+    await tick(bot)
+    await tick(bot)
+
+    [ticket] = tickets(connector)
+    assert "Unassigned" in texts_of(ticket) and "Northwind Traders" in texts_of(ticket)
+    escalations = [card for sent in connector.sent if sent.conversation_id == MANAGERS_CHANNEL
+                   for card in sent.cards]
+    assert any("Fabrikam Inc" in texts_of(card) for card in escalations)  # the FTA queue's
+
+
+async def test_the_worker_does_not_post_a_ticket_again_nor_one_the_faq_holds(bot, connector,
+                                                                            seller) -> None:
+    from tests.support.driver import tick
+
+    await submit(seller, "land_ftc_benefit")
+    await submit(seller, "sales_support", topic="gcc")  # offered the FAQ: no ticket yet
+
+    await tick(bot)
+    await tick(bot)
+
+    assert len(tickets(connector)) == 1

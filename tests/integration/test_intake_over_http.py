@@ -169,7 +169,7 @@ async def test_a_seat_count_no_card_can_show_is_flagged_and_the_draft_stays_usab
 
 async def test_cancel_abandons_the_draft(seller, database_url) -> None:
     form = await seller.open_form("ecif_review")
-    [sent] = await seller.say("cancel")
+    [sent] = [s for s in await seller.say("cancel") if s.method == "POST"]
     assert "cancelled" in texts_of(sent.cards[0])
     request = await stored(database_url, card_state(form)["request_id"])
     assert request.state is State.CANCELLED
@@ -220,3 +220,116 @@ async def test_a_mention_in_a_channel_opens_the_request_card_there(bot, connecto
 
     [card] = connector.cards()
     assert "Request a FastTrack Architect" in texts_of(card)
+
+
+async def test_change_type_keeps_what_was_typed_in_the_fields_both_types_share(seller) -> None:
+    form = await seller.open_form("discovery_workshop")
+    typed = {"customer": "Fabrikam", "tenant": "fabrikam.com", "segment": "smc",
+             "region": "EMEA", "country": "DE", "seats": "800",
+             "sow": "https://fabrikam.sharepoint.com/SOW.docx"}
+
+    chooser = await seller.press("open_request", {**card_state(form), "step": "type", **typed})
+    answer = await seller.press("choose_request_type", {**card_state(chooser["value"]),
+                                                        "request_type": "migration_exception"})
+
+    kept = input_values(answer["value"])
+    assert "Migration exception request" in texts_of(answer["value"])
+    assert {key: kept[key] for key in ("customer", "tenant", "segment", "region", "country")} \
+        == {key: typed[key] for key in ("customer", "tenant", "segment", "region", "country")}
+    assert kept["seats"] == 800 and "sow" not in kept
+
+
+async def test_change_type_from_an_out_of_date_form_keeps_the_latest_draft(seller,
+                                                                         database_url) -> None:
+    form = await seller.open_form("ecif_review")
+    await seller.press("save_draft", {**card_state(form), "customer": "Newer"})
+
+    await seller.press("open_request", {**card_state(form), "step": "type", "customer": "Older"})
+
+    request = await stored(database_url, card_state(form)["request_id"])
+    assert request.values["customer"] == "Newer"
+
+
+def updates_of(connector, conversation: str) -> list:  # type: ignore[no-untyped-def]
+    return [s for s in connector.sent if s.method == "PUT" and s.conversation_id == conversation]
+
+
+async def test_typing_cancel_turns_the_form_shown_last_into_a_cancelled_card(
+        seller, connector) -> None:
+    form = await seller.open_form("ecif_review")
+
+    await seller.say("cancel")
+
+    [update] = updates_of(connector, "a:personal-1")
+    assert update.activity_id == "card-1"  # the message the form was chosen on
+    [card] = update.cards
+    assert "cancelled" in texts_of(card) and not card.get("actions")
+    assert card_state(form)["request_id"]  # the form it replaced was the draft's
+
+
+async def test_typing_cancel_after_resuming_updates_the_resumed_form(seller, connector) -> None:
+    await seller.open_form("ecif_review")
+    [resumed] = await seller.say("request FTA")
+    resumed_id = connector.ids_given[connector.sent.index(resumed)]
+
+    await seller.say("cancel")
+
+    [update] = updates_of(connector, "a:personal-1")
+    assert update.activity_id == resumed_id and "cancelled" in texts_of(update.cards[0])
+
+
+@pytest.mark.parametrize(("verb", "extra"), [("save_draft", {}), ("submit_request", {}),
+                                            ("open_request", {"step": "type"}),
+                                            ("cancel_request", {})])
+async def test_a_cancelled_drafts_form_acted_on_again_says_so_and_has_no_buttons(
+        seller, verb, extra) -> None:
+    form = await seller.open_form("ecif_review")
+    await seller.press("cancel_request", card_state(form))
+
+    answer = await seller.press(verb, {**card_state(form), **extra, "customer": "Fabrikam"})
+
+    assert answer["type"] == CARD
+    card = answer["value"]
+    assert "cancelled" in texts_of(card) and not card.get("actions")
+
+
+def labels_of(card: dict) -> dict[str, str]:
+    from tests.support.driver import nodes
+
+    return {node["id"]: node["label"] for node in nodes(card)
+            if str(node.get("type", "")).startswith("Input.") and "label" in node}
+
+
+async def test_fields_another_answer_makes_required_say_so_before_submitting(seller) -> None:
+    form = await seller.open_form("migration_exception")
+    saved = await seller.press("save_draft", {**card_state(form), "source": "domino",
+                                              "local_migration": "true"})
+
+    for card in (form, saved["value"]):
+        labels = labels_of(card)
+        assert labels["domino_details"].endswith("(required for a Domino / Notes source)")
+        assert labels["mailbox_count"].endswith("(required for a Domino / Notes or other "
+                                                "mail source)")
+        assert labels["local_justification"].endswith("(required for a local migration)")
+        assert labels["file_details"].endswith("(required for file shares)")
+        assert labels["justification"].endswith("(required)")
+
+
+async def test_refusals_reach_the_seller_as_plain_text_without_markdown(bot, connector,
+                                                                        seller) -> None:
+    from tests.unit.test_plain_messages import MARKDOWN
+
+    form = await seller.open_form("sales_support")
+    faq = await seller.press("submit_request", {**card_state(form),
+                                                **COMPLETE["sales_support"]})
+    await seller.press("faq_answered", card_state(faq["value"]))
+    refusals = [
+        await seller.press("save_draft", card_state(form)),  # sent on already
+        await seller.press("faq_need_help", card_state(faq["value"])),  # moved on already
+        await User(bot, connector, number=2).press("save_draft", card_state(form)),  # not yours
+        await seller.press("a_verb_from_an_older_release", {}),
+    ]
+
+    for refusal in refusals:
+        assert refusal["type"] == MESSAGE
+        assert not MARKDOWN.search(refusal["value"]), refusal["value"]

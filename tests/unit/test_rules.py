@@ -6,7 +6,7 @@ import pytest
 
 from domain.request_types import BY_KEY, TYPES
 from domain.requests import ReceivedFile
-from domain.rules import check
+from domain.rules import check, required_when
 from tests.support.requests import COMPLETE
 
 
@@ -86,3 +86,30 @@ def test_problems_come_in_the_order_of_the_form() -> None:
     fields = [p.field for p in check(request_type, {})]
     order = [f.id for f in request_type.all_fields()]
     assert fields == sorted(fields, key=order.index)
+
+
+# What the form's labels promise ("required for a Domino / Notes source") against the rules.
+ANSWERS_THAT_REQUIRE = {
+    "mailbox_count": [{"source": "domino"}, {"source": "other_mail"}],
+    "mailbox_details": [{"source": "domino"}, {"source": "other_mail"}],
+    "domino_details": [{"source": "domino"}],
+    "source_mail_details": [{"source": "other_mail"}],
+    "file_details": [{"source": "file_shares"}],
+    "local_justification": [{"local_migration": "true"}],
+}
+
+
+@pytest.mark.parametrize("type_key", [t.key for t in TYPES])
+def test_every_field_another_answer_makes_required_is_named_for_the_form(type_key) -> None:
+    expected = set(ANSWERS_THAT_REQUIRE) if type_key == "migration_exception" else set()
+    assert set(required_when(BY_KEY[type_key])) == expected
+
+
+@pytest.mark.parametrize(("field", "answers"), [
+    (field, answers) for field, all_answers in ANSWERS_THAT_REQUIRE.items()
+    for answers in all_answers])
+def test_the_answer_a_label_names_makes_its_field_required(field, answers) -> None:
+    others = {f: "" for f in ANSWERS_THAT_REQUIRE}
+    assert field in problems("migration_exception", **others, **answers)
+    assert field not in problems("migration_exception", **others, source="other",
+                                 local_migration="false")

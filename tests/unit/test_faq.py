@@ -1,0 +1,42 @@
+"""FTCHelp's FAQ data: the shipped file is usable, and a broken one is refused by name."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import load_faq
+from cards.ftchelp import link_label
+from domain.faq import FaqAnswer, FaqError, parse_faq
+from settings import Settings
+
+ANSWER = {"title": "Windows 10", "answer": "Windows 11 now."}
+
+
+def test_every_topic_of_the_shipped_faq_has_a_title_an_answer_and_https_links() -> None:
+    faq = load_faq(Settings().faq_path)
+    assert faq.answers
+    for answer in faq.answers.values():
+        assert answer.title and answer.answer
+        assert all(url.startswith("https://") for _, url in answer.links)
+
+
+@pytest.mark.parametrize(("data", "says"), [
+    ({"topics": {"weather": ANSWER}}, "unknown topic 'weather'"),
+    ({"topics": {"windows10": {"title": "Windows 10"}}}, "needs a 'title' and an 'answer'"),
+    ({"topics": {"windows10": {**ANSWER, "links": [{"title": "Docs"}]}}},
+     "each link needs a 'title' and a 'url'"),
+    ({"topics": {"windows10": {**ANSWER, "links": [{"title": "Docs", "url": "http://x.com"}]}}},
+     "not a full https:// address"),
+    ({"topics": {"windows10": {**ANSWER, "links": ["https://x.com"]}}}, "each link needs"),
+    ([], "top-level 'topics:'"),
+])
+def test_a_broken_faq_is_refused_with_the_topic_and_what_is_wrong(data, says) -> None:
+    with pytest.raises(FaqError, match=says.replace("(", r"\(").replace(")", r"\)")):
+        parse_faq(data)
+
+
+def test_a_link_button_that_would_repeat_the_answers_title_names_the_site_instead() -> None:
+    answer = FaqAnswer("eligibility", "FastTrack eligibility", "150 seats.")
+    url = "https://learn.microsoft.com/fasttrack/eligibility"
+    assert link_label(answer, "FastTrack Eligibility", url) == "Open learn.microsoft.com"
+    assert link_label(answer, "Eligibility rules", url) == "Eligibility rules"
