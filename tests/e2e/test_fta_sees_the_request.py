@@ -49,3 +49,20 @@ def test_a_migration_exception_reaches_the_fta_whole_and_stays_on_the_work_card(
     expect(page.get_by_text("invoke 500")).to_have_count(0)
     screenshot(page, "work-card-migration-exception")
     card_screenshot(page, re.compile(r"FTA-\d{4}-\d{5}: Contoso Ltd"), "work-card")
+
+
+def test_a_hostile_customer_name_reaches_the_fta_as_typed(page: Page) -> None:
+    start(page, "Engage FastTrack before license purchase")
+    fill_customer(page, fta=True)
+    hostile = "Contoso [Sign in again](https://evil.example/x) <at>Megan Bowen</at>"
+    fill(page, "Customer name", hostile)
+    fill(page, "Engagement details", "Planning workshop for Teams Phone before the EA")
+    fill(page, "Approvals", "Approved by the ATU lead, 2026-11-20")
+    page.get_by_role("button", name="Submit").last.click()
+
+    offer = page.locator(".ac-adaptiveCard").filter(
+        has_text=re.compile(r"New request for you: FTA-\d{4}-\d{5}")).last
+    expect(offer).to_be_visible()
+    expect(offer.get_by_text(hostile).first).to_be_visible()  # shown as typed
+    expect(offer.locator('a[href*="evil.example"]')).to_have_count(0)
+    card_screenshot(page, re.compile("New request for you"), "offer-hostile-customer")

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import card_screenshot, screenshot
 from tests.e2e.playground import choose, say, type_into, value_of
 
 R = " (required)"
@@ -149,14 +149,17 @@ def test_a_decline_with_nobody_left_escalates_to_the_managers_who_assign_by_hand
 
     page.get_by_role("button", name="Decline").last.click()
     expect(page.get_by_text("Say why you decline").last).to_be_visible()
-    type_into(page, "Reason, if you decline", "On leave that week")
+    type_into(page, "Reason, if you decline (required to decline)", "On leave that week")
     page.get_by_role("button", name="Decline").last.click()
     expect(page.get_by_text(re.compile(r"You declined FTA-\d{4}-\d{5}")).last).to_be_visible()
+    expect(page.get_by_text(re.compile("sent to the FTA managers")).last).to_be_visible()
+    card_screenshot(page, re.compile(r"You declined FTA-"), "offer-declined-card")
 
     page.get_by_text("General", exact=True).first.click()  # the managers' channel in the demo
     expect(page.get_by_text(re.compile(r"No FTA could be assigned to FTA-\d{4}-\d{5}")).last
            ).to_be_visible()
     expect(page.get_by_text(re.compile("declined: On leave that week")).last).to_be_visible()
+    card_screenshot(page, re.compile(r"No FTA could be assigned to"), "escalation-card")
     choose(page, "Assign by hand to", re.compile(r"^Alex Wilber \(\d+.9 points\)"))
     page.get_by_role("button", name="Assign").last.click()
     expect(page.get_by_text(re.compile(r"FTA-\d{4}-\d{5} assigned to Alex Wilber")).last
