@@ -52,8 +52,9 @@ def link_buttons(request: FtaRequest) -> list[Action]:
         received = request.files.get(field.id)
         url = received.url if received else request.values.get(field.id, "").strip()
         if field.kind is Kind.LINK and url.startswith("https://") and host_of(url):
-            buttons.append(OpenUrlAction(title=f"{_short_label(field)} ({host_of(url)})",
-                                         url=url))
+            # A button's title is cut at its width: "Staffing plan", not the whole label.
+            name = _short_label(field).split(" / ")[0]
+            buttons.append(OpenUrlAction(title=f"{name} ({host_of(url)})", url=url))
     return buttons
 
 

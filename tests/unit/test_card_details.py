@@ -114,3 +114,9 @@ def test_seller_text_on_the_offer_is_inert() -> None:
     text = texts_of(cards_of(request)["offer"])
     assert not re.search(r"(?<!\\)<at>|(?<!\\)\]\(", text) and "\u202e" not in text
     assert "\\*\\*urgent\\*\\*" in text
+
+
+def test_a_link_buttons_title_is_short_enough_to_read_whole() -> None:
+    funding = next(t for t in TYPES if t.key == "ecif_review")
+    names = set(buttons(cards_of(filled(funding))["offer"]))
+    assert "Staffing plan (staffing.contoso.sharepoint.com)" in names
