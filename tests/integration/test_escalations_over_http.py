@@ -9,16 +9,13 @@ from datetime import timedelta
 
 import pytest
 
-from domain.requests import FtaRequest
-from storage.database import open_database
-from storage.requests import SqlRequestRepository
-from storage.sample_data import ALEX
 from tests.conftest import MANAGERS_CHANNEL
 from tests.integration.test_offers_over_http import (
     cards_in,
     fta,
     load_roster,
     offer_data,
+    queue_without_a_turn,
     submit,
     updates_in,
 )
@@ -110,14 +107,7 @@ async def test_why_names_who_was_not_eligible_with_counts_that_agree(
 async def test_why_tells_a_request_waiting_for_its_first_offer(bot, connector, manager, clock,
                                                               database_url) -> None:
     await load_roster(database_url, fta(5))
-    database = open_database(database_url)  # queued without a turn, as the demo's samples
-    requests = SqlRequestRepository(database)
-    request = await requests.add(FtaRequest(ALEX, clock()))
-    request.choose_type("discovery_workshop")
-    request.fill(COMPLETE["discovery_workshop"])
-    request.submit(clock())
-    await requests.save(request)
-    await database.dispose()
+    request = await queue_without_a_turn(database_url, clock())  # as the demo's samples
 
     told = await why(manager, request.id)
 

@@ -3,7 +3,7 @@ time-outs and unreachable FTAs move the offer on, and managers get what nobody c
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -60,6 +60,20 @@ def offer_data(card: dict) -> dict:
 @pytest.fixture
 def seller(bot, connector) -> User:  # type: ignore[no-untyped-def]
     return User(bot, connector, number=1)
+
+
+async def queue_without_a_turn(database_url: str, now: datetime) -> FtaRequest:
+    """A Discovery Workshop put in the FTA queue straight in the database, as the demo's
+    sample data and imports do: no turn, so no conversation the bot could answer in."""
+    database = open_database(database_url)
+    requests = SqlRequestRepository(database)
+    request = await requests.add(FtaRequest(ALEX, now))
+    request.choose_type("discovery_workshop")
+    request.fill(COMPLETE["discovery_workshop"])
+    request.submit(now)
+    await requests.save(request)
+    await database.dispose()
+    return request
 
 
 async def submit(seller: User) -> int:
@@ -189,14 +203,7 @@ async def test_an_escalation_the_managers_channel_could_not_take_is_tried_again(
     while the bot knows no conversation yet: it cannot address the managers' channel, so the
     escalation waits for the worker's next pass after someone has written to the bot."""
     await load_roster(database_url)  # nobody: the request needs a manager
-    database = open_database(database_url)
-    requests = SqlRequestRepository(database)
-    request = await requests.add(FtaRequest(ALEX, clock()))
-    request.choose_type("discovery_workshop")
-    request.fill(COMPLETE["discovery_workshop"])
-    request.submit(clock())
-    await requests.save(request)
-    await database.dispose()
+    await queue_without_a_turn(database_url, clock())
 
     await tick(bot)
     assert cards_in(connector, MANAGERS_CHANNEL) == []
