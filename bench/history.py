@@ -11,7 +11,8 @@ machine's drift alike. A run times ``--turns`` submissions and then as many acce
 conversations, as bench/turn_cpu.py does, with the app's CPU per turn. Printed: the median over
 the runs of CPU per turn and of p99, empty against full, and whether full stays within 15%
 (CPU) and 25% (p99). PostgreSQL uses BENCH_DATABASE_URL (default: database fta_bench on
-127.0.0.1) and two template databases beside it, dropped at the end.
+127.0.0.1) as the prefix of three databases (its name with _empty, _full and _run), dropped
+at the end.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class Databases:
     def url(self, name: str) -> str:
         if self.engine == "sqlite":
             return f"sqlite+aiosqlite:///{self.folder / name}.db"
-        return PG_URL if name == "run" else f"{PG_URL}_{name}"
+        return f"{PG_URL}_{name}"
 
     def prepare(self, sizes: Sizes) -> dict[str, Any]:
         """Both templates; what the full one holds, and how long loading it took."""
@@ -72,7 +73,7 @@ class Databases:
     def drop(self) -> None:
         if self.engine == "postgresql":
             _admin(*(f'DROP DATABASE IF EXISTS "{_name(self.url(k))}" WITH (FORCE)'
-                     for k in KINDS))
+                     for k in (*KINDS, "run")))
 
 
 def _name(url: str) -> str:

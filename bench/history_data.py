@@ -189,6 +189,8 @@ def _sqlite_value(value: Any) -> Any:
 
 def _load_sqlite(path: Path, history: History) -> dict[str, int]:
     connection = sqlite3.connect(path)
+    # Nobody else has the file yet: no journal while loading (the app turns WAL on again).
+    connection.execute("PRAGMA journal_mode = OFF")
     connection.execute("PRAGMA synchronous = OFF")
     written = {}
     try:
