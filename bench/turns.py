@@ -181,16 +181,31 @@ def start_app(database: str, folder: Path, connector: Server, root: Path = ROOT)
     url = (f"sqlite+aiosqlite:///{folder / 'bench.db'}" if database == "sqlite" else PG_URL)
     if database == "postgresql":
         reset_postgres(url)
+    import_roster(url, folder, root)
+    return serve(url, database, folder, connector, root)
+
+
+def app_env(url: str) -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": url, "HOST": "127.0.0.1",
            "WORKER_INTERVAL_SECONDS": "3600", "FTA_MANAGERS_CHANNEL_ID": "19:managers",
            "FTCHELP_CHANNEL_ID": "19:ftchelp", "ACCOUNT_TEAM_CHANNELS": "*=19:account-team"}
     for name in ("MicrosoftAppId", "MicrosoftAppPassword"):
         env.pop(name, None)
+    return env
+
+
+def import_roster(url: str, folder: Path, root: Path = ROOT) -> None:
+    """The database at ``url`` migrated, with the bench's FTAS architects."""
     subprocess.run([PYTHON, "app.py", "roster", "import", str(roster_file(folder))], cwd=root,
-                   env=env, check=True, capture_output=True, timeout=120)
+                   env=app_env(url), check=True, capture_output=True, timeout=120)
+
+
+def serve(url: str, name: str, folder: Path, connector: Server, root: Path = ROOT) -> Server:
+    """The app serving the database at ``url``, its FTAs in chat with it."""
     port = free_port()
-    app = Server(f"app ({database})", [PYTHON, "app.py", "serve"], port,
-                 {**env, "PORT": str(port)}, folder / f"app-{database}.log", "/healthz", root)
+    app = Server(f"app ({name})", [PYTHON, "app.py", "serve"], port,
+                 {**app_env(url), "PORT": str(port)}, folder / f"app-{name}.log", "/healthz",
+                 root)
     # Every FTA opens a chat with the bot once, so offers can reach them.
     for n in range(1, FTAS + 1):
         body = {"type": "message", "id": f"hi-{n}", "channelId": "msteams", "text": "hi",
