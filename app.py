@@ -173,7 +173,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
                   for c in journey.commands()],
         actions=_verb_table((basics, intake, mine, ftchelp, router, roster_desk, work, *calls)),
         welcome=basics.welcome, unrecognised=basics.unrecognised,
-        on_files=AttachmentInbox(requests).receive)
+        on_files=AttachmentInbox(requests, settings.file_hosts).receive)
     app[worker_key] = worker = AssignmentWorker(
         router=router, desk=desk, timers=timers, requests=requests, poster=poster,
         clock=clock, managers_channel_id=settings.managers_channel_id, status=status,

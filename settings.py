@@ -10,6 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.forms import whole_number
+from domain.links import MICROSOFT_365_FILE_HOSTS
+from domain.rules import DOMAIN
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{ROOT / 'var' / 'fta.db'}"
@@ -53,6 +55,7 @@ class Settings:
     login_url: str = ""
     oauth_scope: str = ""
     allowed_tenant_ids: frozenset[str] = frozenset()
+    file_hosts: tuple[str, ...] = MICROSOFT_365_FILE_HOSTS
     admin_aad_ids: frozenset[str] = frozenset()
     account_team_channels: tuple[tuple[str, str], ...] = ()
     graph_base_url: str = "https://graph.microsoft.com/v1.0"
@@ -139,6 +142,8 @@ class Settings:
             oauth_scope=env.get("TO_CHANNEL_FROM_BOT_OAUTH_SCOPE", "").strip(),
             allowed_tenant_ids=frozenset(t.strip() for t in env.get(
                 "ALLOWED_TENANT_IDS", "").split(",") if t.strip()),
+            file_hosts=_hosts("FILE_HOSTS", env.get("FILE_HOSTS", ",".join(
+                MICROSOFT_365_FILE_HOSTS))),
             admin_aad_ids=_object_ids("ADMIN_AAD_IDS", env.get("ADMIN_AAD_IDS", "")),
             playbook_base_url=_https("PLAYBOOK_BASE_URL", env.get("PLAYBOOK_BASE_URL", "")),
             ftop_sync_url=_https("FTOP_SYNC_URL", env.get("FTOP_SYNC_URL", ""),
@@ -169,6 +174,16 @@ def _object_ids(name: str, value: str) -> frozenset[str]:
         except ValueError:
             raise SettingsError(f"{name}: {found!r} is not an Entra object id (a GUID)") from None
     return ids
+
+
+def _hosts(name: str, value: str) -> tuple[str, ...]:
+    """Comma-separated host names; each allows itself and its subdomains ("*." may lead)."""
+    hosts = tuple(part.strip().lower().removeprefix("*.") for part in value.split(",")
+                  if part.strip())
+    for host in hosts:
+        if not DOMAIN.match(host):
+            raise SettingsError(f"{name}: {host!r} is not a host name like sharepoint.com")
+    return hosts
 
 
 def _port(raw: str) -> int:
