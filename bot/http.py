@@ -12,8 +12,9 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 
-from bot.addresses import base_conversation_id, tenant_of
+from bot.addresses import base_conversation_id
 from bot.admission import Admission, Busy
+from bot.gate import refusal
 from bot.ownership import request_id_of
 from bot.replies import message_invoke
 from bot.telemetry import Metrics, correlated, turn_outcome
@@ -63,10 +64,10 @@ async def messages(request: web.Request) -> web.Response:
     except Exception as error:  # botbuilder raises many types for a bad token; all mean 401
         log.warning("rejected activity: %s", type(error).__name__)
         return problem(401, "Unauthorized")
-    allowed = request.app[settings_key].allowed_tenant_ids
-    if allowed and tenant_of(activity) not in allowed:
-        log.warning("refused an activity from a tenant that is not allowed")
-        return problem(403, "Tenant not allowed")
+    refused = refusal(activity, auth, request.app[settings_key])
+    if refused is not None:
+        log.warning("refused an activity: %s", refused[1])
+        return problem(*refused)
     with correlated(activity.id or ""), request.app[metrics_key].turn(activity.type or ""):
         try:
             async with request.app[admission_key].turn():
@@ -157,6 +158,10 @@ def _activity(body: Any) -> Activity | None:
     except (DeserializationError, TypeError, ValueError, AttributeError, RecursionError):
         return None
     activity.value = body.get("value")
+    # Teams names the tenant conversation.tenantId; botbuilder's schema reads tenantID.
+    tenant = body["conversation"].get("tenantId")
+    if isinstance(tenant, str) and tenant:
+        activity.conversation.tenant_id = tenant
     data = body.get("channelData")  # an object whenever Teams sends one
     activity.channel_data = data if isinstance(data, dict) else {}
     return activity

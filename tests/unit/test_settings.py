@@ -59,6 +59,7 @@ def test_the_password_never_appears_in_the_repr() -> None:
     ({"OUTBOX_MAX_ATTEMPTS": "2.5"}, "OUTBOX_MAX_ATTEMPTS"),
     ({"OUTBOX_TENANT_RATE": "0"}, "OUTBOX_TENANT_RATE"),
     ({"FILE_HOSTS": "https://contoso.sharepoint.com"}, "FILE_HOSTS"),
+    ({"ALLOWED_CHANNEL_IDS": ","}, "ALLOWED_CHANNEL_IDS"),
 ])
 def test_a_bad_value_is_refused_naming_the_setting(env, named) -> None:
     with pytest.raises(SettingsError, match=named):
