@@ -14,7 +14,7 @@ from msrest.exceptions import DeserializationError
 
 from bot.addresses import base_conversation_id
 from bot.admission import Admission, Busy
-from bot.gate import refusal
+from bot.gate import overlong, refusal
 from bot.ownership import request_id_of
 from bot.replies import message_invoke
 from bot.telemetry import Metrics, correlated, turn_outcome
@@ -24,6 +24,7 @@ from settings import Settings
 log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024
 FREE_FORM = ("value", "channelData")
+MAX_NAME = 256  # characters of a display name in Entra ID
 adapter_key = web.AppKey("adapter", CloudAdapter)
 bot_key = web.AppKey("bot", Bot)
 settings_key = web.AppKey("settings", Settings)
@@ -68,6 +69,10 @@ async def messages(request: web.Request) -> web.Response:
     if refused is not None:
         log.warning("refused an activity: %s", refused[1])
         return problem(*refused)
+    too_long = overlong(activity)
+    if too_long is not None:
+        log.warning("refused an activity: its %s is longer than %d bytes", *too_long)
+        return _too_long(activity, *too_long)
     with correlated(activity.id or ""), request.app[metrics_key].turn(activity.type or ""):
         try:
             async with request.app[admission_key].turn():
@@ -79,6 +84,15 @@ async def messages(request: web.Request) -> web.Response:
             log.exception("turn could not run", extra={"activity_id": activity.id})
             turn_outcome.set("failed")
             return _unavailable(activity)
+
+
+def _too_long(activity: Activity, name: str, limit: int) -> web.Response:
+    """Teams never sends such an id: nothing is done, and an invoke is still answered 200."""
+    if activity.type == "invoke":
+        return web.json_response(message_invoke(
+            f"This activity carries an id longer than Teams uses ({name}, over {limit} bytes), "
+            "so I did not act on it. Nothing was changed."))
+    return problem(400, f"{name} is longer than {limit} bytes")
 
 
 def _unavailable(activity: Activity, answer: dict[str, Any] = UNAVAILABLE) -> web.Response:
@@ -141,9 +155,11 @@ def entry_of(activity: Activity) -> Entry | None:
         subject = request_id_of(data)
     sender = activity.from_property
     # A retry repeats the activity whole; an id reused for another kind of activity is not one.
-    key = f"{activity.id}|{activity.type}|{activity.name or ''}"[:200]
+    key = f"{activity.id}|{activity.type}|{activity.name or ''}"
+    # A forged card may name any verb; ours are short, and the column is sized for them.
     return Entry(base_conversation_id(activity.conversation.id), key,
-                 (sender.aad_object_id or sender.id or "") if sender else "", action, subject)
+                 (sender.aad_object_id or sender.id or "") if sender else "", action[:80],
+                 subject)
 
 
 def _activity(body: Any) -> Activity | None:
@@ -158,6 +174,8 @@ def _activity(body: Any) -> Activity | None:
     except (DeserializationError, TypeError, ValueError, AttributeError, RecursionError):
         return None
     activity.value = body.get("value")
+    if activity.from_property.name:  # kept and shown on cards: no longer than Entra allows
+        activity.from_property.name = activity.from_property.name[:MAX_NAME]
     # Teams names the tenant conversation.tenantId; botbuilder's schema reads tenantID.
     tenant = body["conversation"].get("tenantId")
     if isinstance(tenant, str) and tenant:
