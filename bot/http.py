@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -31,6 +32,9 @@ settings_key = web.AppKey("settings", Settings)
 metrics_key = web.AppKey("metrics", Metrics)
 activity_log_key = web.AppKey("activity_log", ActivityLog)
 admission_key = web.AppKey("admission", Admission)
+# The app's clock: the audit log's times are read by the retention purge, which runs on it.
+Clock = Callable[[], datetime]
+clock_key: web.AppKey[Clock] = web.AppKey("clock")
 STILL_WORKING = message_invoke("Still working on that; the card will update when it is done.")
 UNAVAILABLE = message_invoke("I can't reach my records right now, so nothing was changed and "
                              "nothing you typed was lost. Please press the button again in a "
@@ -108,7 +112,7 @@ async def _once(request: web.Request, activity: Activity, auth: Any) -> web.Resp
     activities = request.app[activity_log_key]
     entry = entry_of(activity)
     if entry is not None:
-        before = await activities.claim(entry, datetime.now(UTC))
+        before = await activities.claim(entry, request.app[clock_key]())
         if before is not None:
             log.info("activity delivered again; not run twice (first one: %s)", before.outcome)
             if activity.type == "invoke":
@@ -131,7 +135,8 @@ async def _once(request: web.Request, activity: Activity, auth: Any) -> web.Resp
     if entry is not None:
         try:
             await activities.finish(entry, turn_outcome.get(),
-                                    body if isinstance(body, dict) else None, datetime.now(UTC))
+                                    body if isinstance(body, dict) else None,
+                                    request.app[clock_key]())
         except Exception:  # the turn's work is done and committed: answer it all the same
             log.exception("activity log not finished", extra={"activity_id": activity.id})
     if response is None:

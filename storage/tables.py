@@ -212,6 +212,11 @@ activity_log = Table(
     Index("ix_activity_log_subject", "subject"),
     Index("ix_activity_log_started", "started_at"),
 )
+# The invoke answers still kept, for the purge to clear once Teams' retries are over: the few
+# rows of the last day, not the whole history (storage/retention.py).
+ANSWERED = text("response IS NOT NULL")
+Index("ix_activity_log_answered", activity_log.c.started_at, sqlite_where=ANSWERED,
+      postgresql_where=ANSWERED)
 
 
 # botbuilder's bot state (UserState), one JSON document a key, with an e-tag for optimistic
