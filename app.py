@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 
-from bot.http import metrics_key, settings_key
+from bot.http import clock_key, metrics_key, settings_key
 from domain.balancer import POLICY_NAMES
 from domain.faq import Faq
 from domain.ftop import FtopGateway
@@ -49,6 +49,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
 
     app = web.Application(client_max_size=MAX_BODY)
     app[settings_key] = settings
+    app[clock_key] = clock
     app[admission_key] = Admission(settings.max_concurrent_turns, settings.turn_queue_seconds)
     app.cleanup_ctx.append(lambda app: _bot_context(app, clock))
     app.router.add_post("/api/messages", messages)
@@ -84,6 +85,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.worker import AssignmentWorker
     from domain.balancer import Policy
     from domain.outbox import Kind, RetryPolicy
+    from domain.retention import RETRY_WINDOW
     from storage import migrate
     from storage.activity_log import SqlActivityLog
     from storage.assignments import SqlAssignmentDesk
@@ -117,7 +119,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     app[http_key] = outbound = ClientSession()  # one pooled session for every outbound call
     connector = BotConnector(outbound, _bot_token(settings), settings.outbox_send_timeout_seconds)
     adapter = create_adapter(settings, connector)
-    ftop = _ftop_gateway(settings, database, outbox)
+    ftop = _ftop_gateway(settings, database, outbox, clock)
     status = StatusCards(poster, requests, timers, ftop)
     graph = GraphCalendar(outbound, base_url=settings.graph_base_url,
                           authority=settings.graph_authority,
@@ -173,13 +175,14 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
                   for c in journey.commands()],
         actions=_verb_table((basics, intake, mine, ftchelp, router, roster_desk, work, *calls)),
         welcome=basics.welcome, unrecognised=basics.unrecognised,
-        on_files=AttachmentInbox(requests).receive)
+        on_files=AttachmentInbox(requests, settings.file_hosts).receive)
+    retention = timedelta(days=settings.retention_days)
     app[worker_key] = worker = AssignmentWorker(
         router=router, desk=desk, timers=timers, requests=requests, poster=poster,
         clock=clock, managers_channel_id=settings.managers_channel_id, status=status,
         unit_of_work=unit_of_work, audit=activities,
-        purge=lambda before: purge(database, before),
-        retention=timedelta(days=settings.retention_days),
+        purge=lambda before: purge(database, before, before + retention - RETRY_WINDOW),
+        retention=retention,
         post_waiting_tickets=ftchelp.post_waiting_tickets)
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now),
@@ -208,13 +211,14 @@ def _verb_table(journeys: tuple[Any, ...]) -> dict[str, Any]:
     return table
 
 
-def _ftop_gateway(settings: Settings, database: Database, outbox: Outbox) -> FtopGateway:
+def _ftop_gateway(settings: Settings, database: Database, outbox: Outbox,
+                  clock: Clock) -> FtopGateway:
     """The built-in FTOP record, mirrored over HTTP (through the outbox) when FTOP_SYNC_URL
     is set."""
     from storage.ftop import SqlFtopGateway
     from storage.ftop_http import HttpFtopMirror
 
-    local = SqlFtopGateway(database)
+    local = SqlFtopGateway(database, clock)
     if not settings.ftop_sync_url:
         return local
     return HttpFtopMirror(local, database, outbox, settings.ftop_sync_url)

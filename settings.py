@@ -10,6 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.forms import whole_number
+from domain.links import MICROSOFT_365_FILE_HOSTS
+from domain.rules import DOMAIN
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{ROOT / 'var' / 'fta.db'}"
@@ -53,6 +55,8 @@ class Settings:
     login_url: str = ""
     oauth_scope: str = ""
     allowed_tenant_ids: frozenset[str] = frozenset()
+    allowed_channel_ids: frozenset[str] = frozenset({"msteams"})
+    file_hosts: tuple[str, ...] = MICROSOFT_365_FILE_HOSTS
     admin_aad_ids: frozenset[str] = frozenset()
     account_team_channels: tuple[tuple[str, str], ...] = ()
     graph_base_url: str = "https://graph.microsoft.com/v1.0"
@@ -137,8 +141,12 @@ class Settings:
             token_issuer=env.get("TO_BOT_FROM_CHANNEL_TOKEN_ISSUER", "").strip(),
             login_url=env.get("TO_CHANNEL_FROM_BOT_LOGIN_URL", "").strip(),
             oauth_scope=env.get("TO_CHANNEL_FROM_BOT_OAUTH_SCOPE", "").strip(),
-            allowed_tenant_ids=frozenset(t.strip() for t in env.get(
+            allowed_tenant_ids=frozenset(t.strip().lower() for t in env.get(
                 "ALLOWED_TENANT_IDS", "").split(",") if t.strip()),
+            allowed_channel_ids=_names("ALLOWED_CHANNEL_IDS",
+                                       env.get("ALLOWED_CHANNEL_IDS", "msteams")),
+            file_hosts=_hosts("FILE_HOSTS", env.get("FILE_HOSTS", ",".join(
+                MICROSOFT_365_FILE_HOSTS))),
             admin_aad_ids=_object_ids("ADMIN_AAD_IDS", env.get("ADMIN_AAD_IDS", "")),
             playbook_base_url=_https("PLAYBOOK_BASE_URL", env.get("PLAYBOOK_BASE_URL", "")),
             ftop_sync_url=_https("FTOP_SYNC_URL", env.get("FTOP_SYNC_URL", ""),
@@ -169,6 +177,24 @@ def _object_ids(name: str, value: str) -> frozenset[str]:
         except ValueError:
             raise SettingsError(f"{name}: {found!r} is not an Entra object id (a GUID)") from None
     return ids
+
+
+def _names(name: str, value: str) -> frozenset[str]:
+    """Comma-separated Bot Framework channel ids (msteams, webchat, emulator...)."""
+    names = frozenset(part.strip().lower() for part in value.split(",") if part.strip())
+    if not names:
+        raise SettingsError(f"{name} needs at least one channel id, such as msteams")
+    return names
+
+
+def _hosts(name: str, value: str) -> tuple[str, ...]:
+    """Comma-separated host names; each allows itself and its subdomains ("*." may lead)."""
+    hosts = tuple(part.strip().lower().removeprefix("*.") for part in value.split(",")
+                  if part.strip())
+    for host in hosts:
+        if not DOMAIN.match(host):
+            raise SettingsError(f"{name}: {host!r} is not a host name like sharepoint.com")
+    return hosts
 
 
 def _port(raw: str) -> int:

@@ -18,11 +18,12 @@ def base_conversation_id(conversation_id: str) -> str:
 def reference_json(activity: Activity, with_activity_id: bool = False) -> dict[str, Any]:
     """The conversation reference of ``activity`` as botbuilder serializes it (what
     TurnContext.get_conversation_reference gives), built directly: msrest's serializer cost
-    more than the rest of a simple turn."""
+    more than the rest of a simple turn. Without display names or the chat's title: sending
+    needs only ids, and a reference is kept for as long as its person uses the bot."""
     conversation = activity.conversation
     reference = {
         "user": _account(activity.from_property), "bot": _account(activity.recipient),
-        "conversation": _present({"id": conversation.id, "name": conversation.name,
+        "conversation": _present({"id": conversation.id,
                                   "conversationType": conversation.conversation_type,
                                   "isGroup": conversation.is_group,
                                   "tenantId": conversation.tenant_id}),
@@ -35,7 +36,7 @@ def reference_json(activity: Activity, with_activity_id: bool = False) -> dict[s
 def _account(account: Any) -> dict[str, Any] | None:
     if account is None:
         return None
-    return _present({"id": account.id, "name": account.name,
+    return _present({"id": account.id,
                      "aadObjectId": account.aad_object_id, "role": account.role})
 
 

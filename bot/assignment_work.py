@@ -37,9 +37,8 @@ from domain.mail import assignment_mail
 from domain.outbox import UnitOfWork
 from domain.requests import FtaRequest, RequestRepository
 from domain.reviews import (
-    SELLER_ANSWER,
-    awaiting_answer,
     entry_label,
+    record_answer,
     record_review,
     review_option,
 )
@@ -175,8 +174,10 @@ class AssignmentWork:
         details = _text(data, "more_details")
         if record is None or not details:
             return message_invoke("Write the details for the FTA first.")
-        answered = awaiting_answer(record)
-        record.record(*SELLER_ANSWER, request.requester.name, self._clock(), details)
+        try:
+            answered = record_answer(record, details, request.requester.name, self._clock())
+        except FtopError as error:
+            return message_invoke(str(error))
         architect = await self._roster.get(record.fta_id)
         async with self._unit_of_work():
             await self._ftop.record(record)

@@ -10,6 +10,7 @@ from botbuilder.schema import Attachment
 from bot.identity import person_id
 from bot.replies import card_message
 from cards.intake import create_form_card
+from domain.links import file_link_problem
 from domain.requests import FtaRequest, ReceivedFile, RequestRepository
 
 FILE_INFO = "application/vnd.microsoft.teams.file.download.info"
@@ -17,11 +18,13 @@ SLOT_WORDS = (("sow", r"\bsow\b|statement"), ("staffing", r"staff|wbs|work break
               ("cost", r"cost|budget|pric"))
 NO_DRAFT = ("I keep files for the sales attachments of a Discovery Workshop or ECIF / DWR "
             "request. Start one with **request FTA**, pick the type, then send me the files.")
+REFUSED_HINT = (" Send files from Teams, SharePoint or OneDrive, or paste their SharePoint links "
+                "into the form.")
 
 
 class AttachmentInbox:
-    def __init__(self, requests: RequestRepository) -> None:
-        self._requests = requests
+    def __init__(self, requests: RequestRepository, file_hosts: tuple[str, ...]) -> None:
+        self._requests, self._file_hosts = requests, file_hosts
 
     async def receive(self, turn_context: TurnContext) -> None:
         """Put each file sent to the bot in the draft's attachment slot it names."""
@@ -31,16 +34,23 @@ class AttachmentInbox:
             await turn_context.send_activity(NO_DRAFT)
             return
         text = turn_context.activity.text or ""
-        received = []
+        received, refused = [], []
         for attachment in turn_context.activity.attachments or []:
             if attachment.content_type != FILE_INFO:
+                continue
+            problem = file_link_problem(_link(attachment), self._file_hosts)
+            if problem:
+                refused.append(f"I did not keep **{attachment.name}**: {problem}.")
                 continue
             slot = _slot_for(f"{text} {attachment.name}", slots, set(draft.files))
             draft.attach(slot, ReceivedFile(attachment.name or "file", _link(attachment)))
             received.append(f"**{attachment.name}** as the {_label(draft, slot)}")
-        await self._requests.save(draft)
-        await turn_context.send_activity(card_message(create_form_card(
-            draft, banner="Got " + "; ".join(received) + ". Here is your draft.")))
+        if refused:
+            await turn_context.send_activity(" ".join(refused) + REFUSED_HINT)
+        if received:
+            await self._requests.save(draft)
+            await turn_context.send_activity(card_message(create_form_card(
+                draft, banner="Got " + "; ".join(received) + ". Here is your draft.")))
 
 
 def _slot_for(words: str, slots: list[str], filled: set[str]) -> str:

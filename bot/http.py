@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -12,8 +13,9 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 
-from bot.addresses import base_conversation_id, tenant_of
+from bot.addresses import base_conversation_id
 from bot.admission import Admission, Busy
+from bot.gate import overlong, refusal
 from bot.ownership import request_id_of
 from bot.replies import message_invoke
 from bot.telemetry import Metrics, correlated, turn_outcome
@@ -23,12 +25,16 @@ from settings import Settings
 log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024
 FREE_FORM = ("value", "channelData")
+MAX_NAME = 256  # characters of a display name in Entra ID
 adapter_key = web.AppKey("adapter", CloudAdapter)
 bot_key = web.AppKey("bot", Bot)
 settings_key = web.AppKey("settings", Settings)
 metrics_key = web.AppKey("metrics", Metrics)
 activity_log_key = web.AppKey("activity_log", ActivityLog)
 admission_key = web.AppKey("admission", Admission)
+# The app's clock: the audit log's times are read by the retention purge, which runs on it.
+Clock = Callable[[], datetime]
+clock_key: web.AppKey[Clock] = web.AppKey("clock")
 STILL_WORKING = message_invoke("Still working on that; the card will update when it is done.")
 UNAVAILABLE = message_invoke("I can't reach my records right now, so nothing was changed and "
                              "nothing you typed was lost. Please press the button again in a "
@@ -63,10 +69,14 @@ async def messages(request: web.Request) -> web.Response:
     except Exception as error:  # botbuilder raises many types for a bad token; all mean 401
         log.warning("rejected activity: %s", type(error).__name__)
         return problem(401, "Unauthorized")
-    allowed = request.app[settings_key].allowed_tenant_ids
-    if allowed and tenant_of(activity) not in allowed:
-        log.warning("refused an activity from a tenant that is not allowed")
-        return problem(403, "Tenant not allowed")
+    refused = refusal(activity, auth, request.app[settings_key])
+    if refused is not None:
+        log.warning("refused an activity: %s", refused[1])
+        return problem(*refused)
+    too_long = overlong(activity)
+    if too_long is not None:
+        log.warning("refused an activity: its %s is longer than %d bytes", *too_long)
+        return _too_long(activity, *too_long)
     with correlated(activity.id or ""), request.app[metrics_key].turn(activity.type or ""):
         try:
             async with request.app[admission_key].turn():
@@ -78,6 +88,15 @@ async def messages(request: web.Request) -> web.Response:
             log.exception("turn could not run", extra={"activity_id": activity.id})
             turn_outcome.set("failed")
             return _unavailable(activity)
+
+
+def _too_long(activity: Activity, name: str, limit: int) -> web.Response:
+    """Teams never sends such an id: nothing is done, and an invoke is still answered 200."""
+    if activity.type == "invoke":
+        return web.json_response(message_invoke(
+            f"This activity carries an id longer than Teams uses ({name}, over {limit} bytes), "
+            "so I did not act on it. Nothing was changed."))
+    return problem(400, f"{name} is longer than {limit} bytes")
 
 
 def _unavailable(activity: Activity, answer: dict[str, Any] = UNAVAILABLE) -> web.Response:
@@ -93,7 +112,7 @@ async def _once(request: web.Request, activity: Activity, auth: Any) -> web.Resp
     activities = request.app[activity_log_key]
     entry = entry_of(activity)
     if entry is not None:
-        before = await activities.claim(entry, datetime.now(UTC))
+        before = await activities.claim(entry, request.app[clock_key]())
         if before is not None:
             log.info("activity delivered again; not run twice (first one: %s)", before.outcome)
             if activity.type == "invoke":
@@ -116,7 +135,8 @@ async def _once(request: web.Request, activity: Activity, auth: Any) -> web.Resp
     if entry is not None:
         try:
             await activities.finish(entry, turn_outcome.get(),
-                                    body if isinstance(body, dict) else None, datetime.now(UTC))
+                                    body if isinstance(body, dict) else None,
+                                    request.app[clock_key]())
         except Exception:  # the turn's work is done and committed: answer it all the same
             log.exception("activity log not finished", extra={"activity_id": activity.id})
     if response is None:
@@ -140,9 +160,11 @@ def entry_of(activity: Activity) -> Entry | None:
         subject = request_id_of(data)
     sender = activity.from_property
     # A retry repeats the activity whole; an id reused for another kind of activity is not one.
-    key = f"{activity.id}|{activity.type}|{activity.name or ''}"[:200]
+    key = f"{activity.id}|{activity.type}|{activity.name or ''}"
+    # A forged card may name any verb; ours are short, and the column is sized for them.
     return Entry(base_conversation_id(activity.conversation.id), key,
-                 (sender.aad_object_id or sender.id or "") if sender else "", action, subject)
+                 (sender.aad_object_id or sender.id or "") if sender else "", action[:80],
+                 subject)
 
 
 def _activity(body: Any) -> Activity | None:
@@ -157,6 +179,12 @@ def _activity(body: Any) -> Activity | None:
     except (DeserializationError, TypeError, ValueError, AttributeError, RecursionError):
         return None
     activity.value = body.get("value")
+    if activity.from_property.name:  # kept and shown on cards: no longer than Entra allows
+        activity.from_property.name = activity.from_property.name[:MAX_NAME]
+    # Teams names the tenant conversation.tenantId; botbuilder's schema reads tenantID.
+    tenant = body["conversation"].get("tenantId")
+    if isinstance(tenant, str) and tenant:
+        activity.conversation.tenant_id = tenant
     data = body.get("channelData")  # an object whenever Teams sends one
     activity.channel_data = data if isinstance(data, dict) else {}
     return activity

@@ -1,13 +1,17 @@
-"""How long personal and customer data of a closed request is kept, and what is kept after."""
+"""What a request keeps once it has been left untouched for the retention period, closed or
+not (an abandoned draft, an FAQ answer never confirmed, a ticket never resolved): enough to
+count and report on, and the audit's who (ids), what, when and outcome; nothing about whom."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from domain.requests import State
-
 PURGED = "(purged)"
-CLOSED = (State.RESOLVED, State.CANCELLED, State.ANSWERED_BY_FAQ, State.ASSIGNED, State.DRAFT)
+# An invoke's answer (a whole card) is kept in the audit log only for Teams' retries of it.
+RETRY_WINDOW = timedelta(days=1)
+# A balancing decision's words name architects and why; its ids and numbers stay.
+DECISION_WORDS = ("reason", "why_chosen", "assigned_by")
 # What a purged request still says: enough to count and report on, nothing about who.
 KEPT_VALUES = ("segment", "region", "country", "workloads", "seats", "source", "topic")
 
@@ -26,3 +30,11 @@ def purged_record(document: dict[str, Any]) -> dict[str, Any]:
                       for t in document.get("tasks", [])],
             "reviews": [{**r, "by": PURGED, "detail": ""} for r in document.get("reviews", [])],
             "internal_call": None}
+
+
+def purged_decision(decision: dict[str, Any]) -> dict[str, Any]:
+    """A balancing decision as stored on an offer, without its sentences."""
+    return {**{key: value for key, value in decision.items() if key not in DECISION_WORDS},
+            "runners_up": [{key: value for key, value in runner.items() if key != "why"}
+                           for runner in decision.get("runners_up", [])
+                           if isinstance(runner, dict)]}

@@ -124,6 +124,18 @@ def record_review(assignment: EnterpriseAssignment, outcome: str, detail: str, b
     return assignment.reviews[-1]
 
 
+def record_answer(assignment: EnterpriseAssignment, details: str, by: str,
+                  now: datetime) -> Review:
+    """The seller's more details, recorded only while a decision of the FTA asks for them:
+    otherwise they would land on the FTA's desk unasked, after an approval say."""
+    answered = awaiting_answer(assignment)
+    if answered is None:
+        raise FtopError("The FTA has not asked for more details on this request, so there is "
+                        "nothing to answer.")
+    assignment.record(*SELLER_ANSWER, by, now, details)
+    return answered
+
+
 def _decisions(assignment: EnterpriseAssignment) -> list[Review]:
     kind = REVIEWS.get(assignment.request_type)
     return [r for r in assignment.reviews if kind is not None and r.kind == kind.code]

@@ -3,6 +3,7 @@ same JSON document the HTTP gateway sends."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,12 +23,13 @@ from storage.upsert import upsert
 
 
 class SqlFtopGateway:
-    def __init__(self, database: Database) -> None:
-        self._database = database
+    def __init__(self, database: Database,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._database, self._clock = database, clock  # the app's: retention reads the time
 
     async def record(self, assignment: EnterpriseAssignment) -> None:
         values = {"request_id": assignment.request_id, "document": to_json(assignment),
-                  "updated_at": datetime.now(UTC)}
+                  "updated_at": self._clock()}
         async with self._database.begin() as connection:
             await connection.execute(*upsert(self._database.dialect, table, values,
                                              ["request_id"]))

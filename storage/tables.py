@@ -20,16 +20,20 @@ from sqlalchemy import (
 from storage.types import UtcDateTime
 
 metadata = MetaData()
+# Ids, names, e-mails and addresses that Teams, Entra or a roster supplies are Text: their
+# lengths are Teams' and Entra's to choose (a personal chat's id of 452 characters, a display
+# name of 256), and a VARCHAR that PostgreSQL enforces failed every turn past it. Ids are
+# bounded at the HTTP edge instead (bot/gate.py), display names cut to Entra's 256 there.
 
 conversation_references = Table(
     "conversation_references", metadata,
-    Column("conversation_id", String(400), primary_key=True),
+    Column("conversation_id", Text, primary_key=True),
     Column("kind", String(20), nullable=False),
-    Column("tenant_id", String(64), nullable=False, default=""),
-    Column("service_url", String(400), nullable=False),
-    Column("user_aad_id", String(64), nullable=False, default=""),
-    Column("user_id", String(200), nullable=False, default=""),
-    Column("team_id", String(400), nullable=False, default=""),
+    Column("tenant_id", Text, nullable=False, default=""),
+    Column("service_url", Text, nullable=False),
+    Column("user_aad_id", Text, nullable=False, default=""),
+    Column("user_id", Text, nullable=False, default=""),
+    Column("team_id", Text, nullable=False, default=""),
     Column("reference", JSON, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_conversation_references_user_aad_id", "user_aad_id"),
@@ -39,11 +43,11 @@ conversation_references = Table(
 requests = Table(
     "requests", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("requester_id", String(200), nullable=False),
-    Column("requester_name", String(200), nullable=False),
+    Column("requester_id", Text, nullable=False),
+    Column("requester_name", Text, nullable=False),
     Column("requester_timezone", String(64), nullable=False),
     Column("requester_country", String(2), nullable=False),
-    Column("requester_email", String(254), nullable=False, default=""),
+    Column("requester_email", Text, nullable=False, default=""),
     Column("type_key", String(40)),
     Column("values", JSON, nullable=False),
     Column("files", JSON, nullable=False),
@@ -52,8 +56,8 @@ requests = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("submitted_at", UtcDateTime),
     Column("deadline", UtcDateTime),
-    Column("agent_id", String(200), nullable=False, default=""),
-    Column("agent_name", String(200), nullable=False, default=""),
+    Column("agent_id", Text, nullable=False, default=""),
+    Column("agent_name", Text, nullable=False, default=""),
     Column("answer", Text, nullable=False, default=""),
     Index("ix_requests_requester_state", "requester_id", "state"),
 )
@@ -61,11 +65,11 @@ requests = Table(
 architects = Table(
     "architects", metadata,
     Column("id", String(64), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("email", String(254), nullable=False, default=""),
+    Column("name", Text, nullable=False),
+    Column("email", Text, nullable=False, default=""),
     Column("aad_id", String(64), nullable=False, default=""),
-    Column("teams_user_id", String(200), nullable=False, default=""),
-    Column("manager", String(254), nullable=False, default=""),
+    Column("teams_user_id", Text, nullable=False, default=""),
+    Column("manager", Text, nullable=False, default=""),
     Column("skills", JSON, nullable=False),
     Column("segments", JSON, nullable=False),
     Column("regions", JSON, nullable=False),
@@ -144,7 +148,7 @@ card_posts = Table(
     Column("request_id", Integer, primary_key=True),
     Column("role", String(40), primary_key=True),
     Column("reference", JSON, nullable=False),
-    Column("activity_id", String(400), nullable=False),
+    Column("activity_id", Text, nullable=False),
 )
 
 
@@ -160,13 +164,13 @@ def unfinished(items: FromClause) -> ColumnElement[bool]:
 outbox = Table(
     "outbox", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("key", String(200), nullable=False, unique=True),  # idempotency key
+    Column("key", Text, nullable=False, unique=True),  # idempotency key
     Column("kind", String(20), nullable=False),
-    Column("lane", String(400), nullable=False),  # delivered in id order within a lane
+    Column("lane", Text, nullable=False),  # delivered in id order within a lane
     Column("request_id", Integer),  # the card this item posts or updates, if any
     Column("role", String(40), nullable=False, default=""),
-    Column("tenant_id", String(64), nullable=False, default=""),
-    Column("audience", String(400), nullable=False, default=""),
+    Column("tenant_id", Text, nullable=False, default=""),
+    Column("audience", Text, nullable=False, default=""),
     Column("payload", JSON, nullable=False),
     Column("purpose", JSON, nullable=False),
     Column("state", String(20), nullable=False),
@@ -175,7 +179,7 @@ outbox = Table(
     Column("lease_until", UtcDateTime),
     Column("leased_by", String(64), nullable=False, default=""),
     Column("last_status", Integer),
-    Column("result", String(400), nullable=False, default=""),  # the new activity's id
+    Column("result", Text, nullable=False, default=""),  # the new activity's id
     Column("created_at", UtcDateTime, nullable=False),
     Column("finished_at", UtcDateTime),
     Index("ix_outbox_state_due", "state", "not_before"),
@@ -196,9 +200,9 @@ roster_version = Table(
 # answer again. It doubles as the audit log of who did what, when, from which activity.
 activity_log = Table(
     "activity_log", metadata,
-    Column("conversation_id", String(400), primary_key=True),
-    Column("activity_id", String(200), primary_key=True),
-    Column("actor", String(200), nullable=False, default=""),  # an AAD object id, or "worker"
+    Column("conversation_id", Text, primary_key=True),
+    Column("activity_id", Text, primary_key=True),
+    Column("actor", Text, nullable=False, default=""),  # an AAD object id, or "worker"
     Column("action", String(80), nullable=False),  # a card verb, a command, an activity type
     Column("subject", Integer),  # the request acted on, when there is one
     Column("outcome", String(20), nullable=False),  # running, done, refused, failed
@@ -208,13 +212,18 @@ activity_log = Table(
     Index("ix_activity_log_subject", "subject"),
     Index("ix_activity_log_started", "started_at"),
 )
+# The invoke answers still kept, for the purge to clear once Teams' retries are over: the few
+# rows of the last day, not the whole history (storage/retention.py).
+ANSWERED = text("response IS NOT NULL")
+Index("ix_activity_log_answered", activity_log.c.started_at, sqlite_where=ANSWERED,
+      postgresql_where=ANSWERED)
 
 
 # botbuilder's bot state (UserState), one JSON document a key, with an e-tag for optimistic
 # concurrency (storage/documents.py).
 bot_state = Table(
     "bot_state", metadata,
-    Column("key", String(400), primary_key=True),
+    Column("key", Text, primary_key=True),
     Column("content", JSON, nullable=False),
     Column("e_tag", String(32), nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),

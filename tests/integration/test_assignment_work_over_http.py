@@ -78,6 +78,26 @@ async def test_a_rejected_exception_reaches_the_seller_who_answers_with_details(
         ("exception", "rejected", "Seller 5"), ("seller", "more_details", "Seller 1")]
 
 
+
+async def test_a_seller_sends_more_details_only_when_a_decision_asked_for_them(
+        bot, connector, database_url) -> None:
+    architect, seller, request_id, _ = await accepted(bot, connector, database_url,
+                                                      "ecif_review")
+    state = {"request_id": request_id}
+    fta_cards = len(cards_in(connector, "a:personal-5"))
+
+    unasked = await seller.press("answer_review", {**state, "more_details": "Unasked notes"})
+    await architect.press("record_review", {**state, "outcome": "approved"})
+    after_approval = await seller.press("answer_review", {**state,
+                                                          "more_details": "Late notes"})
+
+    for answer in (unasked, after_approval):
+        assert answer["type"] == MESSAGE
+        assert answer["value"].startswith("The FTA has not asked for more details")
+    assert len(cards_in(connector, "a:personal-5")) == fta_cards
+    record = await ftop_record(database_url, request_id)
+    assert [(r.kind, r.outcome) for r in record.reviews] == [("funding", "approved")]
+
 async def test_an_ecif_review_is_categorized_from_the_card(bot, connector,
                                                            database_url) -> None:
     architect, _, request_id, work = await accepted(bot, connector, database_url,

@@ -56,7 +56,7 @@ async def test_a_missing_or_malformed_token_is_a_401(secured, connector, header)
 
 
 @pytest.mark.parametrize("case", ["bad signature", "unknown key id", "wrong audience",
-                                  "wrong issuer", "expired", "not yet valid",
+                                  "wrong issuer", "expired", "never expires", "not yet valid",
                                   "service url mismatch"])
 async def test_every_kind_of_bad_token_is_a_401_and_nothing_is_processed(
         secured, connector, provider, case) -> None:
@@ -67,6 +67,7 @@ async def test_every_kind_of_bad_token_is_a_401_and_nothing_is_processed(
         "wrong issuer": lambda: provider.token(APP_ID, connector.url,
                                                issuer="https://evil.example"),
         "expired": lambda: provider.token(APP_ID, connector.url, expires_in=-600),
+        "never expires": lambda: provider.token(APP_ID, connector.url, expires_in=None),
         "not yet valid": lambda: provider.token(APP_ID, connector.url, not_before_in=600),
         "service url mismatch": lambda: provider.token(APP_ID, "https://elsewhere.example"),
     }
@@ -82,4 +83,51 @@ async def test_only_allowed_tenants_are_served(aiohttp_client, database_url, pro
     client = await aiohttp_client(create_app(secured_settings(
         database_url, provider, allowed_tenant_ids=frozenset(allowed))))
     response = await post(client, connector, provider.token(APP_ID, connector.url))
+    assert response.status == status
+
+
+LETTERED = "72f988bf-86f1-41af-91ab-2d7cd011db47"  # with letters, to tell their case apart
+
+
+def tenants(connector, channel_data: str | None, conversation: str | None):  # type: ignore[no-untyped-def]
+    """A card action naming its tenant in channelData, in conversation.tenantId, or both."""
+    body = card_action(connector.url, "show_help")
+    body["channelData"] = {"tenant": {"id": channel_data}} if channel_data else {}
+    body["conversation"] = {key: value for key, value in {
+        **body["conversation"], "tenantId": conversation}.items() if value is not None}
+    return body
+
+
+@pytest.mark.parametrize(("channel_data", "conversation", "status"), [
+    (None, LETTERED, 200),  # botbuilder reads conversation.tenantID, so this one was refused
+    (LETTERED.upper(), None, 200),
+    (LETTERED, LETTERED.upper(), 200),
+    (None, "another-tenant", 403),
+    ("another-tenant", None, 403),
+    (LETTERED, "another-tenant", 403),  # two names for the tenant: which one is true?
+    ("another-tenant", LETTERED, 403),
+    (None, None, 403),
+])
+async def test_the_tenant_is_read_from_channel_data_and_the_conversation_and_must_agree(
+        aiohttp_client, database_url, provider, connector, channel_data, conversation,
+        status) -> None:
+    client = await aiohttp_client(create_app(secured_settings(
+        database_url, provider, allowed_tenant_ids=frozenset({LETTERED}))))
+    response = await post(client, connector, provider.token(APP_ID, connector.url),
+                          tenants(connector, channel_data, conversation))
+    assert response.status == status
+    assert connector.sent == []
+
+
+@pytest.mark.parametrize(("channel", "allowed", "status"), [
+    ("msteams", {"msteams"}, 200), ("webchat", {"msteams"}, 403),
+    ("directline", {"msteams"}, 403), ("webchat", {"msteams", "webchat"}, 200)])
+async def test_only_teams_activities_are_served_unless_other_channels_are_allowed(
+        aiohttp_client, database_url, provider, connector, channel, allowed, status) -> None:
+    # The Bot Framework's own keys endorse many channels; the bot must pick Teams itself.
+    provider.jwks["keys"][0]["endorsements"] = ["msteams", "webchat", "directline"]
+    client = await aiohttp_client(create_app(secured_settings(
+        database_url, provider, allowed_channel_ids=frozenset(allowed))))
+    body = {**card_action(connector.url, "show_help"), "channelId": channel}
+    response = await post(client, connector, provider.token(APP_ID, connector.url), body)
     assert response.status == status

@@ -212,6 +212,24 @@ async def test_a_file_sent_in_the_personal_chat_fills_its_attachment_slot(seller
     assert card_state(form)["request_id"] == card_state(sent.cards[0])["request_id"]
 
 
+
+@pytest.mark.parametrize("url", [
+    "https://evil.example/Cost.xlsx", "http://contoso-my.sharepoint.com/personal/s/Cost.xlsx",
+    "https://contoso.sharepoint.com.evil.example/Cost.xlsx",
+    "https://contoso.sharepoint.com@evil.example/Cost.xlsx", "javascript:alert(1)", ""])
+async def test_a_file_not_stored_on_sharepoint_or_onedrive_is_not_kept(seller, database_url,
+                                                                       url) -> None:
+    form = await seller.open_form("discovery_workshop")
+    file = {"contentType": "application/vnd.microsoft.teams.file.download.info",
+            "name": "Cost.xlsx", "contentUrl": url, "content": {"fileType": "xlsx"}}
+
+    [sent] = await seller.send(seller.activity(text="", attachments=[file]))
+
+    assert sent.text.startswith("I did not keep **Cost.xlsx**:")
+    assert "SharePoint" in sent.text and not sent.cards
+    draft = await stored(database_url, int(card_state(form)["request_id"]))
+    assert draft is not None and draft.files == {}
+
 async def test_a_mention_in_a_channel_opens_the_request_card_there(bot, connector) -> None:
     from tests.support.activities import mention_message
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import insert, select
+from sqlalchemy import String, insert, inspect, select
 
 from storage import migrate
 from storage.database import Database, open_database
@@ -24,6 +25,27 @@ async def test_migrated_schema_is_the_declared_one(database: Database) -> None:
 
     async with database.engine.connect() as connection:
         assert await connection.run_sync(differences) == []
+
+
+async def test_every_text_column_has_the_declared_length(database: Database) -> None:
+    """The comparison above leaves types out; lengths matter where they are enforced: a
+    column left at VARCHAR(400) refused a 452-character conversation id on PostgreSQL."""
+    if database.dialect != "postgresql":
+        pytest.skip("SQLite does not enforce a declared length")
+
+    def lengths(sync_connection: Any) -> dict[str, int | None]:
+        inspector = inspect(sync_connection)
+        return {f"{table}.{column['name']}": getattr(column["type"], "length", None)
+                for table in metadata.tables
+                for column in inspector.get_columns(table)
+                if isinstance(column["type"], String)}
+
+    async with database.engine.connect() as connection:
+        migrated = await connection.run_sync(lengths)
+    declared = {f"{table.name}.{column.name}": column.type.length
+                for table in metadata.tables.values() for column in table.columns
+                if isinstance(column.type, String)}
+    assert migrated == declared
 
 
 def _alembic_own(difference: Any) -> bool:

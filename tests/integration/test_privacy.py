@@ -7,11 +7,19 @@ import logging
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import MetaData, Text, cast, select
 
 from app import database_key
 from storage.tables import bot_state, ftop_assignments, requests, timers
-from tests.integration.test_offers_over_http import offer_data, offered_to_fta_5
+from tests.conftest import FTCHELP_CHANNEL
+from tests.integration.test_offers_over_http import (
+    cards_in,
+    fta,
+    load_roster,
+    offer_data,
+    offered_to_fta_5,
+)
+from tests.support.activities import person
 from tests.support.driver import User, card_state, tick
 from tests.support.requests import COMPLETE
 
@@ -25,9 +33,10 @@ async def assign_one(bot, connector, database_url) -> int:  # type: ignore[no-un
     return int(offer_data(offer)["request_id"])
 
 
-async def test_closed_requests_are_purged_after_the_retention_period(bot, connector, clock,
-                                                                     database_url) -> None:
+async def test_requests_untouched_for_the_retention_period_are_purged_in_any_state(
+        bot, connector, clock, database_url) -> None:
     request_id = await assign_one(bot, connector, database_url)
+    clock.advance(timedelta(days=200))
     waiting = User(bot, connector, number=2)
     form = await waiting.open_form("ecif_review")
     await waiting.press("submit_request", {**card_state(form), **COMPLETE["ecif_review"]})
@@ -37,11 +46,11 @@ async def test_closed_requests_are_purged_after_the_retention_period(bot, connec
     async with database.connect() as connection:
         states = (await connection.execute(select(bot_state.c.key))).all()
     assert len(states) == 2  # the sellers' form defaults (their account team contacts)
-    clock.advance(timedelta(days=366))
+    clock.advance(timedelta(days=200))
     await tick(bot)
 
     async with database.connect() as connection:
-        assert (await connection.execute(select(bot_state.c.key))).all() == []
+        assert len((await connection.execute(select(bot_state.c.key))).all()) == 1
         rows = {r.id: r for r in (await connection.execute(select(requests))).all()}
         record = (await connection.execute(select(ftop_assignments.c.document).where(
             ftop_assignments.c.request_id == request_id))).scalar_one()
@@ -50,7 +59,13 @@ async def test_closed_requests_are_purged_after_the_retention_period(bot, connec
     assert purged.values == {"segment": "enterprise", "region": "NA", "country": "US",
                              "workloads": "exchange,teams", "seats": "5000"}
     assert record["customer"] == "(purged)" and record["fta"]["name"] == "(purged)"
-    assert kept.values["customer"] == "Contoso Ltd"  # still waiting for an FTA: not closed
+    assert kept.values["customer"] == "Contoso Ltd"  # submitted 200 days ago: kept
+    clock.advance(timedelta(days=200))
+    await tick(bot)  # still waiting for an FTA, and untouched for 400 days: purged too
+    async with database.connect() as connection:
+        kept = (await connection.execute(select(requests).where(
+            requests.c.id == kept.id))).one()
+    assert kept.requester_name == "(purged)" and "customer" not in kept.values
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -88,3 +103,88 @@ async def test_the_purge_is_one_leased_timer_run_hourly_by_whoever_claims_it(bot
     clock.advance(timedelta(hours=1))
     await tick(bot)
     assert [done for done, _ in await purges()] == [True, True, False]
+
+
+MARKER = "zqx"  # in every name, e-mail, link and free text the run below types
+MARKED = {"customer": "Contoso ZQX Ltd", "tenant": "zqx.onmicrosoft.com",
+          "atu_contact": "ae.zqx@contoso.com", "csu_contact": "csam.zqx@contoso.com",
+          "notes": "Board meets ZQX Friday",
+          "sow": "https://contoso.sharepoint.com/sites/zqx/SOW.docx",
+          "staffing": "https://contoso.sharepoint.com/sites/zqx/Staffing.xlsx", "cost": ""}
+
+
+def marked_user(bot, connector, number: int, **where) -> User:  # type: ignore[no-untyped-def]
+    """A person whose display name carries the marker."""
+    return User(bot, connector, number=number, **where,
+                extra={"user": {**person(number), "name": f"Person {number} ZQX"}})
+
+
+async def fill_every_table(bot, connector, database_url) -> None:  # type: ignore[no-untyped-def]
+    """A request declined, accepted and reviewed; an FAQ answer never confirmed; a ticket
+    taken and never resolved; an abandoned draft; a file sent. Every text carries MARKER."""
+    first, second = marked_user(bot, connector, 5), marked_user(bot, connector, 6)
+    await first.say("hi")
+    await second.say("hi")
+    await load_roster(database_url, fta(5, capacity=20), fta(6, capacity=10))
+    seller, other = marked_user(bot, connector, 1), marked_user(bot, connector, 2)
+    await seller.open_form("discovery_workshop")
+    [form] = await seller.send(seller.activity(text="cost", attachments=[{
+        "contentType": "application/vnd.microsoft.teams.file.download.info",
+        "name": "Cost ZQX.xlsx", "contentUrl": "https://contoso-my.sharepoint.com/zqx/C.xlsx"}]))
+    await seller.press("submit_request", {**card_state(form.cards[0]),
+                                          **COMPLETE["discovery_workshop"], **MARKED})
+    [offer] = cards_in(connector, "a:personal-5")
+    await first.press("decline_offer", {**offer_data(offer), "decline_reason": "On ZQX leave"})
+    [offer] = cards_in(connector, "a:personal-6")
+    await second.press("accept_offer", offer_data(offer))
+    await second.press("record_review", {**offer_data(offer), "outcome": "proposed",
+                                         "detail": "Workshop ZQX on 3 December"})
+    faq = await seller.open_form("sales_support")
+    await seller.press("submit_request", {**card_state(faq), **COMPLETE["sales_support"],
+                                          **MARKED, "question": "Are ZQX seats eligible?"})
+    ticket = await other.open_form("land_ftc_benefit")
+    await other.press("submit_request", {**card_state(ticket), **COMPLETE["land_ftc_benefit"],
+                                         **MARKED, "csp": MARKED["sow"]})
+    [posted] = [c for s in connector.sent if s.conversation_id == FTCHELP_CHANNEL
+                and s.method == "POST" for c in s.cards]
+    agent = marked_user(bot, connector, 7, conversation=f"{FTCHELP_CHANNEL};messageid=7",
+                        kind="channel")
+    await agent.press("ticket_assign_to_me", card_state(posted))
+    draft = await other.open_form("ecif_review")
+    await other.press("submit_request", {**card_state(draft), "customer": "Draft ZQX Ltd"})
+
+
+async def marked_cells(database) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    """(table, column, value) of every cell holding MARKER, in every table the database has
+    (read from the database itself, so a table added later is scanned too), cast to text."""
+    def scan(sync_connection) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+        schema = MetaData()
+        schema.reflect(sync_connection)
+        found = []
+        for table in schema.sorted_tables:
+            columns = [cast(column, Text) for column in table.columns]
+            for row in sync_connection.execute(select(*columns)):
+                found += [(table.name, column.name, str(cell)[:120])
+                          for column, cell in zip(table.columns, row, strict=True)
+                          if cell is not None and MARKER in str(cell).lower()]
+        return found
+
+    async with database.engine.connect() as connection:
+        return await connection.run_sync(scan)
+
+
+async def test_after_the_retention_period_no_table_holds_a_name_or_anything_typed(
+        bot, connector, clock, database_url) -> None:
+    await fill_every_table(bot, connector, database_url)
+    database = bot.server.app[database_key]
+    filled = {table for table, _, _ in await marked_cells(database)}
+    clock.advance(timedelta(days=30))
+    await tick(bot)  # the reminders and escalations of a month, all sent long ago
+    clock.advance(timedelta(days=366))
+
+    await tick(bot)
+
+    # Conversation references and card posts hold ids only: no display name is kept there.
+    assert filled >= {"requests", "offers", "activity_log", "outbox", "ftop_assignments",
+                      "bot_state"}
+    assert sorted({(table, column) for table, column, _ in await marked_cells(database)}) == []

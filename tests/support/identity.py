@@ -44,11 +44,14 @@ class IdentityProvider:
         self._server.server_close()
 
     def token(self, audience: str, service_url: str, *, key: Any = None, kid: str | None = None,
-              issuer: str = ISSUER, expires_in: int = 3600, not_before_in: int = 0,
+              issuer: str = ISSUER, expires_in: int | None = 3600, not_before_in: int = 0,
               **claims: Any) -> str:
+        """A signed token; ``expires_in=None`` leaves out ``exp``, as a forger might."""
         now = int(time.time())
         body = {"iss": issuer, "aud": audience, "iat": now, "nbf": now + not_before_in,
-                "exp": now + expires_in, "serviceurl": service_url, **claims}
+                "serviceurl": service_url, **claims}
+        if expires_in is not None:
+            body["exp"] = now + expires_in
         return jwt.encode(body, key or self.key, algorithm="RS256",
                           headers={"kid": kid or self.kid})
 

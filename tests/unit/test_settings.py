@@ -58,6 +58,8 @@ def test_the_password_never_appears_in_the_repr() -> None:
     ({"MAX_CONCURRENT_TURNS": "0.5"}, "MAX_CONCURRENT_TURNS"),
     ({"OUTBOX_MAX_ATTEMPTS": "2.5"}, "OUTBOX_MAX_ATTEMPTS"),
     ({"OUTBOX_TENANT_RATE": "0"}, "OUTBOX_TENANT_RATE"),
+    ({"FILE_HOSTS": "https://contoso.sharepoint.com"}, "FILE_HOSTS"),
+    ({"ALLOWED_CHANNEL_IDS": ","}, "ALLOWED_CHANNEL_IDS"),
 ])
 def test_a_bad_value_is_refused_naming_the_setting(env, named) -> None:
     with pytest.raises(SettingsError, match=named):
@@ -85,3 +87,9 @@ def test_the_most_specific_account_team_channel_wins() -> None:
 def test_admins_are_entra_object_ids_read_in_any_case() -> None:
     settings = Settings.from_env({"ADMIN_AAD_IDS": " 6B1C2F9E-0000-4000-8000-000000000001 ,"})
     assert settings.admin_aad_ids == frozenset({"6b1c2f9e-0000-4000-8000-000000000001"})
+
+
+def test_files_are_kept_from_microsoft_365_hosts_unless_told_otherwise() -> None:
+    assert "sharepoint.com" in Settings.from_env({}).file_hosts
+    assert Settings.from_env({"FILE_HOSTS": "*.SharePoint.com, files.contoso.com"}).file_hosts \
+        == ("sharepoint.com", "files.contoso.com")
