@@ -285,6 +285,8 @@ def load_faq(path: Path) -> Faq:
 
     try:
         return parse_faq(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except UnicodeDecodeError:
+        raise SettingsError(f"FAQ_PATH {path}: the file is not UTF-8 text") from None
     except (OSError, yaml.YAMLError, FaqError) as error:
         raise SettingsError(f"FAQ_PATH {path}: {error}") from None
 
