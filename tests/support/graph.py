@@ -61,6 +61,8 @@ class FakeEntra:
 @dataclass
 class FakeGraph:
     views: dict[str, str] = field(default_factory=dict)  # address -> availabilityView
+    # address -> (start, end, Windows time-zone name); else 08:00-18:00 Eastern Standard Time
+    hours: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     mails: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
@@ -108,13 +110,17 @@ class FakeGraph:
         slots = 48 * 7
         return web.json_response({"value": [
             {"scheduleId": address, "availabilityView": self.views.get(address, "0" * slots),
-             "workingHours": {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday",
-                                             "friday"],
-                              "startTime": "08:00:00.0000000", "endTime": "18:00:00.0000000",
-                              "timeZone": {"name": "Eastern Standard Time"}}}
+             "workingHours": self._working_hours(address)}
             if not address.endswith("@external.example") else
             {"scheduleId": address, "error": {"responseCode": "ErrorMailRecipientNotFound"}}
             for address in body["schedules"]]})
+
+    def _working_hours(self, address: str) -> dict[str, Any]:
+        start, end, zone = self.hours.get(address, ("08:00:00", "18:00:00",
+                                                    "Eastern Standard Time"))
+        return {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+                "startTime": f"{start}.0000000", "endTime": f"{end}.0000000",
+                "timeZone": {"name": zone}}
 
     async def _create(self, request: web.Request) -> web.Response:
         body = self.calls[-1][2]
