@@ -67,7 +67,7 @@ def test_serve_migrates_and_answers_healthz(tmp_path: Path, database_url: str) -
 def test_package_builds_the_zip(tmp_path: Path, database_url: str) -> None:
     out = tmp_path / "fta.zip"
     result = run("package", "--out", str(out), MicrosoftAppId="app-id",
-                 MicrosoftAppPassword="secret")
+                 MicrosoftAppPassword="secret", MicrosoftAppTenantId="tenant-id")
     assert result.returncode == 0, result.stderr
     assert out.exists()
 

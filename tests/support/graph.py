@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import ssl
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,44 @@ class FakeEntra:
         self.tokens_issued += 1
         return web.json_response({"access_token": TOKEN, "token_type": "Bearer",
                                   "expires_in": 3600})
+
+
+@dataclass
+class FakeIdentityEndpoint:
+    """Azure's managed identity endpoint as App Service and Container Apps serve it (plain http
+    on the host, IDENTITY_ENDPOINT and IDENTITY_HEADER): a token per resource, for the
+    user-assigned identity whose client id is asked for."""
+
+    header: str = "identity-header-secret"
+    tokens: dict[str, str] = field(default_factory=lambda: {
+        "https://graph.microsoft.com": TOKEN})
+    asked: list[dict[str, str]] = field(default_factory=list)
+    server: TestServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("/msi/token"))
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/msi/token", self._token)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.close()
+
+    async def _token(self, request: web.Request) -> web.Response:
+        if request.headers.get("X-IDENTITY-HEADER") != self.header:
+            return web.json_response({"statusCode": 401, "message": "no header"}, status=401)
+        self.asked.append(dict(request.query))
+        resource = request.query.get("resource", "")
+        return web.json_response({
+            "access_token": self.tokens.get(resource, f"msi-token-for {resource}"),
+            "expires_on": str(int(time.time()) + 3600), "resource": resource,
+            "token_type": "Bearer", "client_id": request.query.get("client_id", "")})
 
 
 @dataclass
