@@ -2,20 +2,34 @@
 # Each makes its own virtual environment and installs what it needs.
 
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
+# botbuilder's own storage suite needs packages whose pins stay out of the app's lock.
+CONFORMANCE_VENV ?= .venv-conformance
+LOCK_VENV ?= .venv-lock
+UV_VERSION ?= 0.13.9
+# Hashed locks: requirements.lock (the app), requirements-test.lock (the app and its tests),
+# requirements-conformance.lock (the tests/conformance environment). `make lock` refreshes them.
+INSTALL_LOCKED = -m pip install --quiet --require-hashes --no-deps -r
+LOCK_FLAGS = --quiet --universal --python-version 3.11 --generate-hashes --upgrade
 PORT ?= 3978
 PLAYGROUND_PORT ?= 56150
 DEMO_DB ?= sqlite+aiosqlite:///$(CURDIR)/var/demo.db
 DEMO_ENV = DATABASE_URL=$(DEMO_DB) FTCHELP_CHANNEL_ID=ftchelp-channel-id \
 	FTA_MANAGERS_CHANNEL_ID=team-id ACCOUNT_TEAM_CHANNELS='*=team-id'
 
-.PHONY: demo test lint typecheck clean
+.PHONY: demo test conformance lint typecheck lock clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: requirements-test.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) $(INSTALL_LOCKED) requirements-test.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(CONFORMANCE_VENV)/.installed: requirements-conformance.lock pyproject.toml
+	$(PYTHON) -m venv $(CONFORMANCE_VENV)
+	$(CONFORMANCE_VENV)/bin/python $(INSTALL_LOCKED) requirements-conformance.lock
+	$(CONFORMANCE_VENV)/bin/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -40,6 +54,23 @@ typecheck: $(VENV)/.installed
 
 test: $(VENV)/.installed node_modules/.installed lint typecheck
 	$(PY) -m pytest
+	$(MAKE) conformance
+
+# SqlStorage against botbuilder-testing's StorageBaseTests (SQLite, and PostgreSQL when
+# TEST_DATABASE_URL is set), in its own environment.
+conformance: $(CONFORMANCE_VENV)/.installed
+	$(CONFORMANCE_VENV)/bin/python -m pytest tests/conformance
+
+# Refresh the locks to the newest versions pyproject.toml allows (then run `make test`).
+lock:
+	test -x $(LOCK_VENV)/bin/uv || ($(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION))
+	$(LOCK_VENV)/bin/uv pip compile $(LOCK_FLAGS) pyproject.toml --extra test \
+		-o requirements-test.lock
+	$(LOCK_VENV)/bin/uv pip compile $(LOCK_FLAGS) pyproject.toml -c requirements-test.lock \
+		-o requirements.lock
+	$(LOCK_VENV)/bin/uv pip compile $(LOCK_FLAGS) pyproject.toml --extra test \
+		requirements-conformance.in -o requirements-conformance.lock
 
 clean:
-	rm -rf $(VENV) node_modules var dist tests/e2e/artifacts
+	rm -rf $(VENV) $(CONFORMANCE_VENV) $(LOCK_VENV) node_modules var dist tests/e2e/artifacts

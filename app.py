@@ -124,7 +124,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     graph = GraphCalendar(outbound, base_url=settings.graph_base_url,
                           authority=settings.graph_authority,
                           client_id=settings.graph_client_id,
-                          client_secret=settings.graph_client_secret) \
+                          client_secret=settings.graph_client_secret,
+                          managed_identity=settings.managed_identity) \
         if settings.graph_enabled else None
     work = AssignmentWork(
         ftop=ftop, requests=requests, roster=roster, poster=poster, clock=clock,
@@ -225,11 +226,16 @@ def _ftop_gateway(settings: Settings, database: Database, outbox: Outbox,
 
 
 def _bot_token(settings: Settings) -> Callable[[], Awaitable[str]] | None:
-    """Outbound Bot Connector tokens (client credentials); none in anonymous mode."""
-    from storage.tokens import AppTokens
+    """Outbound Bot Connector tokens (client credentials, or the managed identity); none in
+    anonymous mode."""
+    from storage.tokens import AppTokens, ManagedIdentityTokens
 
     if settings.anonymous:
         return None
+    if settings.managed_identity:
+        scope = settings.oauth_scope or "https://api.botframework.com/.default"
+        return ManagedIdentityTokens(client_id=settings.app_id,
+                                     resource=scope.removesuffix("/.default")).token
     tenant = settings.app_tenant_id if settings.app_type == "SingleTenant" else "botframework.com"
     return AppTokens(authority=settings.login_url or f"https://login.microsoftonline.com/{tenant}",
                      client_id=settings.app_id, client_secret=settings.app_password,
@@ -289,6 +295,8 @@ def load_faq(path: Path) -> Faq:
 
     try:
         return parse_faq(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except UnicodeDecodeError:
+        raise SettingsError(f"FAQ_PATH {path}: the file is not UTF-8 text") from None
     except (OSError, yaml.YAMLError, FaqError) as error:
         raise SettingsError(f"FAQ_PATH {path}: {error}") from None
 
@@ -304,6 +312,9 @@ def serve(settings: Settings) -> None:
     if not settings.graph_enabled:
         log.warning("Microsoft Graph is not configured (GRAPH_AUTHORITY or MicrosoftAppTenantId, "
                     "GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET): %s.", WITHOUT_GRAPH)
+    if settings.managed_identity:
+        log.info("Tokens for Teams and Graph come from the managed identity %s through %s.",
+                 settings.app_id, settings.identity_endpoint or "the instance metadata service")
     if settings.anonymous:
         log.warning("ANONYMOUS MODE: MicrosoftAppId is not set, so /api/messages accepts "
                     "unauthenticated requests. Use this only locally (Agents Playground).")

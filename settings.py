@@ -30,7 +30,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     app_id: str = ""
     app_password: str = field(default="", repr=False)
-    app_type: str = "MultiTenant"
+    app_type: str = "SingleTenant"  # new multi-tenant Azure Bots stopped in July 2025
     app_tenant_id: str = ""
     log_level: str = "INFO"
     log_format: str = "json"
@@ -63,6 +63,7 @@ class Settings:
     graph_authority: str = ""
     graph_client_id: str = ""
     graph_client_secret: str = field(default="", repr=False)
+    identity_endpoint: str = ""  # msal reads it (and IDENTITY_HEADER) from the environment
     ftav2_attendees: tuple[str, ...] = ()
     assignment_mail_sender: str = ""
     call_search_business_days: int = 5
@@ -73,8 +74,16 @@ class Settings:
         ("engage_before_license", 1))
 
     @property
+    def managed_identity(self) -> bool:
+        """Outbound tokens come from a user-assigned managed identity, not a secret."""
+        return self.app_type == "UserAssignedMSI"
+
+    @property
     def graph_enabled(self) -> bool:
-        """Scheduling through Microsoft Graph needs an authority and app credentials."""
+        """Scheduling through Microsoft Graph needs app credentials: the managed identity, or
+        an authority and a client secret."""
+        if self.managed_identity:
+            return bool(self.graph_client_id)
         return bool(self.graph_authority and self.graph_client_id and self.graph_client_secret)
 
     @property
@@ -86,13 +95,14 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read every setting from ``env`` (default ``os.environ``) or raise SettingsError."""
         env = os.environ if env is None else env
+        _refuse_the_old_default(env)
         settings = cls(
             port=_port(env.get("PORT", "3978")),
             host=env.get("HOST", "127.0.0.1"),
             database_url=_database_url(env.get("DATABASE_URL", DEFAULT_DATABASE_URL)),
             app_id=env.get("MicrosoftAppId", "").strip(),
             app_password=env.get("MicrosoftAppPassword", ""),
-            app_type=_one_of("MicrosoftAppType", env.get("MicrosoftAppType", "MultiTenant"),
+            app_type=_one_of("MicrosoftAppType", env.get("MicrosoftAppType", "SingleTenant"),
                              APP_TYPES),
             app_tenant_id=env.get("MicrosoftAppTenantId", "").strip(),
             log_level=_one_of("LOG_LEVEL", env.get("LOG_LEVEL", "INFO").upper(), LOG_LEVELS),
@@ -134,6 +144,8 @@ class Settings:
             graph_client_id=env.get("GRAPH_CLIENT_ID", env.get("MicrosoftAppId", "")).strip(),
             graph_client_secret=env.get("GRAPH_CLIENT_SECRET",
                                         env.get("MicrosoftAppPassword", "")),
+            identity_endpoint=_https("IDENTITY_ENDPOINT", env.get("IDENTITY_ENDPOINT", ""),
+                                     allow_loopback_http=True),
             ftav2_attendees=tuple(a.strip() for a in env.get("FTAV2_ATTENDEES", "").split(",")
                                   if a.strip()),
             assignment_mail_sender=env.get("ASSIGNMENT_MAIL_SENDER", "").strip(),
@@ -166,6 +178,17 @@ class Settings:
         if self.app_type == "SingleTenant" and self.app_id and not self.app_tenant_id:
             raise SettingsError("MicrosoftAppTenantId is required when MicrosoftAppType is "
                                 "SingleTenant")
+
+
+def _refuse_the_old_default(env: Mapping[str, str]) -> None:
+    """An app id with neither a type nor a tenant ran multi-tenant under the old default."""
+    if env.get("MicrosoftAppId", "").strip() and not env.get("MicrosoftAppType") and \
+            not env.get("MicrosoftAppTenantId", "").strip():
+        raise SettingsError(
+            "MicrosoftAppType now defaults to SingleTenant (new multi-tenant Azure Bots cannot "
+            "be created since July 2025). This bot has no MicrosoftAppTenantId, as the old "
+            "MultiTenant default allowed: set MicrosoftAppType=MultiTenant to keep running "
+            "as before, or set MicrosoftAppTenantId for a single-tenant registration")
 
 
 def _object_ids(name: str, value: str) -> frozenset[str]:

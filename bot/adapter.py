@@ -126,8 +126,13 @@ def create_adapter(settings: Settings, connector: BotConnector) -> TeamsAdapter:
     configuration = SimpleNamespace(
         APP_ID=settings.app_id or None,
         APP_PASSWORD=settings.app_password or None,
-        APP_TYPE=settings.app_type,
-        APP_TENANTID=settings.app_tenant_id or None,
+        # Without an app id (anonymous, the Playground) botbuilder runs unauthenticated only
+        # on its MultiTenant path; the other types refuse to start without one.
+        APP_TYPE="MultiTenant" if settings.anonymous else settings.app_type,
+        # botbuilder insists on a tenant for UserAssignedMSI yet never uses it (the identity
+        # endpoint knows its tenant); the setting does not ask the deployer for one.
+        APP_TENANTID=settings.app_tenant_id or ("managed-identity" if settings.managed_identity
+                                                else None),
         # Under botbuilder's own names; unset means the public Bot Framework cloud.
         TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=settings.openid_metadata_url or None,
         TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=settings.token_issuer or None,

@@ -1,12 +1,20 @@
-"""botbuilder's `Storage` over the database's documents, with optimistic concurrency: every
-item read carries its e-tag, and writing it back over a newer version raises (KeyError, as
-botbuilder's own storages do), so one instance never silently overwrites another's state."""
+"""botbuilder's `Storage` over the database's documents, keeping botbuilder's contract (the one
+its `StorageBaseTests` check, and the next dialog added here relies on):
+
+- an item without an e-tag, or with `*`, replaces whatever is stored (last writer wins);
+- an item with the e-tag it was read with replaces only that version: a write over a newer
+  one raises KeyError, as botbuilder's storages do, so no instance silently overwrites
+  another's state; an empty e-tag is refused;
+- content goes through jsonpickle as in botbuilder's Blob and Cosmos DB storages, so its own
+  state objects (a dialog stack's `DialogState`) come back as the objects they were."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from botbuilder.core import Storage
+from jsonpickle.pickler import Pickler
+from jsonpickle.unpickler import Unpickler
 
 from domain.documents import Documents, EtagConflict
 
@@ -17,24 +25,30 @@ class SqlStorage(Storage):
         self._documents = documents
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
-        found = await self._documents.read(keys or [])
-        return {key: {**document.content, "e_tag": document.e_tag}
+        if keys is None:
+            raise ValueError("Keys are required when reading")
+        found = await self._documents.read(list(keys))
+        return {key: Unpickler().restore({**document.content, "e_tag": document.e_tag})
                 for key, document in found.items()}
 
     async def write(self, changes: dict[str, Any]) -> None:
         if changes is None:
-            raise ValueError("changes are required when writing")
+            raise ValueError("Changes are required when writing")
+        if not changes:  # botbuilder's tests pass an empty list: nothing to do
+            return
         for key, item in changes.items():
-            content = dict(item) if isinstance(item, dict) else dict(vars(item))
+            content = Pickler().flatten(item)
             e_tag = content.pop("e_tag", None)
             try:
                 new = await self._documents.write(key, content, e_tag)
             except EtagConflict as conflict:
                 raise KeyError(f"Etag conflict: {conflict}") from conflict
-            if isinstance(item, dict):  # the caller's copy now matches what is stored
+            # The caller's copy now matches what is stored: saving it again in the same turn
+            # is not taken for someone else's change.
+            if isinstance(item, dict):
                 item["e_tag"] = new
             else:
                 item.e_tag = new
 
     async def delete(self, keys: list[str]) -> None:
-        await self._documents.delete(keys or [])
+        await self._documents.delete(list(keys or []))

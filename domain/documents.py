@@ -1,5 +1,6 @@
 """Documents kept by key with an e-tag, for botbuilder's bot state (user state here): a write
-made from a stale read is refused, so two instances never silently overwrite each other."""
+that names the e-tag it read is refused over a newer version, so two instances never silently
+overwrite each other; a write that names none replaces whatever is there (botbuilder's rule)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ class Documents(Protocol):
     async def read(self, keys: Sequence[str]) -> dict[str, Document]: ...
 
     async def write(self, key: str, content: dict[str, Any], e_tag: str | None) -> str:
-        """Store ``content``; with an e-tag other than None or ANY, only over that version.
-        The new e-tag."""
+        """Store ``content``; with an e-tag other than None or ANY, only over that version
+        (EtagConflict otherwise, and for an empty e-tag). The new e-tag."""
         ...
 
     async def delete(self, keys: Sequence[str]) -> None: ...

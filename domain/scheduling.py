@@ -3,28 +3,20 @@ attendee's working hours and the FTA's business days."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tzlocal.windows_tz import win_tz
+
 from domain.calendar import BUSINESS_END, BUSINESS_START, calendar_for
 
 SLOT = timedelta(minutes=30)
-# Graph reports mailbox time zones by their Windows names; the common ones, mapped to IANA.
-WINDOWS_ZONES = {
-    "UTC": "UTC", "GMT Standard Time": "Europe/London", "W. Europe Standard Time": "Europe/Berlin",
-    "Romance Standard Time": "Europe/Paris", "Central Europe Standard Time": "Europe/Budapest",
-    "E. Europe Standard Time": "Europe/Chisinau", "FLE Standard Time": "Europe/Kiev",
-    "Eastern Standard Time": "America/New_York", "Central Standard Time": "America/Chicago",
-    "Mountain Standard Time": "America/Denver", "Pacific Standard Time": "America/Los_Angeles",
-    "E. South America Standard Time": "America/Sao_Paulo",
-    "Central Standard Time (Mexico)": "America/Mexico_City",
-    "India Standard Time": "Asia/Kolkata", "China Standard Time": "Asia/Shanghai",
-    "Singapore Standard Time": "Asia/Singapore", "Tokyo Standard Time": "Asia/Tokyo",
-    "AUS Eastern Standard Time": "Australia/Sydney",
-}
+# Graph reports mailbox time zones by their Windows names (or IANA ones): Unicode CLDR's whole
+# table, as tzlocal keeps it, maps them to IANA, so no mailbox's working hours go unread.
+WINDOWS_ZONES: Mapping[str, str] = win_tz
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, delete, select, update
 from domain.documents import ANY, Document, EtagConflict
 from storage.database import Database
 from storage.tables import bot_state
-from storage.upsert import insert_if_absent, upsert
+from storage.upsert import upsert
 
 _READ = select(bot_state.c.key, bot_state.c.content, bot_state.c.e_tag).where(
     bot_state.c.key.in_(bindparam("keys", expanding=True)))
@@ -33,24 +33,20 @@ class SqlDocuments:
         return {row.key: Document(dict(row.content), row.e_tag) for row in rows}
 
     async def write(self, key: str, content: dict[str, Any], e_tag: str | None) -> str:
-        """No e-tag: a new document (refused if one was written since the read found none);
-        ANY: whatever is there is replaced; else only the version read is replaced."""
+        """No e-tag or ANY: whatever is there is replaced (botbuilder's last writer wins);
+        else only the version read is replaced."""
         if e_tag == "":  # what botbuilder's own storages refuse too
             raise EtagConflict("an empty e-tag")
         new = uuid.uuid4().hex
         row = {"key": key, "content": content, "e_tag": new, "updated_at": self._clock()}
         async with self._database.begin() as connection:
-            if e_tag == ANY:
+            if e_tag is None or e_tag == ANY:
                 await connection.execute(*upsert(self._database.dialect, bot_state, row,
                                                  ["key"]))
                 return new
-            if e_tag is None:
-                written = await connection.execute(
-                    insert_if_absent(self._database.dialect, bot_state, ("key",)), row)
-            else:
-                written = await connection.execute(_REPLACE, {
-                    "document": key, "read_e_tag": e_tag, "content": content, "e_tag": new,
-                    "updated_at": row["updated_at"]})
+            written = await connection.execute(_REPLACE, {
+                "document": key, "read_e_tag": e_tag, "content": content, "e_tag": new,
+                "updated_at": row["updated_at"]})
             if written.rowcount != 1:
                 raise EtagConflict(f"{key} changed since it was read")
         return new

@@ -18,9 +18,10 @@ import aiohttp
 
 from domain.outbox import NO_ANSWER, DeliveryError, parse_retry_after
 from domain.scheduling import SLOT, Availability, CalendarUnavailable, Meeting, working_hours
-from storage.tokens import AppTokens
+from storage.tokens import AppTokens, ManagedIdentityTokens
 
-SCOPE = "https://graph.microsoft.com/.default"
+RESOURCE = "https://graph.microsoft.com"
+SCOPE = f"{RESOURCE}/.default"
 RETRIED = {429, 500, 502, 503, 504}
 
 
@@ -34,11 +35,13 @@ class GraphError(CalendarUnavailable, DeliveryError):
 
 class GraphCalendar:
     def __init__(self, session: aiohttp.ClientSession, *, base_url: str, authority: str,
-                 client_id: str, client_secret: str, attempts: int = 4,
-                 budget_seconds: float = 3.0) -> None:
+                 client_id: str, client_secret: str, managed_identity: bool = False,
+                 attempts: int = 4, budget_seconds: float = 3.0) -> None:
         self._session, self._base = session, base_url.rstrip("/")
-        self._tokens = AppTokens(authority=authority, client_id=client_id,
-                                 client_secret=client_secret, scope=SCOPE)
+        self._tokens: AppTokens | ManagedIdentityTokens = \
+            ManagedIdentityTokens(client_id=client_id, resource=RESOURCE) \
+            if managed_identity else AppTokens(authority=authority, client_id=client_id,
+                                               client_secret=client_secret, scope=SCOPE)
         self._attempts, self._budget = attempts, budget_seconds
 
     async def availability(self, organizer: str, attendees: Sequence[str], start: datetime,

@@ -24,6 +24,7 @@ def provider() -> Iterator[IdentityProvider]:
 
 def secured_settings(database_url: str, provider: IdentityProvider, **extra) -> Settings:  # type: ignore[no-untyped-def]
     return Settings(database_url=database_url, app_id=APP_ID, app_password="secret",
+                    app_tenant_id="tenant-id",
                     openid_metadata_url=provider.metadata_url,
                     token_issuer="https://api.botframework.com", worker_interval_seconds=3600,
                     **extra)

@@ -32,6 +32,28 @@ def test_a_bad_setting_stops_the_app_with_a_clear_message(database_url: str) -> 
     assert "Configuration error: PORT must be a number" in result.stderr
 
 
+@pytest.mark.parametrize(("links", "problem"), [
+    ("    links: https://learn.microsoft.com/x\n",
+     "topic 'windows10': 'links' must be a list of links, each with a 'title' and a 'url', "
+     "not a string"),
+    ("    links:\n      - url: https://learn.microsoft.com/x\n",
+     "topic 'windows10', link 1: each link needs a 'title' and a 'url'; this one has no "
+     "'title'"),
+    ("    links:\n      - title: Docs\n        url: https://[learn.microsoft.com\n",
+     "topic 'windows10', link 1: the link 'https://[learn.microsoft.com' is not a full "
+     "https:// address"),
+], ids=["links given as a string", "a link without a title", "an address that is no URL"])
+def test_a_malformed_faq_file_stops_start_up_naming_the_file_entry_and_problem(
+        tmp_path: Path, database_url: str, links: str, problem: str) -> None:
+    faq = tmp_path / "faq.yaml"
+    faq.write_text("topics:\n  windows10:\n    title: Windows 10\n    answer: Windows 11 now.\n"
+                   + links, encoding="utf-8")
+    result = run("serve", FAQ_PATH=str(faq), PORT=str(harness.free_port()),
+                 DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'faq.db'}")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"Configuration error: FAQ_PATH {faq}: {problem}"
+
+
 def test_serve_migrates_and_answers_healthz(tmp_path: Path, database_url: str) -> None:
     bot = harness.start_bot(tmp_path, harness.free_port())
     try:
@@ -45,7 +67,7 @@ def test_serve_migrates_and_answers_healthz(tmp_path: Path, database_url: str) -
 def test_package_builds_the_zip(tmp_path: Path, database_url: str) -> None:
     out = tmp_path / "fta.zip"
     result = run("package", "--out", str(out), MicrosoftAppId="app-id",
-                 MicrosoftAppPassword="secret")
+                 MicrosoftAppPassword="secret", MicrosoftAppTenantId="tenant-id")
     assert result.returncode == 0, result.stderr
     assert out.exists()
 

@@ -76,6 +76,22 @@ async def test_the_fta_schedules_the_call_and_the_account_team_gets_it_in_the_th
         "scheduled", "moved"]
 
 
+async def test_a_mailbox_in_any_windows_time_zone_keeps_its_working_hours(
+        bot, connector, fakes, database_url) -> None:
+    _, graph = fakes
+    architect, _, work = await accept(bot, connector, database_url)
+    # Bogota (UTC-5, no daylight saving) under its Windows name, which Graph reports: the
+    # account executive works 13:00-18:00 there, 18:00-23:00 UTC.
+    graph.hours["ae@contoso.com"] = ("13:00:00", "18:00:00", "SA Pacific Standard Time")
+
+    booked = (await architect.press("schedule_call",
+                                    buttons(work)["Schedule internal call"]["data"]))["value"]
+
+    [event] = graph.events.values()
+    assert event["start"]["dateTime"] == "2026-11-24T18:00:00"  # not 14:00, before their day
+    assert "Booked by Seller 5: {{DATE(2026-11-24T18:00:00Z, SHORT)}}" in texts_of(booked)
+
+
 async def test_with_graph_the_card_offers_the_booking_and_readyz_says_graph_is_there(
         bot, connector, database_url) -> None:
     _, _, work = await accept(bot, connector, database_url)

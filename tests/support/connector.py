@@ -37,6 +37,7 @@ class Sent:
 class FakeConnector:
     sent: list[Sent] = field(default_factory=list)
     ids_given: list[str] = field(default_factory=list)  # the id answered for each of sent
+    authorizations: list[str] = field(default_factory=list)  # the header of each of sent
     failures: list[tuple[int, dict[str, str], str]] = field(default_factory=list)
     hangs: list[tuple[float, str, bool]] = field(default_factory=list)
     held: int = 0  # sends held by hang_next so far
@@ -97,6 +98,7 @@ class FakeConnector:
             return web.json_response({"error": {"code": "Throttled"}}, status=status,
                                      headers=headers)
         body = await request.json()
+        self.authorizations.append(request.headers.get("Authorization", ""))
         self.sent.append(Sent(request.method, request.match_info["cid"],
                               request.match_info.get("aid"), body))
         given = (request.match_info.get("aid") if request.method == "PUT" else None) or \

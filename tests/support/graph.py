@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import ssl
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,8 +60,48 @@ class FakeEntra:
 
 
 @dataclass
+class FakeIdentityEndpoint:
+    """Azure's managed identity endpoint as App Service and Container Apps serve it (plain http
+    on the host, IDENTITY_ENDPOINT and IDENTITY_HEADER): a token per resource, for the
+    user-assigned identity whose client id is asked for."""
+
+    header: str = "identity-header-secret"
+    tokens: dict[str, str] = field(default_factory=lambda: {
+        "https://graph.microsoft.com": TOKEN})
+    asked: list[dict[str, str]] = field(default_factory=list)
+    server: TestServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("/msi/token"))
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/msi/token", self._token)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.close()
+
+    async def _token(self, request: web.Request) -> web.Response:
+        if request.headers.get("X-IDENTITY-HEADER") != self.header:
+            return web.json_response({"statusCode": 401, "message": "no header"}, status=401)
+        self.asked.append(dict(request.query))
+        resource = request.query.get("resource", "")
+        return web.json_response({
+            "access_token": self.tokens.get(resource, f"msi-token-for {resource}"),
+            "expires_on": str(int(time.time()) + 3600), "resource": resource,
+            "token_type": "Bearer", "client_id": request.query.get("client_id", "")})
+
+
+@dataclass
 class FakeGraph:
     views: dict[str, str] = field(default_factory=dict)  # address -> availabilityView
+    # address -> (start, end, Windows time-zone name); else 08:00-18:00 Eastern Standard Time
+    hours: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     mails: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
@@ -108,13 +149,17 @@ class FakeGraph:
         slots = 48 * 7
         return web.json_response({"value": [
             {"scheduleId": address, "availabilityView": self.views.get(address, "0" * slots),
-             "workingHours": {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday",
-                                             "friday"],
-                              "startTime": "08:00:00.0000000", "endTime": "18:00:00.0000000",
-                              "timeZone": {"name": "Eastern Standard Time"}}}
+             "workingHours": self._working_hours(address)}
             if not address.endswith("@external.example") else
             {"scheduleId": address, "error": {"responseCode": "ErrorMailRecipientNotFound"}}
             for address in body["schedules"]]})
+
+    def _working_hours(self, address: str) -> dict[str, Any]:
+        start, end, zone = self.hours.get(address, ("08:00:00", "18:00:00",
+                                                    "Eastern Standard Time"))
+        return {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+                "startTime": f"{start}.0000000", "endTime": f"{end}.0000000",
+                "timeZone": {"name": zone}}
 
     async def _create(self, request: web.Request) -> web.Response:
         body = self.calls[-1][2]

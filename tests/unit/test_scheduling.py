@@ -54,6 +54,11 @@ def test_graph_working_hours_with_a_windows_time_zone_are_read() -> None:
     assert working_hours(["monday"], "08:00:00", "16:00:00", "Customized Time Zone") is None
 
 
+def test_every_windows_time_zone_name_graph_may_report_is_read() -> None:
+    hours = working_hours(["sunday"], "09:00:00", "17:00:00", "Arabian Standard Time")
+    assert hours is not None and hours.timezone == "Asia/Dubai"
+
+
 def test_slots_start_on_the_half_hour() -> None:
     assert next_slot_start(datetime(2026, 11, 23, 14, 7, 31, tzinfo=UTC)).minute == 30
     assert next_slot_start(datetime(2026, 11, 23, 14, 31, tzinfo=UTC)).hour == 15

@@ -6,6 +6,8 @@ import pytest
 
 from settings import DEFAULT_DATABASE_URL, Settings, SettingsError
 
+APP_ID = "11111111-2222-3333-4444-555555555555"
+
 
 def test_defaults_run_on_sqlite_in_anonymous_mode() -> None:
     settings = Settings.from_env({})
@@ -30,7 +32,8 @@ def test_credentials_use_botbuilder_names() -> None:
 
 
 def test_the_password_never_appears_in_the_repr() -> None:
-    settings = Settings.from_env({"MicrosoftAppId": "app", "MicrosoftAppPassword": "s3cret"})
+    settings = Settings.from_env({"MicrosoftAppId": "app", "MicrosoftAppPassword": "s3cret",
+                                  "MicrosoftAppTenantId": "tenant"})
     assert "s3cret" not in repr(settings)
 
 
@@ -40,7 +43,7 @@ def test_the_password_never_appears_in_the_repr() -> None:
     ({"PORT": "\u00b2"}, "PORT"),  # isdigit, which int() refuses
     ({"DATABASE_URL": "postgresql://db/fta"}, "DATABASE_URL"),
     ({"MicrosoftAppType": "Multi"}, "MicrosoftAppType"),
-    ({"MicrosoftAppId": "app"}, "MicrosoftAppPassword"),
+    ({"MicrosoftAppId": "app", "MicrosoftAppTenantId": "t"}, "MicrosoftAppPassword"),
     ({"MicrosoftAppId": "a", "MicrosoftAppPassword": "p", "MicrosoftAppType": "SingleTenant"},
      "MicrosoftAppTenantId"),
     ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
@@ -93,3 +96,17 @@ def test_files_are_kept_from_microsoft_365_hosts_unless_told_otherwise() -> None
     assert "sharepoint.com" in Settings.from_env({}).file_hosts
     assert Settings.from_env({"FILE_HOSTS": "*.SharePoint.com, files.contoso.com"}).file_hosts \
         == ("sharepoint.com", "files.contoso.com")
+
+
+def test_a_managed_identity_needs_no_secret_and_no_tenant_id() -> None:
+    settings = Settings.from_env({"MicrosoftAppId": APP_ID,
+                                  "MicrosoftAppType": "UserAssignedMSI"})
+    assert settings.managed_identity and settings.graph_enabled and not settings.anonymous
+
+
+def test_the_default_app_type_is_single_tenant() -> None:
+    settings = Settings.from_env({"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "secret",
+                                  "MicrosoftAppTenantId": "tenant-id"})
+    assert settings.app_type == "SingleTenant"
+    with pytest.raises(SettingsError, match="set MicrosoftAppType=MultiTenant"):
+        Settings.from_env({"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "secret"})
