@@ -137,7 +137,9 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         unit_of_work=unit_of_work)]
     roles = Roles(settings.managers_channel_id, settings.ftchelp_channel_id,
                   settings.admin_aad_ids)
-    policy = Policy(weights=dict(settings.request_weights))
+    policy = Policy(settings.balancer_policy, weights=dict(settings.request_weights),
+                    load_band=settings.balancer_load_band,
+                    scarcity_weight=settings.balancer_scarcity_weight)
     router = OfferRouter(desk=desk, requests=requests, roster=roster,
                          timers=timers, poster=poster, clock=clock, policy=policy,
                          managers_channel_id=settings.managers_channel_id,
@@ -180,7 +182,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         unit_of_work=unit_of_work, audit=activities,
         purge=lambda before: purge(database, before),
         retention=timedelta(days=settings.retention_days),
-        post_waiting_tickets=ftchelp.post_waiting_tickets)
+        post_waiting_tickets=ftchelp.post_waiting_tickets,
+        late_ageing=timedelta(hours=settings.late_lane_ageing_hours))
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now),
                                turns_waiting=lambda: app[admission_key].waiting)
@@ -412,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     db.add_argument("action", choices=["upgrade"])
     sim = commands.add_parser("simulate", help="replay a trace through the balancer")
     sim.add_argument("trace", type=Path)
-    sim.add_argument("--policy", default="balanced", choices=POLICY_NAMES)
+    sim.add_argument("--policy", default="skilled", choices=POLICY_NAMES)
     roster = commands.add_parser("roster", help="import or export the FTA roster")
     roster.add_argument("action", choices=["import", "export"])
     roster.add_argument("file", type=Path, nargs="?")

@@ -199,6 +199,17 @@ class SqlAssignmentDesk:
             row = (await connection.execute(_OFFER, {"offer_id": offer_id})).mappings().first()
         return offer_from(row) if row else None
 
+    async def waiting_by_deadline(self, limit: int = 200) -> list[tuple[datetime, int]]:
+        """(deadline, id) of the requests waiting for an FTA with no live offer, earliest
+        deadline first (its submission time when it has none); domain/queue.py orders them."""
+        live = select(offers.c.request_id).where(LIVE)
+        query = (select(requests.c.deadline, requests.c.submitted_at, requests.c.id)
+                 .where(requests.c.state == State.AWAITING_FTA, requests.c.id.not_in(live))
+                 .order_by(requests.c.deadline, requests.c.id).limit(limit))
+        async with self._database.connect() as connection:
+            return [(deadline or submitted, request_id) for deadline, submitted, request_id
+                    in (await connection.execute(query)).all()]
+
     async def waiting(self, limit: int = 50) -> list[int]:
         """Requests waiting for an FTA with no live offer, oldest first."""
         live = select(offers.c.request_id).where(LIVE)
