@@ -125,7 +125,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
                           client_secret=settings.graph_client_secret) \
         if settings.graph_enabled else None
     work = AssignmentWork(
-        ftop=ftop, requests=requests, roster=roster, poster=poster, clock=clock,
+        ftop=ftop, desk=desk, requests=requests, roster=roster, poster=poster, clock=clock,
         account_channels=settings.account_team_channels,
         playbook_base_url=settings.playbook_base_url,
         managers_channel_id=settings.managers_channel_id, unit_of_work=unit_of_work,

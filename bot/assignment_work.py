@@ -28,12 +28,14 @@ from cards.assignment import (
 from domain.forms import LONG
 from domain.ftop import (
     APPROVE_ENGAGEMENT,
+    ENGAGEMENT_END,
     TASK_STATE_LABELS,
     EnterpriseAssignment,
     FtopError,
     FtopGateway,
 )
 from domain.mail import assignment_mail
+from domain.offers import AssignmentDesk
 from domain.outbox import UnitOfWork
 from domain.requests import FtaRequest, RequestRepository
 from domain.reviews import (
@@ -52,11 +54,12 @@ ACCOUNT_TEAM = "account-team"  # the role of the assignment notice in the accoun
 
 
 class AssignmentWork:
-    def __init__(self, *, ftop: FtopGateway, requests: RequestRepository, roster: Roster,
-                 poster: Poster, clock: Callable[[], datetime],
+    def __init__(self, *, ftop: FtopGateway, desk: AssignmentDesk, requests: RequestRepository,
+                 roster: Roster, poster: Poster, clock: Callable[[], datetime],
                  account_channels: tuple[tuple[str, str], ...], playbook_base_url: str,
                  managers_channel_id: str, unit_of_work: UnitOfWork,
                  can_schedule: bool = False, mail_sender: str = "") -> None:
+        self._desk = desk
         self._ftop, self._requests, self._roster = ftop, requests, roster
         self._poster, self._clock = poster, clock
         self._channels, self._playbooks = account_channels, playbook_base_url
@@ -68,7 +71,8 @@ class AssignmentWork:
     def actions(self) -> dict[str, Any]:
         return {verbs.RECORD_REVIEW: self.review, verbs.DECIDE_ENGAGEMENT: self.engagement,
                 verbs.REPLACE_TENANT: self.replace_tenant, verbs.CALL_COMPLETED: self.call_done,
-                verbs.ANSWER_REVIEW: self.seller_answers}
+                verbs.ANSWER_REVIEW: self.seller_answers,
+                verbs.ENGAGEMENT_FINISHED: self.engagement_finished}
 
     async def assigned(self, request: FtaRequest, architect: Architect,
                        by_manager: bool = False) -> dict[str, Any]:
@@ -166,6 +170,23 @@ class AssignmentWork:
         await self._ftop.record(record)
         return card_invoke(self.card(request, record, architect, banner="Task 3298 done: first "
                                             "account team contact made."))
+
+    async def engagement_finished(self, turn_context: TurnContext,
+                                  data: dict[str, Any]) -> InvokeBody:
+        """The FTA's work on the engagement ended: the capacity it held is free now rather
+        than at the per-type estimate, and the worker's next pass offers waiting requests."""
+        request, record, architect = await self.for_fta(turn_context, data)
+        if record.engagement_finished:
+            return card_invoke(self.card(request, record, architect,
+                                         problem="This engagement is already marked finished."))
+        now = self._clock()
+        record.record(*ENGAGEMENT_END, architect.name, now)
+        async with self._unit_of_work():
+            await self._desk.finish_engagement(request.id, now)
+            await self._ftop.record(record)
+        return card_invoke(self.card(request, record, architect,
+                                     banner="Engagement finished: the capacity it held is "
+                                            "free for your next request."))
 
     async def seller_answers(self, turn_context: TurnContext,
                              data: dict[str, Any]) -> InvokeBody:

@@ -187,6 +187,8 @@ def _work_actions(record: EnterpriseAssignment, state: dict[str, Any]) -> list[A
     if record.tasks[0].state is TaskState.OPEN:
         actions.append(execute("Call completed (3298)", verbs.CALL_COMPLETED, state,
                                style="positive"))
+    if not record.engagement_finished:  # frees the FTA's capacity for the next request
+        actions.append(execute("Engagement finished", verbs.ENGAGEMENT_FINISHED, state))
     return actions
 
 

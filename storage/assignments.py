@@ -124,6 +124,18 @@ class SqlAssignmentDesk:
         offer.state, offer.decided_at, offer.reason = OfferState.DECLINED, now, reason
         return offer
 
+    async def finish_engagement(self, request_id: int, now: datetime) -> list[str]:
+        """The engagement's work ended at ``now``: its points stop being held (before the
+        per-type estimate, which held them until then). Who was freed; none if nobody."""
+        async with self._database.begin() as connection:
+            freed = list((await connection.execute(
+                update(offers).where(offers.c.request_id == request_id,
+                                     offers.c.state == OfferState.ACCEPTED,
+                                     offers.c.engagement_ends_at > now)
+                .values(engagement_ends_at=now).returning(offers.c.architect_id))).scalars())
+            await loads.let_go(connection, freed)
+        return freed
+
     async def assign_by_hand(self, request_id: int, architect_id: str, now: datetime,
                              policy: Policy, by: str = "") -> Offer:
         """A manager's assignment: hard rules hold except capacity, whose excess is flagged.
