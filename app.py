@@ -346,20 +346,43 @@ async def load_sample_data(settings: Settings) -> tuple[int, int]:
         await database.dispose()
 
 
-def simulate(path: Path, policy_name: str) -> int:
-    """Print the JSON report of ``policy_name`` over the trace at ``path``; 2 if it is bad."""
+def simulate(path: Path, policy_name: str, plot: Path | None = None) -> int:
+    """Print the JSON report of ``policy_name`` over the trace at ``path``; 2 if it is bad.
+    Progress goes to a terminal (nothing when piped); ``plot`` draws utilisation and queue."""
+    import plots
     from domain.balancer import Policy
-    from domain.simulation import simulate as run
+    from domain.simulation import Simulation, report
     from domain.trace import TraceError, parse_trace
 
+    if plot is not None and not plots.available():
+        print(plots.MISSING, file=sys.stderr)
+        return 2
     try:
         trace = parse_trace(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError) as error:  # TraceError and JSONDecodeError are ValueErrors
         kind = "Invalid trace" if isinstance(error, TraceError) else "Cannot read trace"
         print(f"{kind}: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(run(trace, Policy(policy_name)), indent=2))
+    policy = Policy(policy_name)
+    result = Simulation(trace, policy).run(_progress(trace) if sys.stderr.isatty() else None)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(json.dumps(report(trace, policy, result), indent=2))
+    if plot is not None:
+        plots.plot_quarter(trace, result, plot)
+        print(f"Plot written to {plot}", file=sys.stderr)
     return 0
+
+
+def _progress(trace: Any) -> Callable[[datetime], None]:
+    """A one-line progress report on the terminal: the simulated day of the quarter."""
+    days = max(1, (trace.end - trace.start).days)
+
+    def show(moment: datetime) -> None:
+        done = min(1.0, (moment.date() - trace.start).days / days)
+        print(f"\rSimulating {moment.date()}: {done:4.0%}", end="", file=sys.stderr,
+              flush=True)
+    return show
 
 
 async def roster_command(settings: Settings, action: str, path: Path | None, kind: str,
@@ -416,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
     sim = commands.add_parser("simulate", help="replay a trace through the balancer")
     sim.add_argument("trace", type=Path)
     sim.add_argument("--policy", default="skilled", choices=POLICY_NAMES)
+    sim.add_argument("--plot", type=Path, metavar="FILE.png",
+                     help="draw each FTA's utilisation and the waiting queue (needs matplotlib)")
     roster = commands.add_parser("roster", help="import or export the FTA roster")
     roster.add_argument("action", choices=["import", "export"])
     roster.add_argument("file", type=Path, nargs="?")
@@ -425,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--out", type=Path, default=ROOT / "dist" / "fta-assign.zip")
     args = parser.parse_args(argv)
     if args.command == "simulate":  # needs no settings: it touches no database
-        return simulate(args.trace, args.policy)
+        return simulate(args.trace, args.policy, args.plot)
     try:
         settings = Settings.from_env()
     except SettingsError as error:

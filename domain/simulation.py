@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -52,7 +52,8 @@ class Simulation:
         self._events: list[tuple[datetime, int, str, object]] = []
         self._order = itertools.count()
 
-    def run(self) -> SimulationResult:
+    def run(self, progress: Callable[[datetime], None] | None = None) -> SimulationResult:
+        """Replay the trace; ``progress`` hears the simulated day each time one starts."""
         for request in self.trace.requests:
             self._at(request.submitted_at, "arrive", request)
         for architect in self.trace.architects:
@@ -65,6 +66,8 @@ class Simulation:
         while self._events:
             moment, _, kind, payload = heapq.heappop(self._events)
             self._handle(moment, kind, payload)
+            if progress is not None and kind == "sample":
+                progress(moment)
         for request in self.queue:
             decision = self._decide(request, request.declined_by, self._end())
             self.result.unassigned[request.demand.request_id] = decision.reason()
@@ -154,9 +157,13 @@ class Simulation:
         heapq.heappush(self._events, (moment, next(self._order), kind, payload))
 
 
-def simulate(trace: Trace, policy: Policy) -> dict[str, object]:
+def simulate(trace: Trace, policy: Policy,
+             progress: Callable[[datetime], None] | None = None) -> dict[str, object]:
     """The JSON report of one policy over one trace."""
-    result = Simulation(trace, policy).run()
+    return report(trace, policy, Simulation(trace, policy).run(progress))
+
+
+def report(trace: Trace, policy: Policy, result: SimulationResult) -> dict[str, object]:
     return {
         "policy": policy.name,
         "assignments": [{"request": a.request.demand.request_id, "architect": a.architect,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.queue import DEFAULT_AGEING, DeadlineQueue, lane_of, order_waiting, serve_order
+from domain.queue import DeadlineQueue, lane_of, order_waiting, serve_order
 
 NOW = datetime(2027, 2, 3, 15, 0, tzinfo=UTC)
 
@@ -58,6 +58,3 @@ def test_no_request_is_passed_over_by_a_fresher_one_once_past_the_ageing_bound(
     on_time = [hours for hours, _ in order if at(hours) > NOW]
     assert on_time == sorted(on_time)
 
-
-def test_the_default_ageing_allowance_is_three_days() -> None:
-    assert DEFAULT_AGEING == timedelta(hours=72)
