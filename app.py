@@ -183,7 +183,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         purge=lambda before: purge(database, before),
         retention=timedelta(days=settings.retention_days),
         post_waiting_tickets=ftchelp.post_waiting_tickets,
-        late_ageing=timedelta(hours=settings.late_lane_ageing_hours))
+        late_ageing=timedelta(hours=settings.late_lane_ageing_hours),
+        engagement_due=work.ask_if_finished)
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now),
                                turns_waiting=lambda: app[admission_key].waiting)

@@ -13,7 +13,7 @@ from bot.channels import Poster
 from bot.offers import MOVED_ON, OfferRouter
 from bot.status_cards import StatusCards, managers_role
 from cards.offers import create_offer_answered_card, create_sla_card
-from domain.offers import AssignmentDesk
+from domain.offers import ENGAGEMENT_CHECK, AssignmentDesk
 from domain.operations import ActivityLog, Entry
 from domain.outbox import UnitOfWork
 from domain.queue import DEFAULT_AGEING, order_waiting
@@ -33,8 +33,9 @@ class AssignmentWorker:
                  purge: Callable[[datetime], Awaitable[object]] | None = None,
                  retention: timedelta = timedelta(days=365),
                  post_waiting_tickets: Callable[[], Awaitable[None]] | None = None,
-                 late_ageing: timedelta = DEFAULT_AGEING) -> None:
-        self._late_ageing = late_ageing
+                 late_ageing: timedelta = DEFAULT_AGEING,
+                 engagement_due: Callable[[int], Awaitable[None]] | None = None) -> None:
+        self._late_ageing, self._engagement_due = late_ageing, engagement_due
         self._post_waiting_tickets = post_waiting_tickets
         self._unit_of_work, self._audit = unit_of_work, audit
         self._purge, self._retention = purge, retention
@@ -100,6 +101,8 @@ class AssignmentWorker:
                     await self._status.replace_offers(request.id, create_offer_answered_card(
                         request, f"Your offer for {request.number} timed out",
                         MOVED_ON[routed]), timer.offer_id)
+        elif timer.kind == ENGAGEMENT_CHECK and self._engagement_due is not None:
+            await self._engagement_due(timer.request_id)
         elif timer.kind in ("sla_reminder", "sla_breach"):
             request = await self._requests.get(timer.request_id)
             if request is not None and request.state is State.AWAITING_FTA:

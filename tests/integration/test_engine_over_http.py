@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.integration.test_assignment_work_over_http import accepted
-from tests.integration.test_offers_over_http import cards_in, offer_data
+from tests.integration.test_offers_over_http import cards_in, fta, load_roster, offer_data
 from tests.support.driver import User, buttons, card_state, texts_of, tick
 from tests.support.requests import COMPLETE
 
@@ -75,3 +75,33 @@ async def test_the_worker_offers_freed_capacity_to_the_request_that_can_still_me
     offer = offers_to_fta_5(connector)[-1]
     assert f"FTA-2026-{fresh:05d}" in texts_of(offer)
     assert f"FTA-2026-{late:05d}" not in texts_of(offer)
+
+
+async def test_past_the_estimate_the_fta_is_asked_and_still_working_holds_the_capacity(
+        bot, connector, clock, database_url) -> None:
+    architect, seller, first, _ = await accepted(bot, connector, database_url,
+                                                 "discovery_workshop")
+    await load_roster(database_url, fta(5, capacity=3))  # the workshop fills FTA 5
+    clock.advance(timedelta(days=22))  # past its 15 business days
+    await tick(bot)
+    [question] = [c for c in cards_in(connector, "a:personal-5") if "finished?" in str(c)]
+    assert "Still working on it" in buttons(question) and "Engagement finished" in buttons(question)
+
+    held = await architect.press("engagement_continues", {"request_id": first})
+    waiting = await submit(seller)
+    assert "Your capacity stays held for it until" in texts_of(held["value"])
+    assert len(offers_to_fta_5(connector)) == 1  # only the first: the capacity is held
+
+    await architect.press("engagement_finished", {"request_id": first})
+    await tick(bot)
+    assert f"FTA-2026-{waiting:05d}" in texts_of(offers_to_fta_5(connector)[-1])
+
+
+async def test_nobody_is_asked_about_an_engagement_marked_finished_before_its_estimate(
+        bot, connector, clock, database_url) -> None:
+    architect, _, first, _ = await accepted(bot, connector, database_url, "discovery_workshop")
+    await architect.press("engagement_finished", {"request_id": first})
+    clock.advance(timedelta(days=22))
+    await tick(bot)
+
+    assert not [c for c in cards_in(connector, "a:personal-5") if "finished?" in str(c)]
