@@ -63,6 +63,7 @@ class RosterIndex:
         self.by_id: dict[str, Architect] = {}
         self._cells: dict[tuple[str, str], list[Architect]] = defaultdict(list)
         self._skilled: Counter[str] = Counter()  # active architects skilled per workload
+        self._rarity: dict[str, tuple[tuple[str, float], ...]] = {}
         for architect in sorted(architects, key=lambda a: a.id):
             self.by_id[architect.id] = architect
             if architect.active:
@@ -81,9 +82,12 @@ class RosterIndex:
     def scarcity(self, architect: Architect, wanted: Iterable[str]) -> float:
         """How rare the skills are that ``architect`` holds beyond ``wanted``: the sum of
         1 / (architects skilled in it) over each such workload; 1.0 for an only-of-kind one."""
-        spare = [w for w, level in architect.skills.items()
-                 if level >= SKILLED and w not in wanted]
-        return sum(1 / self._skilled[w] for w in spare if self._skilled[w])
+        rarity = self._rarity.get(architect.id)
+        if rarity is None:  # worked out once per architect: decisions ask for it often
+            rarity = self._rarity[architect.id] = tuple(
+                (w, 1 / self._skilled[w]) for w, level in architect.skills.items()
+                if level >= SKILLED and self._skilled[w])
+        return sum(value for workload, value in rarity if workload not in wanted)
 
 
 class Roster(Protocol):
