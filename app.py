@@ -128,7 +128,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
                           managed_identity=settings.managed_identity) \
         if settings.graph_enabled else None
     work = AssignmentWork(
-        ftop=ftop, requests=requests, roster=roster, poster=poster, clock=clock,
+        ftop=ftop, desk=desk, requests=requests, roster=roster, poster=poster, clock=clock,
         account_channels=settings.account_team_channels,
         playbook_base_url=settings.playbook_base_url,
         managers_channel_id=settings.managers_channel_id, unit_of_work=unit_of_work,
@@ -140,7 +140,9 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         unit_of_work=unit_of_work)]
     roles = Roles(settings.managers_channel_id, settings.ftchelp_channel_id,
                   settings.admin_aad_ids)
-    policy = Policy(weights=dict(settings.request_weights))
+    policy = Policy(settings.balancer_policy, weights=dict(settings.request_weights),
+                    load_band=settings.balancer_load_band,
+                    scarcity_weight=settings.balancer_scarcity_weight)
     router = OfferRouter(desk=desk, requests=requests, roster=roster,
                          timers=timers, poster=poster, clock=clock, policy=policy,
                          managers_channel_id=settings.managers_channel_id,
@@ -184,7 +186,9 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         unit_of_work=unit_of_work, audit=activities,
         purge=lambda before: purge(database, before, before + retention - RETRY_WINDOW),
         retention=retention,
-        post_waiting_tickets=ftchelp.post_waiting_tickets)
+        post_waiting_tickets=ftchelp.post_waiting_tickets,
+        late_ageing=timedelta(hours=settings.late_lane_ageing_hours),
+        engagement_due=work.ask_if_finished)
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now),
                                turns_waiting=lambda: app[admission_key].waiting)
@@ -358,20 +362,43 @@ async def load_sample_data(settings: Settings) -> tuple[int, int]:
         await database.dispose()
 
 
-def simulate(path: Path, policy_name: str) -> int:
-    """Print the JSON report of ``policy_name`` over the trace at ``path``; 2 if it is bad."""
+def simulate(path: Path, policy_name: str, plot: Path | None = None) -> int:
+    """Print the JSON report of ``policy_name`` over the trace at ``path``; 2 if it is bad.
+    Progress goes to a terminal (nothing when piped); ``plot`` draws utilisation and queue."""
+    import plots
     from domain.balancer import Policy
-    from domain.simulation import simulate as run
+    from domain.simulation import Simulation, report
     from domain.trace import TraceError, parse_trace
 
+    if plot is not None and not plots.available():
+        print(plots.MISSING, file=sys.stderr)
+        return 2
     try:
         trace = parse_trace(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError) as error:  # TraceError and JSONDecodeError are ValueErrors
         kind = "Invalid trace" if isinstance(error, TraceError) else "Cannot read trace"
         print(f"{kind}: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(run(trace, Policy(policy_name)), indent=2))
+    policy = Policy(policy_name)
+    result = Simulation(trace, policy).run(_progress(trace) if sys.stderr.isatty() else None)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(json.dumps(report(trace, policy, result), indent=2))
+    if plot is not None:
+        plots.plot_quarter(trace, result, plot)
+        print(f"Plot written to {plot}", file=sys.stderr)
     return 0
+
+
+def _progress(trace: Any) -> Callable[[datetime], None]:
+    """A one-line progress report on the terminal: the simulated day of the quarter."""
+    days = max(1, (trace.end - trace.start).days)
+
+    def show(moment: datetime) -> None:
+        done = min(1.0, (moment.date() - trace.start).days / days)
+        print(f"\rSimulating {moment.date()}: {done:4.0%}", end="", file=sys.stderr,
+              flush=True)
+    return show
 
 
 async def roster_command(settings: Settings, action: str, path: Path | None, kind: str,
@@ -427,7 +454,9 @@ def main(argv: list[str] | None = None) -> int:
     db.add_argument("action", choices=["upgrade"])
     sim = commands.add_parser("simulate", help="replay a trace through the balancer")
     sim.add_argument("trace", type=Path)
-    sim.add_argument("--policy", default="balanced", choices=POLICY_NAMES)
+    sim.add_argument("--policy", default="skilled", choices=POLICY_NAMES)
+    sim.add_argument("--plot", type=Path, metavar="FILE.png",
+                     help="draw each FTA's utilisation and the waiting queue (needs matplotlib)")
     roster = commands.add_parser("roster", help="import or export the FTA roster")
     roster.add_argument("action", choices=["import", "export"])
     roster.add_argument("file", type=Path, nargs="?")
@@ -437,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--out", type=Path, default=ROOT / "dist" / "fta-assign.zip")
     args = parser.parse_args(argv)
     if args.command == "simulate":  # needs no settings: it touches no database
-        return simulate(args.trace, args.policy)
+        return simulate(args.trace, args.policy, args.plot)
     try:
         settings = Settings.from_env()
     except SettingsError as error:

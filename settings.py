@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.balancer import POLICY_NAMES
 from domain.forms import whole_number
 from domain.links import MICROSOFT_365_FILE_HOSTS
 from domain.rules import DOMAIN
@@ -69,6 +70,10 @@ class Settings:
     call_search_business_days: int = 5
     playbook_base_url: str = ""
     ftop_sync_url: str = ""
+    balancer_policy: str = "skilled"
+    balancer_load_band: float = 0.10
+    balancer_scarcity_weight: float = 0.5
+    late_lane_ageing_hours: float = 72.0
     request_weights: tuple[tuple[str, int], ...] = (
         ("discovery_workshop", 3), ("ecif_review", 2), ("migration_exception", 1),
         ("engage_before_license", 1))
@@ -135,6 +140,14 @@ class Settings:
             turn_queue_seconds=_positive("TURN_QUEUE_SECONDS",
                                          env.get("TURN_QUEUE_SECONDS", "3")),
             request_weights=_weights(env.get("REQUEST_WEIGHTS", "")),
+            balancer_policy=_one_of("BALANCER_POLICY", env.get("BALANCER_POLICY", "skilled"),
+                                    POLICY_NAMES),
+            balancer_load_band=_positive("BALANCER_LOAD_BAND",
+                                         env.get("BALANCER_LOAD_BAND", "0.10")),
+            balancer_scarcity_weight=_positive("BALANCER_SCARCITY_WEIGHT",
+                                               env.get("BALANCER_SCARCITY_WEIGHT", "0.5")),
+            late_lane_ageing_hours=_positive("LATE_LANE_AGEING_HOURS",
+                                             env.get("LATE_LANE_AGEING_HOURS", "72")),
             account_team_channels=_channels(env.get("ACCOUNT_TEAM_CHANNELS", "")),
             graph_base_url=_https("GRAPH_BASE_URL", env.get(
                 "GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0"), allow_loopback_http=True),

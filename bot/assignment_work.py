@@ -18,6 +18,7 @@ from cards import verbs
 from cards.assignment import (
     NEXT_STEPS,
     create_account_team_card,
+    create_engagement_check_card,
     create_review_notice_card,
     create_seller_answer_card,
     create_seller_assigned_card,
@@ -25,15 +26,18 @@ from cards.assignment import (
     create_unreachable_person_card,
     create_work_card,
 )
+from cards.text import moment
 from domain.forms import LONG
 from domain.ftop import (
     APPROVE_ENGAGEMENT,
+    ENGAGEMENT_END,
     TASK_STATE_LABELS,
     EnterpriseAssignment,
     FtopError,
     FtopGateway,
 )
 from domain.mail import assignment_mail
+from domain.offers import AssignmentDesk
 from domain.outbox import UnitOfWork
 from domain.requests import FtaRequest, RequestRepository
 from domain.reviews import (
@@ -51,11 +55,12 @@ ACCOUNT_TEAM = "account-team"  # the role of the assignment notice in the accoun
 
 
 class AssignmentWork:
-    def __init__(self, *, ftop: FtopGateway, requests: RequestRepository, roster: Roster,
-                 poster: Poster, clock: Callable[[], datetime],
+    def __init__(self, *, ftop: FtopGateway, desk: AssignmentDesk, requests: RequestRepository,
+                 roster: Roster, poster: Poster, clock: Callable[[], datetime],
                  account_channels: tuple[tuple[str, str], ...], playbook_base_url: str,
                  managers_channel_id: str, unit_of_work: UnitOfWork,
                  can_schedule: bool = False, mail_sender: str = "") -> None:
+        self._desk = desk
         self._ftop, self._requests, self._roster = ftop, requests, roster
         self._poster, self._clock = poster, clock
         self._channels, self._playbooks = account_channels, playbook_base_url
@@ -67,7 +72,9 @@ class AssignmentWork:
     def actions(self) -> dict[str, Any]:
         return {verbs.RECORD_REVIEW: self.review, verbs.DECIDE_ENGAGEMENT: self.engagement,
                 verbs.REPLACE_TENANT: self.replace_tenant, verbs.CALL_COMPLETED: self.call_done,
-                verbs.ANSWER_REVIEW: self.seller_answers}
+                verbs.ANSWER_REVIEW: self.seller_answers,
+                verbs.ENGAGEMENT_FINISHED: self.engagement_finished,
+                verbs.ENGAGEMENT_CONTINUES: self.engagement_continues}
 
     async def assigned(self, request: FtaRequest, architect: Architect,
                        by_manager: bool = False) -> dict[str, Any]:
@@ -165,6 +172,50 @@ class AssignmentWork:
         await self._ftop.record(record)
         return card_invoke(self.card(request, record, architect, banner="Task 3298 done: first "
                                             "account team contact made."))
+
+    async def engagement_finished(self, turn_context: TurnContext,
+                                  data: dict[str, Any]) -> InvokeBody:
+        """The FTA's work on the engagement ended: the capacity it held is free now rather
+        than at the per-type estimate, and the worker's next pass offers waiting requests."""
+        request, record, architect = await self.for_fta(turn_context, data)
+        if record.engagement_finished:
+            return card_invoke(self.card(request, record, architect,
+                                         problem="This engagement is already marked finished."))
+        now = self._clock()
+        record.record(*ENGAGEMENT_END, architect.name, now)
+        async with self._unit_of_work():
+            await self._desk.finish_engagement(request.id, now)
+            await self._ftop.record(record)
+        return card_invoke(self.card(request, record, architect,
+                                     banner="Engagement finished: the capacity it held is "
+                                            "free for your next request."))
+
+    async def engagement_continues(self, turn_context: TurnContext,
+                                   data: dict[str, Any]) -> InvokeBody:
+        """Past the estimate the work goes on: the capacity is held again, for a while."""
+        request, record, architect = await self.for_fta(turn_context, data)
+        if record.engagement_finished:
+            return card_invoke(self.card(request, record, architect,
+                                         problem="This engagement is already marked finished."))
+        async with self._unit_of_work():
+            until = await self._desk.extend_engagement(request.id, self._clock())
+        if until is None:
+            return message_invoke("That engagement no longer holds any capacity.")
+        return card_invoke(self.card(request, record, architect,
+                                     banner=f"Your capacity stays held for it until "
+                                            f"{moment(until)}; you will be asked again then."))
+
+    async def ask_if_finished(self, request_id: int) -> None:
+        """The estimate passed and nobody marked the engagement finished: ask the FTA."""
+        record = await self._ftop.get(request_id)
+        request = await self._requests.get(request_id)
+        if record is None or request is None or record.engagement_finished:
+            return
+        architect = await self._roster.get(record.fta_id)
+        if architect is not None:
+            await self._reach_person(architect.aad_id, architect.name,
+                                     create_engagement_check_card(request),
+                                     f"The question whether {request.number} has finished")
 
     async def seller_answers(self, turn_context: TurnContext,
                              data: dict[str, Any]) -> InvokeBody:

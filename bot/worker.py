@@ -13,9 +13,10 @@ from bot.channels import Poster
 from bot.offers import MOVED_ON, OfferRouter
 from bot.status_cards import StatusCards, managers_role
 from cards.offers import create_offer_answered_card, create_sla_card
-from domain.offers import AssignmentDesk
+from domain.offers import ENGAGEMENT_CHECK, AssignmentDesk
 from domain.operations import ActivityLog, Entry
 from domain.outbox import UnitOfWork
+from domain.queue import DEFAULT_AGEING, order_waiting
 from domain.requests import RequestRepository, State
 from domain.timers import NO_REQUEST, Timer, Timers
 
@@ -31,7 +32,10 @@ class AssignmentWorker:
                  unit_of_work: UnitOfWork, audit: ActivityLog,
                  purge: Callable[[datetime], Awaitable[object]] | None = None,
                  retention: timedelta = timedelta(days=365),
-                 post_waiting_tickets: Callable[[], Awaitable[None]] | None = None) -> None:
+                 post_waiting_tickets: Callable[[], Awaitable[None]] | None = None,
+                 late_ageing: timedelta = DEFAULT_AGEING,
+                 engagement_due: Callable[[int], Awaitable[None]] | None = None) -> None:
+        self._late_ageing, self._engagement_due = late_ageing, engagement_due
         self._post_waiting_tickets = post_waiting_tickets
         self._unit_of_work, self._audit = unit_of_work, audit
         self._purge, self._retention = purge, retention
@@ -55,11 +59,20 @@ class AssignmentWorker:
                 log.exception("timer %s (%s) failed", timer.id, timer.kind)
                 continue
             ran += 1
-        for request_id in await self._desk.waiting():
-            await self._router.route(request_id)
+        await self.serve_queue(now)
         if self._post_waiting_tickets is not None:
             await self._post_waiting_tickets()
         return ran
+
+    async def serve_queue(self, now: datetime) -> None:
+        """Offer the waiting requests in the simulator's order (domain/queue.py): those that
+        can still meet their deadline first, earliest deadline first; those past it by more
+        than the ageing allowance ahead of all."""
+        waiting = await self._desk.waiting_by_deadline()
+        for request_id in order_waiting([(deadline, request_id, request_id)
+                                         for deadline, request_id in waiting],
+                                        now, self._late_ageing):
+            await self._router.route(request_id)
 
     async def schedule_purge(self) -> None:
         """At start-up: the retention purge's timer is pending (the instance that runs it
@@ -88,6 +101,8 @@ class AssignmentWorker:
                     await self._status.replace_offers(request.id, create_offer_answered_card(
                         request, f"Your offer for {request.number} timed out",
                         MOVED_ON[routed]), timer.offer_id)
+        elif timer.kind == ENGAGEMENT_CHECK and self._engagement_due is not None:
+            await self._engagement_due(timer.request_id)
         elif timer.kind in ("sla_reminder", "sla_breach"):
             request = await self._requests.get(timer.request_id)
             if request is not None and request.state is State.AWAITING_FTA:

@@ -187,6 +187,8 @@ def _work_actions(record: EnterpriseAssignment, state: dict[str, Any]) -> list[A
     if record.tasks[0].state is TaskState.OPEN:
         actions.append(execute("Call completed (3298)", verbs.CALL_COMPLETED, state,
                                style="positive"))
+    if not record.engagement_finished:  # frees the FTA's capacity for the next request
+        actions.append(execute("Engagement finished", verbs.ENGAGEMENT_FINISHED, state))
     return actions
 
 
@@ -219,3 +221,17 @@ def _mention_name(name: str) -> str:
 def _mention(name: str, aad_id: str) -> dict[str, Any]:
     return {"type": "mention", "text": f"<at>{_mention_name(name)}</at>",
             "mentioned": {"id": aad_id, "name": name}}
+
+
+def create_engagement_check_card(request: FtaRequest) -> Card:
+    """The FTA's question once an engagement's estimated duration has passed."""
+    state = {"request_id": request.id}
+    kind = request.type.title if request.type else "engagement"
+    return build([title(f"Has {request.number} ({inert(request.values.get('customer'))}) "
+                        "finished?"),
+                  paragraph(f"The estimated duration of this {kind} has passed, so the "
+                            "capacity it held counts as free for new requests. If the work "
+                            "goes on, keep it held a while longer.")],
+                 [execute("Engagement finished", verbs.ENGAGEMENT_FINISHED, state,
+                          style="positive"),
+                  execute("Still working on it", verbs.ENGAGEMENT_CONTINUES, state)])

@@ -4,7 +4,13 @@ decision that says why each runner-up was passed over.
 Balanced order: lowest relative load after the assignment (load / capacity: with unequal
 capacities this has the best proven worst case, Albers & Schubert on online b-matching), then
 skill for the requested workloads, continuity with the customer, time-zone closeness; ties go
-to the architect assigned least recently, then by id, so results are deterministic."""
+to the architect assigned least recently, then by id, so results are deterministic.
+
+Skilled order (the engine's default): architects skilled (3+, as the SLA report measures) in
+every requested workload first; among them the lowest relative load after the assignment,
+plus a charge for the scarce skills the assignment would tie up (an architect who is one of
+few skilled in a workload the request does not need is kept for the requests that do); then
+as balanced. Skill never costs a deadline here: whoever is chosen takes the request now."""
 
 from __future__ import annotations
 
@@ -18,7 +24,7 @@ from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from domain.roster import Architect, RosterIndex
+from domain.roster import SKILLED, Architect, RosterIndex
 
 DEFAULT_WEIGHTS = {"discovery_workshop": 3, "ecif_review": 2, "migration_exception": 1,
                    "engage_before_license": 1}
@@ -70,6 +76,8 @@ class Ranked(NamedTuple):
     tz_gap_hours: float
     last_assigned_at: datetime | None
     passed_over: str = ""
+    skilled: bool = False  # 3+ in every requested workload
+    scarcity: float = 0.0  # the scarce skills taking it would tie up (skilled policy)
 
 
 RankKey = Callable[[Ranked], tuple]
@@ -83,12 +91,22 @@ class Policy:
     load_band: float = 0.10  # relative loads this close count as equal; then skill decides
     runners_up: int = 3
     seed: int = 7
+    scarcity_weight: float = 0.5  # relative load one architect's only-of-kind skill is worth
 
     def weight_of(self, type_key: str) -> int:
         return self.weights.get(type_key, 1)
 
-    def primary(self, weight: int) -> Callable[[Architect, Load], float]:
-        """The first component of rank_key, cheap to compute before anything is ranked."""
+    def primary(self, weight: int, demand: Demand | None = None,
+                roster: RosterIndex | None = None) -> Callable[[Architect, Load], float]:
+        """The first components of rank_key as one number, cheap to compute before anything
+        is ranked."""
+        if self.name == "skilled" and demand is not None and roster is not None:
+            band = self.load_band or 1e-12
+            wanted = demand.workloads
+            return lambda a, load: (
+                (0 if a.skilled_in_all(wanted) else 1_000_000)
+                + (math.floor(self.charge(a, load.points + weight, wanted, roster) / band
+                              + 1e-9) if a.capacity else 999_999))
         if self.name == "least_loaded":
             return lambda a, load: load.points + weight
         if self.name == "round_robin":
@@ -99,7 +117,20 @@ class Policy:
         return lambda a, load: (math.floor((load.points + weight) / a.capacity / band + 1e-9)
                                 if a.capacity else math.inf)
 
+    def charge(self, architect: Architect, points_after: int, wanted: Sequence[str],
+               roster: RosterIndex) -> float:
+        """The skilled order's load: relative load after, plus the scarce skills spent."""
+        return (points_after / architect.capacity
+                + self.scarcity_weight * roster.scarcity(architect, wanted))
+
     def rank_key(self) -> RankKey:
+        if self.name == "skilled":
+            band = self.load_band or 1e-12
+            return lambda r: (not r.skilled,
+                              math.floor((r.relative_load + self.scarcity_weight * r.scarcity)
+                                         / band + 1e-9),
+                              -r.skill, not r.continuity, r.tz_gap_hours,
+                              r.last_assigned_at or EPOCH, r.architect_id)
         if self.name == "least_loaded":
             return lambda r: (r.points_after, r.architect_id)
         if self.name == "round_robin":
@@ -113,7 +144,7 @@ class Policy:
                           r.last_assigned_at or EPOCH, r.architect_id)
 
 
-POLICY_NAMES = ("balanced", "round_robin", "least_loaded", "random")
+POLICY_NAMES = ("balanced", "skilled", "round_robin", "least_loaded", "random")
 
 
 @dataclass(frozen=True)
@@ -242,9 +273,12 @@ def decide(demand: Demand, roster: RosterIndex, loads: Mapping[str, Load], now: 
         if excluded[rule] <= NAMED:
             examples.append((architect.id, rule))
     count = policy.runners_up + 1
-    shortlist = _shortlist(eligible, policy.primary(weight), count)
+    shortlist = _shortlist(eligible, policy.primary(weight, demand, roster), count)
     key = policy.rank_key()
-    best = heapq.nsmallest(count, (_ranked(a, demand, load, weight, clock)
+    spares = policy.name == "skilled"
+    best = heapq.nsmallest(count, (_ranked(a, demand, load, weight, clock,
+                                           roster.scarcity(a, demand.workloads) if spares
+                                           else 0.0)
                                    for a, load in shortlist), key=key)
     chosen = best[0].architect_id if best else None
     ranked = tuple(best[:1]) + tuple(_why_passed_over(r, best[0], key, policy.name)
@@ -290,16 +324,21 @@ def override(demand: Demand, architect: Architect, load: Load, now: datetime,
 
 
 def _ranked(architect: Architect, demand: Demand, load: Load, weight: int,
-            clock: DecisionClock) -> Ranked:
+            clock: DecisionClock, scarcity: float = 0.0) -> Ranked:
     after = load.points + weight
     gap = abs(clock.offset_hours(architect.timezone) - clock.offset_hours(demand.timezone))
     return Ranked(architect.id, after, after / architect.capacity if architect.capacity else 9e9,
                   architect.skill_for(demand.workloads),
                   bool(demand.customer) and demand.customer in load.customers,
-                  min(gap, 24 - gap), load.last_assigned_at)
+                  min(gap, 24 - gap), load.last_assigned_at,
+                  skilled=architect.skilled_in_all(demand.workloads), scarcity=scarcity)
 
 
 CRITERIA = {
+    "skilled": (f"not skilled ({SKILLED}+) in every requested workload",
+                "higher relative load after assignment",
+                "lower skill match", "the chosen architect already works with this customer",
+                "farther time zone", "assigned more recently", "tie broken by id"),
     "balanced": ("higher relative load after assignment", "lower skill match",
                  "the chosen architect already works with this customer", "farther time zone",
                  "assigned more recently", "tie broken by id"),
@@ -314,7 +353,11 @@ def _why_passed_over(runner_up: Ranked, chosen: Ranked, key: RankKey, policy: st
     theirs, ours = key(runner_up), key(chosen)
     index = next((i for i, (a, b) in enumerate(zip(theirs, ours, strict=True)) if a != b), -1)
     why = CRITERIA[policy][index]
-    if why.startswith("higher relative load"):
+    if why.startswith("higher relative load") and (runner_up.scarcity or chosen.scarcity):
+        why += (f", counting the scarce skills it would tie up ({runner_up.relative_load:.2f}"
+                f" + {runner_up.scarcity:.2f} vs {chosen.relative_load:.2f}"
+                f" + {chosen.scarcity:.2f})")
+    elif why.startswith("higher relative load"):
         why += f" ({runner_up.relative_load:.2f} vs {chosen.relative_load:.2f})"
     elif why == "lower skill match":
         why += f" ({runner_up.skill:.1f} vs {chosen.skill:.1f})"

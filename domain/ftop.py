@@ -11,6 +11,7 @@ from typing import Protocol
 
 from domain.requests import FtaRequest
 
+ENGAGEMENT_END = ("engagement_end", "finished")  # the entry "Engagement finished" adds
 FIRST_CONTACT = 3298
 APPROVE_ENGAGEMENT = 3286
 TASK_NAMES = {FIRST_CONTACT: "Pre-Sales: First Account Team contact made",
@@ -138,6 +139,11 @@ class EnterpriseAssignment:
 
     def record(self, kind: str, outcome: str, by: str, now: datetime, detail: str = "") -> None:
         self.reviews.append(Review(kind, outcome, by, now, detail.strip()))
+
+    @property
+    def engagement_finished(self) -> bool:
+        """The FTA said the engagement's work is done (its capacity was freed then)."""
+        return any(review.kind == ENGAGEMENT_END[0] for review in self.reviews)
 
     def _settle(self, task_id: int, state: TaskState, by: str, now: datetime,
                 reason: str = "") -> None:

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from domain.roster import SKILLED
 from domain.trace import Trace
 
 if TYPE_CHECKING:
     from domain.simulation import SimulationResult
 
-SKILLED = 3  # proficiency from which an architect counts as skilled in a workload
 
 
 def summarise(trace: Trace, result: SimulationResult,

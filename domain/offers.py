@@ -13,6 +13,8 @@ from domain.roster import Architect
 
 OFFER_TIMEOUT_BUSINESS_HOURS = 4.0
 UNREACHABLE = "not reachable in Teams (no chat with the bot yet)"  # the reason it moved on
+ENGAGEMENT_CHECK = "engagement_check"  # the timer: the estimate passed, ask the FTA
+EXTENSION_BUSINESS_DAYS = 5  # "still working on it" holds the capacity this much longer
 ENGAGEMENT_BUSINESS_DAYS = {"discovery_workshop": 15, "ecif_review": 10,
                             "migration_exception": 5, "engage_before_license": 5}
 
@@ -89,6 +91,10 @@ class AssignmentDesk(Protocol):
     async def decline(self, offer_id: int, architect_id: str, reason: str,
                       now: datetime) -> Offer: ...
 
+    async def finish_engagement(self, request_id: int, now: datetime) -> list[str]: ...
+
+    async def extend_engagement(self, request_id: int, now: datetime) -> datetime | None: ...
+
     async def expire(self, offer_id: int, now: datetime) -> Offer | None: ...
 
     async def assign_by_hand(self, request_id: int, architect_id: str, now: datetime,
@@ -102,5 +108,7 @@ class AssignmentDesk(Protocol):
     async def get(self, offer_id: int) -> Offer | None: ...
 
     async def waiting(self, limit: int = 50) -> list[int]: ...
+
+    async def waiting_by_deadline(self, limit: int = 200) -> list[tuple[datetime, int]]: ...
 
     async def points_by_architect(self, now: datetime) -> dict[str, int]: ...

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
+
+SKILLED = 3  # proficiency from which an architect counts as skilled in a workload
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class Architect:
             return 0.0
         return sum(self.skills.get(workload, 0) for workload in wanted) / len(wanted)
 
+    def skilled_in_all(self, workloads: Iterable[str]) -> bool:
+        """Proficiency 3+ in every requested workload (what the SLA report counts)."""
+        return all(self.skills.get(workload, 0) >= SKILLED for workload in workloads)
+
 
 class RosterIndex:
     """Architects filed by (segment, region), so a decision reads only those who cover both."""
@@ -56,8 +62,13 @@ class RosterIndex:
     def __init__(self, architects: Iterable[Architect]) -> None:
         self.by_id: dict[str, Architect] = {}
         self._cells: dict[tuple[str, str], list[Architect]] = defaultdict(list)
+        self._skilled: Counter[str] = Counter()  # active architects skilled per workload
+        self._rarity: dict[str, tuple[tuple[str, float], ...]] = {}
         for architect in sorted(architects, key=lambda a: a.id):
             self.by_id[architect.id] = architect
+            if architect.active:
+                self._skilled.update(w for w, level in architect.skills.items()
+                                     if level >= SKILLED)
             for segment in architect.segments:
                 for region in architect.regions:
                     self._cells[(segment, region)].append(architect)
@@ -67,6 +78,16 @@ class RosterIndex:
 
     def __len__(self) -> int:
         return len(self.by_id)
+
+    def scarcity(self, architect: Architect, wanted: Iterable[str]) -> float:
+        """How rare the skills are that ``architect`` holds beyond ``wanted``: the sum of
+        1 / (architects skilled in it) over each such workload; 1.0 for an only-of-kind one."""
+        rarity = self._rarity.get(architect.id)
+        if rarity is None:  # worked out once per architect: decisions ask for it often
+            rarity = self._rarity[architect.id] = tuple(
+                (w, 1 / self._skilled[w]) for w, level in architect.skills.items()
+                if level >= SKILLED and self._skilled[w])
+        return sum(value for workload, value in rarity if workload not in wanted)
 
 
 class Roster(Protocol):

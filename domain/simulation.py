@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from domain.balancer import Decision, Load, Policy, decide
 from domain.calendar import assignment_deadline, business_days_later
 from domain.metrics import summarise
+from domain.queue import DEFAULT_AGEING, DeadlineQueue, Lanes
 from domain.roster import RosterIndex
 from domain.trace import Trace, TraceRequest
 
@@ -31,20 +32,28 @@ class SimulationResult:
     assignments: list[Assignment] = field(default_factory=list)
     unassigned: dict[str, str] = field(default_factory=dict)
     utilisation: list[tuple[datetime, dict[str, float]]] = field(default_factory=list)
+    queue: list[tuple[datetime, Lanes]] = field(default_factory=list)
     declines: int = 0
 
 
+def deadline_of(request: TraceRequest) -> datetime:
+    return assignment_deadline(request.submitted_at, request.demand.timezone, request.country)
+
+
 class Simulation:
-    def __init__(self, trace: Trace, policy: Policy) -> None:
+    def __init__(self, trace: Trace, policy: Policy,
+                 ageing: timedelta = DEFAULT_AGEING) -> None:
         self.trace, self.policy = trace, replace(policy, weights=trace.weights)
         self.roster = RosterIndex(trace.architects)
         self.loads: dict[str, Load] = {}
-        self.queue: list[TraceRequest] = []
+        self.queue: DeadlineQueue[TraceRequest] = DeadlineQueue(ageing)
+        self._deadlines: dict[str, datetime] = {}
         self.result = SimulationResult(policy.name)
         self._events: list[tuple[datetime, int, str, object]] = []
         self._order = itertools.count()
 
-    def run(self) -> SimulationResult:
+    def run(self, progress: Callable[[datetime], None] | None = None) -> SimulationResult:
+        """Replay the trace; ``progress`` hears the simulated day each time one starts."""
         for request in self.trace.requests:
             self._at(request.submitted_at, "arrive", request)
         for architect in self.trace.architects:
@@ -57,6 +66,8 @@ class Simulation:
         while self._events:
             moment, _, kind, payload = heapq.heappop(self._events)
             self._handle(moment, kind, payload)
+            if progress is not None and kind == "sample":
+                progress(moment)
         for request in self.queue:
             decision = self._decide(request, request.declined_by, self._end())
             self.result.unassigned[request.demand.request_id] = decision.reason()
@@ -66,7 +77,9 @@ class Simulation:
         if kind == "arrive":
             assert isinstance(payload, TraceRequest)
             if not self._assign(payload, moment):
-                self.queue.append(payload)
+                deadline = deadline_of(payload)
+                self._deadlines[payload.demand.request_id] = deadline
+                self.queue.add(deadline, payload.demand.request_id, payload)
         elif kind == "release":
             assert isinstance(payload, tuple)
             architect_id: str = payload[0]
@@ -78,6 +91,7 @@ class Simulation:
             self._retry(moment, str(payload))
         else:
             self.result.utilisation.append((moment, self._utilisation()))
+            self.result.queue.append((moment, self.queue.lanes(moment)))
 
     def _assign(self, request: TraceRequest, moment: datetime) -> bool:
         declined: set[str] = set()
@@ -106,17 +120,19 @@ class Simulation:
         self.result.assignments.append(Assignment(request, chosen.id, moment, offers, decision))
 
     def _retry(self, moment: datetime, freed: str) -> None:
-        """Capacity freed at ``freed``: the oldest queued requests it could take go first."""
+        """Capacity freed at ``freed``: the queued requests it could take, in the deadline
+        queue's order (domain/queue.py), as the app's worker serves them."""
         architect = self.roster.by_id[freed]
         lightest = min(self.trace.weights.values())
-        for request in list(self.queue):
+        for request in self.queue.in_order(moment):
             load = self.loads.get(freed) or Load()
             if load.points + lightest > architect.capacity:
                 break
             covers = (request.demand.segment in architect.segments
                       and request.demand.region in architect.regions)
             if covers and self._assign(request, moment):
-                self.queue.remove(request)
+                request_id = request.demand.request_id
+                self.queue.remove(self._deadlines.pop(request_id), request_id)
 
     def _decide(self, request: TraceRequest, declined: frozenset[str],
                 moment: datetime) -> Decision:
@@ -141,9 +157,13 @@ class Simulation:
         heapq.heappush(self._events, (moment, next(self._order), kind, payload))
 
 
-def simulate(trace: Trace, policy: Policy) -> dict[str, object]:
+def simulate(trace: Trace, policy: Policy,
+             progress: Callable[[datetime], None] | None = None) -> dict[str, object]:
     """The JSON report of one policy over one trace."""
-    result = Simulation(trace, policy).run()
+    return report(trace, policy, Simulation(trace, policy).run(progress))
+
+
+def report(trace: Trace, policy: Policy, result: SimulationResult) -> dict[str, object]:
     return {
         "policy": policy.name,
         "assignments": [{"request": a.request.demand.request_id, "architect": a.architect,

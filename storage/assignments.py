@@ -14,7 +14,15 @@ from sqlalchemy import RowMapping, bindparam, insert, or_, select, update
 
 from domain.balancer import Decision, Demand, Load, Policy, decide, override
 from domain.calendar import business_days_later, business_hours_later
-from domain.offers import ENGAGEMENT_BUSINESS_DAYS, Offer, OfferError, OfferState, Outcome
+from domain.offers import (
+    ENGAGEMENT_BUSINESS_DAYS,
+    ENGAGEMENT_CHECK,
+    EXTENSION_BUSINESS_DAYS,
+    Offer,
+    OfferError,
+    OfferState,
+    Outcome,
+)
 from domain.requests import FtaRequest, State
 from domain.roster import Architect
 from storage import loads
@@ -50,6 +58,9 @@ _OPEN_OFFER_HOLDER = (select(offers.c.architect_id, architects.c.name)
                                                     architects.c.id == offers.c.architect_id))
                       .where(offers.c.request_id == bindparam("request_id"),
                              offers.c.state == OfferState.OFFERED))
+_ENGAGEMENT_CHECKS_DONE = update(timers).where(
+    timers.c.kind == ENGAGEMENT_CHECK, timers.c.request_id == bindparam("finished_request"),
+    timers.c.done_at.is_(None)).values(done_at=bindparam("finished_at"))
 _FINISH_TIMERS = update(timers).where(timers.c.offer_id == bindparam("answered_offer"),
                                       timers.c.done_at.is_(None))
 
@@ -109,6 +120,7 @@ class SqlAssignmentDesk:
                 "engagement_ends_at": ends})
             await loads.accepted(connection, architect.id, ends)
             await _finish_timers(connection, offer_id, now)
+            await _check_engagement_at(connection, request.id, ends)
         offer.state, offer.decided_at, offer.engagement_ends_at = OfferState.ACCEPTED, now, ends
         return offer, request
 
@@ -123,6 +135,41 @@ class SqlAssignmentDesk:
             await _finish_timers(connection, offer_id, now)
         offer.state, offer.decided_at, offer.reason = OfferState.DECLINED, now, reason
         return offer
+
+    async def finish_engagement(self, request_id: int, now: datetime) -> list[str]:
+        """The engagement's work ended at ``now``: its points stop being held (before the
+        per-type estimate, which held them until then). Who was freed; none if nobody."""
+        async with self._database.begin() as connection:
+            freed = list((await connection.execute(
+                update(offers).where(offers.c.request_id == request_id,
+                                     offers.c.state == OfferState.ACCEPTED,
+                                     offers.c.engagement_ends_at > now)
+                .values(engagement_ends_at=now).returning(offers.c.architect_id))).scalars())
+            await loads.let_go(connection, freed)
+            await connection.execute(_ENGAGEMENT_CHECKS_DONE, {"finished_request": request_id,
+                                                               "finished_at": now})
+        return freed
+
+    async def extend_engagement(self, request_id: int, now: datetime) -> datetime | None:
+        """The FTA is still working on it past the estimate: its points are held again, for
+        EXTENSION_BUSINESS_DAYS more, when they are asked again. None: nothing accepted."""
+        async with self._database.begin() as connection:
+            row = (await connection.execute(
+                select(offers.c.id.label("accepted_offer"), architects).join(
+                    architects, architects.c.id == offers.c.architect_id)
+                .where(offers.c.request_id == request_id,
+                       offers.c.state == OfferState.ACCEPTED))).mappings().first()
+            if row is None:
+                return None
+            architect = architect_from(row)
+            ends = business_days_later(now, EXTENSION_BUSINESS_DAYS, architect.timezone,
+                                       architect.holiday_country,
+                                       architect.holiday_subdivision)
+            await connection.execute(_UPDATE_OFFER, {"offer_id": row["accepted_offer"],
+                                                     "engagement_ends_at": ends})
+            await loads.let_go(connection, [architect.id])
+            await _check_engagement_at(connection, request_id, ends)
+        return ends
 
     async def assign_by_hand(self, request_id: int, architect_id: str, now: datetime,
                              policy: Policy, by: str = "") -> Offer:
@@ -153,6 +200,8 @@ class SqlAssignmentDesk:
             await loads.offered(connection, chosen.id, offer.weight, now,
                                 offer.engagement_ends_at)
             await _assign(connection, request.id, chosen)
+            assert offer.engagement_ends_at is not None
+            await _check_engagement_at(connection, request.id, offer.engagement_ends_at)
         return offer
 
     async def offers_for(self, request_id: int) -> list[Offer]:
@@ -198,6 +247,17 @@ class SqlAssignmentDesk:
         async with self._database.connect() as connection:
             row = (await connection.execute(_OFFER, {"offer_id": offer_id})).mappings().first()
         return offer_from(row) if row else None
+
+    async def waiting_by_deadline(self, limit: int = 200) -> list[tuple[datetime, int]]:
+        """(deadline, id) of the requests waiting for an FTA with no live offer, earliest
+        deadline first (its submission time when it has none); domain/queue.py orders them."""
+        live = select(offers.c.request_id).where(LIVE)
+        query = (select(requests.c.deadline, requests.c.submitted_at, requests.c.id)
+                 .where(requests.c.state == State.AWAITING_FTA, requests.c.id.not_in(live))
+                 .order_by(requests.c.deadline, requests.c.id).limit(limit))
+        async with self._database.connect() as connection:
+            return [(deadline or submitted, request_id) for deadline, submitted, request_id
+                    in (await connection.execute(query)).all()]
 
     async def waiting(self, limit: int = 50) -> list[int]:
         """Requests waiting for an FTA with no live offer, oldest first."""
@@ -266,6 +326,13 @@ def _earlier_offers(rows: Sequence[RowMapping]) -> tuple[bool, frozenset[str]]:
     live = any(state in (OfferState.OFFERED, OfferState.ACCEPTED) for _, state in states)
     return live, frozenset(architect for architect, state in states
                            if state in (OfferState.DECLINED, OfferState.EXPIRED))
+
+
+async def _check_engagement_at(connection: Connection, request_id: int,
+                               due_at: datetime) -> None:
+    """When the estimate passes, the worker asks the FTA whether the work has ended."""
+    await connection.execute(_ADD_TIMER, {"kind": ENGAGEMENT_CHECK, "request_id": request_id,
+                                          "offer_id": None, "due_at": due_at})
 
 
 async def _insert_offer(connection: Connection, offer: Offer) -> int:

@@ -100,6 +100,49 @@ def test_simulate_prints_the_report_and_refuses_a_bad_trace(tmp_path: Path,
     assert "Invalid trace: requests[0].type: required" in refused.stderr
 
 
+def test_simulate_shows_progress_on_a_terminal_and_stays_quiet_when_piped(
+        tmp_path: Path, database_url: str) -> None:
+    import json
+    import pty
+
+    from bench.traces import synthetic_trace
+
+    trace = tmp_path / "trace.json"
+    trace.write_text(json.dumps(synthetic_trace(10, 50)))
+    terminal, screen = pty.openpty()
+    with open(tmp_path / "out.json", "w") as out:
+        shown = subprocess.run([sys.executable, "app.py", "simulate", str(trace)], cwd=ROOT,
+                               stdout=out, stderr=screen, timeout=60)
+    os.close(screen)
+    progress = os.read(terminal, 65536).decode()
+    os.close(terminal)
+    piped = run("simulate", str(trace))
+
+    assert shown.returncode == 0 and "Simulating 2027-" in progress and "100%" in progress
+    assert json.loads((tmp_path / "out.json").read_text())["policy"] == "skilled"
+    assert piped.returncode == 0 and piped.stderr == ""
+
+
+def test_simulate_plots_the_quarter_or_says_how_to_get_the_plot(tmp_path: Path,
+                                                                 database_url: str) -> None:
+    import importlib.util
+    import json
+
+    from bench.traces import synthetic_trace
+
+    trace, picture = tmp_path / "trace.json", tmp_path / "quarter.png"
+    trace.write_text(json.dumps(synthetic_trace(10, 50)))
+
+    result = run("simulate", str(trace), "--plot", str(picture))
+
+    if importlib.util.find_spec("matplotlib") is None:
+        assert result.returncode == 2 and result.stdout == ""
+        assert "--plot needs matplotlib" in result.stderr and "pip install" in result.stderr
+    else:
+        assert result.returncode == 0, result.stderr
+        assert picture.read_bytes().startswith(b"\x89PNG")
+
+
 def test_production_mode_refuses_to_run_without_credentials(database_url: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MicrosoftApp")}
     result = subprocess.run([sys.executable, "app.py", "serve", "--production"], cwd=ROOT,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.balancer import Demand, Load, Policy, decide, override, why_chosen
+from domain.balancer import POLICY_NAMES, Demand, Load, Policy, decide, override, why_chosen
 from domain.roster import Absence, Architect, RosterIndex
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -52,7 +52,7 @@ demands = st.builds(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(architects, max_size=12, unique_by=lambda a: a.id), demands,
        st.dictionaries(st.text("abcdefgh", min_size=1, max_size=4), st.integers(0, 12)),
-       st.sampled_from(["balanced", "round_robin", "least_loaded", "random"]))
+       st.sampled_from(POLICY_NAMES))
 def test_a_chosen_architect_never_breaks_a_hard_rule(roster, wanted, points, policy) -> None:
     loads = {a: Load(p) for a, p in points.items()}
     decision = decide(wanted, RosterIndex(roster), loads, NOW, Policy(policy))
@@ -136,3 +136,45 @@ def test_a_manager_override_may_exceed_capacity_and_is_flagged() -> None:
     decision = override(demand(), full, Load(3), NOW, Policy())
     assert decision.chosen == "a" and decision.override
     assert "manager override" in decision.reason()
+
+
+def test_the_skilled_policy_prefers_an_architect_skilled_in_every_workload_over_a_lighter_one(
+        ) -> None:
+    roster = RosterIndex([architect("light", skills={"exchange": 5, "teams": 2}),
+                          architect("skilled", skills={"exchange": 3, "teams": 3})])
+    loads = {"skilled": Load(6)}
+
+    decision = decide(demand(workloads=("exchange", "teams")), roster, loads, NOW,
+                      Policy("skilled"))
+
+    assert decision.chosen == "skilled"
+    assert decision.ranked[1].passed_over == "not skilled (3+) in every requested workload"
+    assert decide(demand(workloads=("exchange", "teams")), roster, loads, NOW,
+                  Policy()).chosen == "light"  # balanced: the load band comes first
+
+
+def test_among_skilled_architects_the_skilled_policy_balances_load() -> None:
+    roster = RosterIndex([architect("busy", skills={"exchange": 5}),
+                          architect("free", skills={"exchange": 3})])
+
+    decision = decide(demand(workloads=("exchange",)), roster, {"busy": Load(6)}, NOW,
+                      Policy("skilled"))
+
+    assert decision.chosen == "free"
+    assert decision.ranked[1].passed_over.startswith("higher relative load after assignment")
+
+
+def test_the_only_intune_architect_is_kept_for_intune_when_others_can_take_exchange() -> None:
+    plain = [architect(f"ex{n}", skills={"exchange": 4}) for n in range(3)]
+    intune = architect("intune", skills={"exchange": 4, "intune": 5})
+    roster = RosterIndex([*plain, intune])
+    loads = {a.id: Load(3) for a in plain}  # the Intune FTA is the lightest
+
+    exchange = decide(demand(workloads=("exchange",)), roster, loads, NOW, Policy("skilled"))
+    needs_intune = decide(demand(workloads=("intune",)), roster, loads, NOW, Policy("skilled"))
+
+    assert exchange.chosen == "ex0" and needs_intune.chosen == "intune"
+    passed = next(r for r in exchange.ranked if r.architect_id == "intune")
+    assert "counting the scarce skills it would tie up" in passed.passed_over
+    assert decide(demand(workloads=("exchange",)), roster, loads, NOW,
+                  Policy()).chosen == "intune"  # balanced spends it

@@ -14,6 +14,7 @@ import pytest
 from cards import verbs
 from cards.assignment import (
     create_account_team_card,
+    create_engagement_check_card,
     create_review_notice_card,
     create_seller_assigned_card,
     create_work_card,
@@ -106,6 +107,7 @@ CARDS: dict[str, Any] = {
                                                 _record("engage_before_license")),
     "work_ecif": lambda: create_work_card(submitted("ecif_review"), _record("ecif_review"),
                                           problem="Write what is missing."),
+    "engagement_check": lambda: create_engagement_check_card(submitted("ecif_review")),
     "seller_assigned": lambda: create_seller_assigned_card(_assigned(), "https://playbooks"),
     "account_team": lambda: create_account_team_card(_assigned(), ("Alex", "aad-alex"),
                                                      ("Sam Seller", "aad-1")),

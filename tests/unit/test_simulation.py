@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bench.traces import synthetic_trace
-from domain.balancer import Policy
+from domain.balancer import POLICY_NAMES, Policy
 from domain.simulation import simulate
 from domain.trace import TraceError, parse_trace
 
@@ -56,6 +56,34 @@ def test_a_request_waits_until_capacity_frees_then_goes_oldest_first() -> None:
     assert assigned["r2"] < assigned["r3"]
 
 
+def test_freed_capacity_goes_to_the_request_that_can_still_meet_its_deadline_first() -> None:
+    small = {**ARCHITECT, "capacity": 3, "out_of_office": []}
+    report = run(trace([small], [
+        request("r1", "2027-01-04T15:30:00Z", engagement_business_days=3),
+        request("late", "2027-01-04T16:00:00Z"),  # due Wednesday: missed, waiting behind r1
+        request("fresh", "2027-01-07T14:00:00Z")]))  # Thursday: due Monday, still feasible
+    assigned = {a["request"]: a["assigned_at"] for a in report["assignments"]}
+
+    assert assigned["fresh"] == "2027-01-07T15:30:00+00:00"  # when r1 ends
+    assert assigned["fresh"] < assigned["late"]
+
+
+def test_a_late_request_goes_ahead_of_fresh_ones_once_past_its_deadline_by_the_bound() -> None:
+    small = {**ARCHITECT, "capacity": 3, "out_of_office": []}
+    fresh = [request(f"f{day:02d}", f"2027-01-{day:02d}T14:00:00Z", engagement_business_days=1)
+             for day in (7, 8, 11)]
+    report = run(trace([small], [
+        request("r1", "2027-01-04T15:30:00Z", engagement_business_days=3),
+        request("late", "2027-01-04T16:00:00Z"), *fresh]))
+    assigned = {a["request"]: a["assigned_at"] for a in report["assignments"]}
+
+    # Due Wednesday 6 January, 23:59 in New York: until 72 hours later the on-time requests
+    # go first (f07, f08); the next capacity freed after that (Monday 11th) is the late one's,
+    # though f11 could still meet its deadline.
+    assert assigned["f07"] < assigned["f08"] < assigned["late"] < assigned["f11"]
+    assert assigned["late"] == "2027-01-11T15:30:00+00:00"
+
+
 def test_out_of_office_makes_an_architect_unavailable_on_every_local_date() -> None:
     report = run(trace([ARCHITECT], [request("r1", "2027-01-12T15:00:00Z")]))
     [assignment] = report["assignments"]
@@ -70,7 +98,7 @@ def test_nobody_eligible_is_reported_with_the_reason() -> None:
     assert unassigned["request"] == "r1" and "segment and region" in unassigned["reason"]
 
 
-@pytest.mark.parametrize("policy", ["balanced", "round_robin", "least_loaded", "random"])
+@pytest.mark.parametrize("policy", POLICY_NAMES)
 def test_no_architect_ever_holds_more_than_their_capacity(policy) -> None:
     raw = synthetic_trace(30, 900, seed=4)
     capacity = {a["id"]: a["capacity"] for a in raw["architects"]}
