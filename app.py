@@ -120,7 +120,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
                              ServiceUrlGuard(settings.service_url_max_calls,
                                              settings.service_url_failures_to_open,
                                              settings.service_url_pause_seconds))
-    adapter = create_adapter(settings, connector)
+    adapter = create_adapter(settings, connector, lambda: clock().timestamp())
     ftop = _ftop_gateway(settings, database, outbox)
     status = StatusCards(poster, requests, timers, ftop)
     graph = GraphCalendar(outbound, base_url=settings.graph_base_url,

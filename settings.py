@@ -53,6 +53,7 @@ class Settings:
     turn_queue_seconds: float = 3.0
     openid_metadata_url: str = ""
     token_issuer: str = ""
+    openid_timeout_seconds: float = 5.0
     login_url: str = ""
     oauth_scope: str = ""
     allowed_tenant_ids: frozenset[str] = frozenset()
@@ -118,6 +119,9 @@ class Settings:
                 "OUTBOX_SEND_TIMEOUT_SECONDS", env.get("OUTBOX_SEND_TIMEOUT_SECONDS", "15")),
             outbox_lease_seconds=_positive("OUTBOX_LEASE_SECONDS",
                                            env.get("OUTBOX_LEASE_SECONDS", "60")),
+            openid_timeout_seconds=_positive(
+                "OPENID_METADATA_TIMEOUT_SECONDS",
+                env.get("OPENID_METADATA_TIMEOUT_SECONDS", "5")),
             service_url_max_calls=_count("SERVICE_URL_MAX_CALLS",
                                          env.get("SERVICE_URL_MAX_CALLS", "16")),
             service_url_failures_to_open=_count(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 from typing import Any
@@ -23,6 +24,7 @@ from botbuilder.schema import Activity, ResourceResponse
 from botbuilder.schema.teams import TeamsChannelAccount
 from botframework.connector.auth import AuthenticateRequestResult
 
+from bot import signing_keys
 from bot.admission import lent_out
 from bot.connector import BotConnector
 from bot.replies import activity_json
@@ -134,7 +136,8 @@ class TeamsAdapter(CloudAdapter):
         return found
 
 
-def create_adapter(settings: Settings, connector: BotConnector) -> TeamsAdapter:
+def create_adapter(settings: Settings, connector: BotConnector,
+                   clock: Callable[[], float] = time.time) -> TeamsAdapter:
     configuration = SimpleNamespace(
         APP_ID=settings.app_id or None,
         APP_PASSWORD=settings.app_password or None,
@@ -146,6 +149,7 @@ def create_adapter(settings: Settings, connector: BotConnector) -> TeamsAdapter:
         TO_CHANNEL_FROM_BOT_LOGIN_URL=settings.login_url or None,
         TO_CHANNEL_FROM_BOT_OAUTH_SCOPE=settings.oauth_scope or None,
     )
+    signing_keys.install(settings.openid_timeout_seconds, clock)
     adapter = TeamsAdapter(ConfigurationBotFrameworkAuthentication(configuration), connector)
     adapter.on_turn_error = TurnErrorHandler(connector.guard)
     return adapter
