@@ -25,7 +25,7 @@ from botbuilder.schema.teams import TeamsChannelAccount
 from botframework.connector.auth import AuthenticateRequestResult
 
 from bot import signing_keys
-from bot.admission import lent_out
+from bot.admission import lending_the_slot
 from bot.connector import BotConnector
 from bot.replies import activity_json
 from bot.service_urls import ServiceUrlGuard
@@ -41,7 +41,7 @@ MEMBER_LOOKUP_SECONDS = 1.0
 
 class _Conversations:
     """The part of msrest's ConnectorClient.conversations that turns and TeamsInfo use. While
-    a turn waits on Teams its admission slot serves other turns (bot/admission.lent_out)."""
+    a turn waits on Teams its admission slot serves other turns (bot/admission.lending_the_slot)."""
 
     def __init__(self, connector: BotConnector, service_url: str) -> None:
         self._connector, self._url = connector, service_url
@@ -49,35 +49,31 @@ class _Conversations:
     async def send_to_conversation(self, conversation_id: str,
                                    activity: Activity) -> ResourceResponse:
         body = activity_json(activity)
-        async with lent_out():
-            return ResourceResponse(id=await _once_more_if_throttled(
-                lambda: self._connector.post(self._url, conversation_id, body)))
+        return ResourceResponse(id=await lending_the_slot(_once_more_if_throttled(
+            lambda: self._connector.post(self._url, conversation_id, body))))
 
     async def reply_to_activity(self, conversation_id: str, activity_id: str,
                                 activity: Activity) -> ResourceResponse:
         body = activity_json(activity)
-        async with lent_out():
-            return ResourceResponse(id=await _once_more_if_throttled(
-                lambda: self._connector.reply(self._url, conversation_id, activity_id, body)))
+        return ResourceResponse(id=await lending_the_slot(_once_more_if_throttled(
+            lambda: self._connector.reply(self._url, conversation_id, activity_id, body))))
 
     async def update_activity(self, conversation_id: str, activity_id: str,
                               activity: Activity) -> ResourceResponse:
         body = activity_json(activity)
-        async with lent_out():
-            await self._connector.update(self._url, conversation_id, activity_id, body)
+        await lending_the_slot(self._connector.update(self._url, conversation_id, activity_id,
+                                                      body))
         return ResourceResponse(id=activity_id)
 
     async def delete_activity(self, conversation_id: str, activity_id: str) -> None:
-        async with lent_out():
-            await self._connector.delete(self._url, conversation_id, activity_id)
+        await lending_the_slot(self._connector.delete(self._url, conversation_id, activity_id))
 
     async def get_conversation_member(self, conversation_id: str,
                                       member_id: str) -> TeamsChannelAccount:
         # Asked during invokes too (a new seller's e-mail), which Teams waits 5 s for: a
         # region slower than this leaves the e-mail out rather than the answer late.
-        async with lent_out():
-            answer = await self._connector.member(self._url, conversation_id, member_id,
-                                                  timeout_seconds=MEMBER_LOOKUP_SECONDS)
+        answer = await lending_the_slot(self._connector.member(
+            self._url, conversation_id, member_id, timeout_seconds=MEMBER_LOOKUP_SECONDS))
         return TeamsChannelAccount().deserialize(answer)
 
 

@@ -6,15 +6,20 @@ past Teams' 5 seconds). A turn that cannot start within its patience is refused 
 rather than answered after Teams has given up on it.
 
 A slot stands for the database work of a turn, not for its wait on Teams: while a turn waits
-on a call to its service URL it lends the slot to the next turn (`lent_out`). Otherwise turns
-from one hung Teams region would hold every slot and refuse everyone else's."""
+on a call to its service URL for longer than a reply takes, it lends the slot to the next
+turn (`lending_the_slot`). Otherwise turns from one hung Teams region would hold every slot
+and refuse everyone else's."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from typing import TypeVar
+
+T = TypeVar("T")
+LEND_AFTER_SECONDS = 0.2  # a reply Teams takes at once comes back well within this
 
 
 class Busy(Exception):
@@ -66,19 +71,28 @@ class Admission:
             slot.give_back()
 
 
-@asynccontextmanager
-async def lent_out() -> AsyncIterator[None]:
-    """The running turn waits on something outside (Teams): its slot serves another turn
-    meanwhile, and is taken again (in turn order) before the turn goes on."""
+async def lending_the_slot(call: Awaitable[T]) -> T:
+    """Await ``call`` (a call to Teams). If it takes longer than a reply normally does, the
+    running turn lends its slot to the next turn meanwhile, and takes it again (in turn order)
+    before it goes on. Replies that come back at once never give up their place."""
     slot = _running.get()
     if slot is None or not slot.held:
-        yield
-        return
+        return await call
+    task = asyncio.ensure_future(call)
+    try:
+        await asyncio.wait({task}, timeout=LEND_AFTER_SECONDS)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    if task.done():
+        return task.result()
     slot.give_back()
     try:
-        yield
-    except BaseException as error:
-        if not isinstance(error, asyncio.CancelledError):  # the turn goes on (and handles it)
-            await slot.take_again()
+        result = await task
+    except asyncio.CancelledError:
+        raise  # the turn is over: nothing to take the slot again for
+    except BaseException:
+        await slot.take_again()  # the turn goes on, and handles the failure
         raise
     await slot.take_again()
+    return result
