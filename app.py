@@ -79,6 +79,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.offers import OfferRouter
     from bot.roles import Roles
     from bot.roster_desk import RosterDesk
+    from bot.service_urls import ServiceUrlGuard
     from bot.state import SqlStorage
     from bot.status_cards import StatusCards
     from bot.telemetry import Metrics
@@ -117,8 +118,11 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     timers = SqlTimers(database, worker=worker_name)
     roster = SqlRoster(database)
     app[http_key] = outbound = ClientSession()  # one pooled session for every outbound call
-    connector = BotConnector(outbound, _bot_token(settings), settings.outbox_send_timeout_seconds)
-    adapter = create_adapter(settings, connector)
+    connector = BotConnector(outbound, _bot_token(settings), settings.outbox_send_timeout_seconds,
+                             ServiceUrlGuard(settings.service_url_max_calls,
+                                             settings.service_url_failures_to_open,
+                                             settings.service_url_pause_seconds))
+    adapter = create_adapter(settings, connector, lambda: clock().timestamp())
     ftop = _ftop_gateway(settings, database, outbox, clock)
     status = StatusCards(poster, requests, timers, ftop)
     graph = GraphCalendar(outbound, base_url=settings.graph_base_url,

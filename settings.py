@@ -48,11 +48,15 @@ class Settings:
     outbox_tenant_rate: int = 30
     outbox_send_timeout_seconds: float = 15.0
     outbox_lease_seconds: float = 60.0
+    service_url_max_calls: int = 16
+    service_url_failures_to_open: int = 5
+    service_url_pause_seconds: float = 30.0
     retention_days: float = 365.0
     max_concurrent_turns: int = 10
     turn_queue_seconds: float = 3.0
     openid_metadata_url: str = ""
     token_issuer: str = ""
+    openid_timeout_seconds: float = 5.0
     login_url: str = ""
     oauth_scope: str = ""
     allowed_tenant_ids: frozenset[str] = frozenset()
@@ -134,6 +138,15 @@ class Settings:
                 "OUTBOX_SEND_TIMEOUT_SECONDS", env.get("OUTBOX_SEND_TIMEOUT_SECONDS", "15")),
             outbox_lease_seconds=_positive("OUTBOX_LEASE_SECONDS",
                                            env.get("OUTBOX_LEASE_SECONDS", "60")),
+            openid_timeout_seconds=_positive(
+                "OPENID_METADATA_TIMEOUT_SECONDS",
+                env.get("OPENID_METADATA_TIMEOUT_SECONDS", "5")),
+            service_url_max_calls=_count("SERVICE_URL_MAX_CALLS",
+                                         env.get("SERVICE_URL_MAX_CALLS", "16")),
+            service_url_failures_to_open=_count(
+                "SERVICE_URL_FAILURES_TO_OPEN", env.get("SERVICE_URL_FAILURES_TO_OPEN", "5")),
+            service_url_pause_seconds=_positive(
+                "SERVICE_URL_PAUSE_SECONDS", env.get("SERVICE_URL_PAUSE_SECONDS", "30")),
             retention_days=_positive("RETENTION_DAYS", env.get("RETENTION_DAYS", "365")),
             max_concurrent_turns=_count("MAX_CONCURRENT_TURNS",
                                         env.get("MAX_CONCURRENT_TURNS", "10")),

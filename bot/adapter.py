@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 from typing import Any
@@ -23,8 +24,11 @@ from botbuilder.schema import Activity, ResourceResponse
 from botbuilder.schema.teams import TeamsChannelAccount
 from botframework.connector.auth import AuthenticateRequestResult
 
+from bot import signing_keys
+from bot.admission import lending_the_slot
 from bot.connector import BotConnector
 from bot.replies import activity_json
+from bot.service_urls import ServiceUrlGuard
 from bot.telemetry import turn_outcome
 from domain.outbox import RETRIED_STATUSES, DeliveryError
 from settings import Settings
@@ -32,10 +36,12 @@ from settings import Settings
 log = logging.getLogger(__name__)
 TURN_FAILED = ("Sorry, something went wrong on my side. Anything you entered is saved; "
                "please try again in a moment.")
+MEMBER_LOOKUP_SECONDS = 1.0
 
 
 class _Conversations:
-    """The part of msrest's ConnectorClient.conversations that turns and TeamsInfo use."""
+    """The part of msrest's ConnectorClient.conversations that turns and TeamsInfo use. While
+    a turn waits on Teams its admission slot serves other turns (bot/admission.lending_the_slot)."""
 
     def __init__(self, connector: BotConnector, service_url: str) -> None:
         self._connector, self._url = connector, service_url
@@ -43,27 +49,31 @@ class _Conversations:
     async def send_to_conversation(self, conversation_id: str,
                                    activity: Activity) -> ResourceResponse:
         body = activity_json(activity)
-        return ResourceResponse(id=await _once_more_if_throttled(
-            lambda: self._connector.post(self._url, conversation_id, body)))
+        return ResourceResponse(id=await lending_the_slot(_once_more_if_throttled(
+            lambda: self._connector.post(self._url, conversation_id, body))))
 
     async def reply_to_activity(self, conversation_id: str, activity_id: str,
                                 activity: Activity) -> ResourceResponse:
         body = activity_json(activity)
-        return ResourceResponse(id=await _once_more_if_throttled(
-            lambda: self._connector.reply(self._url, conversation_id, activity_id, body)))
+        return ResourceResponse(id=await lending_the_slot(_once_more_if_throttled(
+            lambda: self._connector.reply(self._url, conversation_id, activity_id, body))))
 
     async def update_activity(self, conversation_id: str, activity_id: str,
                               activity: Activity) -> ResourceResponse:
-        await self._connector.update(self._url, conversation_id, activity_id,
-                                     activity_json(activity))
+        body = activity_json(activity)
+        await lending_the_slot(self._connector.update(self._url, conversation_id, activity_id,
+                                                      body))
         return ResourceResponse(id=activity_id)
 
     async def delete_activity(self, conversation_id: str, activity_id: str) -> None:
-        await self._connector.delete(self._url, conversation_id, activity_id)
+        await lending_the_slot(self._connector.delete(self._url, conversation_id, activity_id))
 
     async def get_conversation_member(self, conversation_id: str,
                                       member_id: str) -> TeamsChannelAccount:
-        answer = await self._connector.member(self._url, conversation_id, member_id)
+        # Asked during invokes too (a new seller's e-mail), which Teams waits 5 s for: a
+        # region slower than this leaves the e-mail out rather than the answer late.
+        answer = await lending_the_slot(self._connector.member(
+            self._url, conversation_id, member_id, timeout_seconds=MEMBER_LOOKUP_SECONDS))
         return TeamsChannelAccount().deserialize(answer)
 
 
@@ -122,7 +132,8 @@ class TeamsAdapter(CloudAdapter):
         return found
 
 
-def create_adapter(settings: Settings, connector: BotConnector) -> TeamsAdapter:
+def create_adapter(settings: Settings, connector: BotConnector,
+                   clock: Callable[[], float] = time.time) -> TeamsAdapter:
     configuration = SimpleNamespace(
         APP_ID=settings.app_id or None,
         APP_PASSWORD=settings.app_password or None,
@@ -139,18 +150,27 @@ def create_adapter(settings: Settings, connector: BotConnector) -> TeamsAdapter:
         TO_CHANNEL_FROM_BOT_LOGIN_URL=settings.login_url or None,
         TO_CHANNEL_FROM_BOT_OAUTH_SCOPE=settings.oauth_scope or None,
     )
+    signing_keys.install(settings.openid_timeout_seconds, clock)
     adapter = TeamsAdapter(ConfigurationBotFrameworkAuthentication(configuration), connector)
-    adapter.on_turn_error = _on_turn_error
+    adapter.on_turn_error = TurnErrorHandler(connector.guard)
     return adapter
 
 
-async def _on_turn_error(turn_context: TurnContext, error: Exception) -> None:
-    turn_outcome.set("failed")
-    # Ids only: activity text may hold customer data.
-    log.error("turn failed", exc_info=error,
-              extra={"activity_id": turn_context.activity.id,
-                     "activity_type": turn_context.activity.type})
-    if turn_context.activity.type == "message":
-        # If Teams is unreachable for this turn too, the log above says why.
+class TurnErrorHandler:
+    """The turn-error safety net: log, and tell the person who typed that it failed."""
+
+    def __init__(self, guard: ServiceUrlGuard) -> None:
+        self._guard = guard
+
+    async def __call__(self, turn_context: TurnContext, error: Exception) -> None:
+        turn_outcome.set("failed")
+        activity = turn_context.activity
+        # Ids only: activity text may hold customer data.
+        log.error("turn failed", exc_info=error,
+                  extra={"activity_id": activity.id, "activity_type": activity.type})
+        if activity.type != "message" or self._guard.last_call_failed(activity.service_url):
+            # Not into a service URL that just failed to answer: it would hang this turn
+            # once more for nothing. The log above says what went wrong.
+            return
         with contextlib.suppress(DeliveryError):
             await turn_context.send_activity(TURN_FAILED)

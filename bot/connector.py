@@ -1,6 +1,7 @@
 """The Bot Connector REST API over one pooled aiohttp session: post a message, reply in a
 thread, replace a card. botbuilder builds a msrest client per turn and sends through
-`requests` in a thread pool (TEAMS_NOTES); this is a plain async call with a cached token."""
+`requests` in a thread pool (TEAMS_NOTES); this is a plain async call with a cached token.
+Every call goes through its service URL's bulkhead and circuit breaker (bot/service_urls)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from urllib.parse import quote
 
 import aiohttp
 
+from bot.service_urls import ServiceUrlGuard
 from domain.outbox import NO_ANSWER, DeliveryError, parse_retry_after
 
 Token = Callable[[], Awaitable[str]]
@@ -18,9 +20,10 @@ Token = Callable[[], Awaitable[str]]
 
 class BotConnector:
     def __init__(self, session: aiohttp.ClientSession, token: Token | None = None,
-                 timeout_seconds: float = 15.0) -> None:
+                 timeout_seconds: float = 15.0, guard: ServiceUrlGuard | None = None) -> None:
         self._session, self._token = session, token
-        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._timeout_seconds = timeout_seconds
+        self.guard = guard or ServiceUrlGuard()
 
     async def post(self, service_url: str, conversation_id: str,
                    activity: dict[str, Any]) -> str:
@@ -45,20 +48,28 @@ class BotConnector:
         path = f"{_activities(conversation_id)}/{quote(activity_id, safe='')}"
         await self._call("DELETE", service_url, path, None)
 
-    async def member(self, service_url: str, conversation_id: str,
-                     member_id: str) -> dict[str, Any]:
+    async def member(self, service_url: str, conversation_id: str, member_id: str,
+                     timeout_seconds: float | None = None) -> dict[str, Any]:
         """One member of a conversation (or team), with e-mail and UPN, from Teams' roster."""
         path = (f"/v3/conversations/{quote(conversation_id, safe='')}/members/"
                 f"{quote(member_id, safe='')}")
-        return await self._call("GET", service_url, path, None)
+        return await self._call("GET", service_url, path, None, timeout_seconds)
 
     async def _call(self, method: str, service_url: str, path: str,
-                    body: dict[str, Any] | None) -> dict[str, Any]:
+                    body: dict[str, Any] | None,
+                    timeout_seconds: float | None = None) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {await self._token()}"} if self._token else {}
-        url = service_url.rstrip("/") + path
+        seconds = min(timeout_seconds or self._timeout_seconds, self._timeout_seconds)
+        async with self.guard.call(service_url, patience_seconds=seconds):
+            return await self._request(method, service_url.rstrip("/") + path, body, headers,
+                                       seconds)
+
+    async def _request(self, method: str, url: str, body: dict[str, Any] | None,
+                       headers: dict[str, str], seconds: float) -> dict[str, Any]:
         try:
             async with self._session.request(method, url, json=body, headers=headers,
-                                             timeout=self._timeout) as response:
+                                             timeout=aiohttp.ClientTimeout(total=seconds)
+                                             ) as response:
                 text = await response.text()
                 if response.status >= 300:
                     raise DeliveryError(f"Teams answered {method} with HTTP {response.status}",

@@ -1,6 +1,8 @@
 """A fake Teams connector on loopback: it answers like the Bot Connector and records every call.
 
 Teams' rate limits answer 429 with Retry-After; ``fail_next`` lets a test inject those answers.
+Teams' regions share one host and differ by path: ``region_url("emea")`` is a service URL of
+its own on this connector, and ``hang_region`` makes every call to one region hang.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class Sent:
     activity_id: str | None
     body: dict[str, Any]
     at: float = field(default_factory=time.monotonic)  # when it arrived
+    region: str = ""  # the service URL's path ("" for the bare url)
 
     @property
     def text(self) -> str:
@@ -41,6 +44,9 @@ class FakeConnector:
     failures: list[tuple[int, dict[str, str], str]] = field(default_factory=list)
     hangs: list[tuple[float, str, bool]] = field(default_factory=list)
     held: int = 0  # sends held by hang_next so far
+    hung_regions: set[str] = field(default_factory=set)
+    calls_to_hung: int = 0  # calls that reached a hung region (held until release_regions)
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     server: TestServer | None = None
 
@@ -61,6 +67,19 @@ class FakeConnector:
     def cards(self) -> list[dict[str, Any]]:
         return [card for s in self.sent for card in s.cards]
 
+    def region_url(self, region: str) -> str:
+        """A service URL of its own, as Teams' regions are: same host, another path."""
+        return f"{self.url}/{region}"
+
+    def hang_region(self, region: str) -> None:
+        """Hold every call to ``region`` until release_regions: a hung Teams region."""
+        self.hung_regions.add(region)
+
+    def release_regions(self) -> None:
+        """Answer what the hung regions held (as taken), and hang no more."""
+        self.hung_regions.clear()
+        self._released.set()
+
     def hang_next(self, seconds: float, conversation: str = "", then_take: bool = False) -> None:
         """Hold the next send (into ``conversation``) for ``seconds``, then answer 504 without
         taking it: a gateway that timed out before the message reached Teams. With
@@ -68,18 +87,27 @@ class FakeConnector:
         self.hangs.append((seconds, conversation, then_take))
 
     async def start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/v3/conversations/{cid}/activities", self._send)
-        app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
-        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._send)
-        app.router.add_post("/v3/conversations", self._create_conversation)
-        app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
+        app = web.Application(middlewares=[self._hung_regions])
+        for prefix in ("", "/{region}"):
+            app.router.add_post(prefix + "/v3/conversations/{cid}/activities", self._send)
+            app.router.add_post(prefix + "/v3/conversations/{cid}/activities/{aid}", self._send)
+            app.router.add_put(prefix + "/v3/conversations/{cid}/activities/{aid}", self._send)
+            app.router.add_post(prefix + "/v3/conversations", self._create_conversation)
+            app.router.add_get(prefix + "/v3/conversations/{cid}/members/{uid}", self._member)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
 
     async def close(self) -> None:
+        self.release_regions()
         if self.server is not None:
             await self.server.close()
+
+    @web.middleware
+    async def _hung_regions(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.match_info.get("region", "") in self.hung_regions:
+            self.calls_to_hung += 1
+            await self._released.wait()
+        return await handler(request)
 
     async def _send(self, request: web.Request) -> web.Response:
         conversation = request.match_info["cid"]
@@ -100,7 +128,8 @@ class FakeConnector:
         body = await request.json()
         self.authorizations.append(request.headers.get("Authorization", ""))
         self.sent.append(Sent(request.method, request.match_info["cid"],
-                              request.match_info.get("aid"), body))
+                              request.match_info.get("aid"), body,
+                              region=request.match_info.get("region", "")))
         given = (request.match_info.get("aid") if request.method == "PUT" else None) or \
             f"activity-{next(self._ids)}"
         self.ids_given.append(given)

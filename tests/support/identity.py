@@ -1,7 +1,8 @@
 """A local Bot Framework identity provider: our own RSA key, OpenID metadata and JWKS.
 
 Served from a thread, not the test's event loop: botbuilder fetches them with blocking
-requests.get, which would otherwise wait on the very loop it blocks."""
+requests.get, which would otherwise wait on the very loop it blocks. ``hang_keys`` makes the
+key endpoint hold every request (up to a bound, so that a blocked loop still ends the test)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,18 @@ class IdentityProvider:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._hang_seconds = 0.0
+        self._released = threading.Event()
+        self.key_requests = 0
+
+    def hang_keys(self, at_most_seconds: float = 3.0) -> None:
+        """Hold each request for the keys until release_keys, or ``at_most_seconds``."""
+        self._released.clear()
+        self._hang_seconds = at_most_seconds
+
+    def release_keys(self) -> None:
+        self._hang_seconds = 0.0
+        self._released.set()
 
     @property
     def metadata_url(self) -> str:
@@ -40,6 +53,7 @@ class IdentityProvider:
         return self
 
     def __exit__(self, *_: object) -> None:
+        self.release_keys()
         self._server.shutdown()
         self._server.server_close()
 
@@ -64,6 +78,9 @@ class IdentityProvider:
                     body = {"issuer": ISSUER, "jwks_uri": f"{provider.url}/keys",
                             "id_token_signing_alg_values_supported": ["RS256"]}
                 elif self.path == "/keys":
+                    provider.key_requests += 1
+                    if provider._hang_seconds:
+                        provider._released.wait(provider._hang_seconds)
                     body = provider.jwks
                 else:
                     self.send_error(404)

@@ -1,0 +1,141 @@
+"""One Teams region that hangs (its service URL holds every call) stalls nobody else: turns
+on a healthy service URL are answered and their replies delivered at once, calls into the
+hung one are bounded (a bulkhead, then a circuit breaker), and no apology is sent into it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from cards import verbs
+from settings import Settings
+from tests.conftest import reset_postgres
+from tests.support.activities import card_action, message, person
+from tests.support.connector import FakeConnector
+
+HUNG, HEALTHY = "emea", "amer"
+CARD = "application/vnd.microsoft.card.adaptive"
+
+
+def help_cards(connector: FakeConnector, number: int, region: str = HEALTHY) -> list[float]:
+    """When the help card for user ``number`` reached ``region``."""
+    return [s.at for s in connector.sent
+            if s.region == region and s.conversation_id == f"a:personal-{number}" and s.cards]
+
+
+def asks_help(connector: FakeConnector, region: str, number: int) -> dict[str, Any]:
+    return message(connector.region_url(region), "help", user=person(number),
+                   conversation=f"a:personal-{number}")
+
+
+async def until(condition: Any, seconds: float = 5.0) -> None:
+    """Wait for ``condition`` (checked every 10 ms); fail if it is not true in time."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never came true"
+        await asyncio.sleep(0.01)
+
+
+async def posted(client: Any, body: dict[str, Any]) -> tuple[int, float]:
+    """The status of one turn, and how long it took to be answered."""
+    started = time.monotonic()
+    response = await client.post("/api/messages", json=body)
+    response.release()
+    return response.status, time.monotonic() - started
+
+
+@pytest.fixture
+async def hung_turns(bot, connector):  # type: ignore[no-untyped-def]
+    """30 help turns from the hung region, in flight until the test ends."""
+    connector.hang_region(HUNG)
+    turns = [asyncio.create_task(posted(bot, asks_help(connector, HUNG, 100 + n)))
+             for n in range(30)]
+    await until(lambda: connector.calls_to_hung >= 10)
+    yield turns
+    connector.release_regions()
+    await asyncio.gather(*turns)
+
+
+@pytest.fixture
+async def quick(aiohttp_client, settings: Settings, database_url: str, clock):  # type: ignore[no-untyped-def]
+    """The real app with short send time-outs: at most 3 calls in flight to one service URL,
+    2 unanswered calls in a row open its circuit for half a second."""
+    from app import create_app
+
+    if database_url.startswith("postgresql"):
+        await reset_postgres(database_url)
+    return await aiohttp_client(create_app(replace(
+        settings, outbox_send_timeout_seconds=0.3, service_url_max_calls=3,
+        service_url_failures_to_open=2, service_url_pause_seconds=0.5), clock=clock))
+
+
+async def test_a_healthy_region_is_answered_and_its_reply_delivered_within_a_second(
+        bot, connector, hung_turns) -> None:
+    started = time.monotonic()
+    status, took = await posted(bot, asks_help(connector, HEALTHY, 1))
+    assert (status, took < 1.0) == (201, True)
+    [arrived] = help_cards(connector, 1)
+    assert arrived - started < 1.0
+
+    started = time.monotonic()
+    pressed = await bot.post("/api/messages", json=card_action(
+        connector.region_url(HEALTHY), verbs.SHOW_HELP, user=person(2),
+        conversation="a:personal-2"))
+    assert pressed.status == 200
+    assert (await pressed.json())["type"] == CARD
+    assert time.monotonic() - started < 1.0
+    assert not any(turn.done() for turn in hung_turns)  # they hung all along
+
+
+async def test_an_invoke_from_a_hung_region_is_answered_without_waiting_on_it(
+        bot, connector) -> None:
+    # A new seller's "Request an FTA" asks Teams' roster for their e-mail.
+    connector.hang_region(HUNG)
+    started = time.monotonic()
+    pressed = await bot.post("/api/messages", json=card_action(
+        connector.region_url(HUNG), verbs.OPEN_REQUEST, user=person(3),
+        conversation="a:personal-3"))
+    assert pressed.status == 200
+    assert (await pressed.json())["type"] == CARD
+    assert time.monotonic() - started < 2.0
+    assert connector.calls_to_hung == 1
+
+
+async def test_no_more_calls_than_its_bulkhead_allows_go_into_a_hung_region(
+        quick, connector) -> None:
+    connector.hang_region(HUNG)
+    turns = [asyncio.create_task(posted(quick, asks_help(connector, HUNG, 100 + n)))
+             for n in range(8)]
+    await until(lambda: connector.calls_to_hung >= 3)
+    await asyncio.sleep(0.2)
+    assert connector.calls_to_hung == 3
+    connector.release_regions()
+    await asyncio.gather(*turns)
+
+
+async def test_the_apology_for_a_failed_turn_is_not_sent_into_the_region_that_timed_out(
+        quick, connector) -> None:
+    connector.hang_region(HUNG)
+    status, _ = await posted(quick, asks_help(connector, HUNG, 4))
+    assert status == 201
+    assert connector.calls_to_hung == 1  # the help card only: no "Sorry" after it
+
+
+async def test_a_region_that_stopped_answering_is_left_alone_until_its_pause_ends(
+        quick, connector) -> None:
+    connector.hang_region(HUNG)
+    for number in (5, 6):
+        await posted(quick, asks_help(connector, HUNG, number))
+    assert connector.calls_to_hung == 2  # unanswered twice in a row: the circuit opens
+
+    status, took = await posted(quick, asks_help(connector, HUNG, 7))
+    assert (status, took < 0.2, connector.calls_to_hung) == (201, True, 2)
+
+    connector.release_regions()  # the region is back
+    await asyncio.sleep(0.5)
+    await posted(quick, asks_help(connector, HUNG, 8))
+    assert help_cards(connector, 8, HUNG)
