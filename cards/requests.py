@@ -72,7 +72,9 @@ def create_status_card(request: FtaRequest, with_managers: bool = False,
     return build(body)
 
 
-def create_request_list_card(requests: list[FtaRequest]) -> Card:
+def create_request_list_card(requests: list[FtaRequest],
+                             with_cancelled: bool = False) -> Card:
+    """The seller's requests; cancelled drafts are left out unless ``with_cancelled``."""
     if not requests:
         return build([title("My requests"),
                       paragraph("You have no requests yet. Type **request FTA** to start one.")],
@@ -81,7 +83,9 @@ def create_request_list_card(requests: list[FtaRequest]) -> Card:
                   f" · {inert(r.values.get('customer')) or 'no customer yet'}"
                   f" · {STATE_LABELS[r.state]}") for r in requests]
     body: list[CardElement] = [title("My requests"), FactSet(facts=facts),
-                               paragraph("Type **status FTA-…** for the details of one.",
+                               paragraph("Type **status FTA-…** for the details of one."
+                                         + ("" if with_cancelled else " Cancelled drafts are "
+                                            "left out: type **my requests all** to see them."),
                                          is_subtle=True, size="Small")]
     drafts = [r for r in requests if r.state is State.DRAFT]
     actions = [execute("Resume my draft", verbs.OPEN_REQUEST, style="positive")] if drafts \

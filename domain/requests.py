@@ -160,7 +160,10 @@ class RequestRepository(Protocol):
 
     async def draft_of(self, requester_id: str) -> FtaRequest | None: ...
 
-    async def list_of(self, requester_id: str, limit: int = 20) -> list[FtaRequest]: ...
+    async def list_of(self, requester_id: str, limit: int = 20,
+                      with_cancelled: bool = False) -> list[FtaRequest]:
+        """Newest first; cancelled drafts only when asked for."""
+        ...
 
     async def unposted_tickets(self, limit: int = 50) -> list[int]:
         """Requests open with FTCHelp whose ticket never went to the channel, oldest first."""

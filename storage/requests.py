@@ -20,8 +20,9 @@ _NEWEST_FIRST = select(table).order_by(table.c.id.desc())
 REQUEST_BY_ID = select(table).where(table.c.id == bindparam("request_id"))
 _DRAFT_OF = _NEWEST_FIRST.where(table.c.requester_id == bindparam("requester_id"),
                                 table.c.state == State.DRAFT.value).limit(1)
-_OF_REQUESTER = _NEWEST_FIRST.where(table.c.requester_id == bindparam("requester_id")) \
+_ALL_OF_REQUESTER = _NEWEST_FIRST.where(table.c.requester_id == bindparam("requester_id")) \
     .limit(bindparam("limit"))
+_OF_REQUESTER = _ALL_OF_REQUESTER.where(table.c.state != State.CANCELLED.value)
 # Open tickets whose card was neither posted nor queued to be (the FTCHelp channel could not
 # be addressed then): a ticket post that went and died is not tried again.
 _TICKET = "ticket"
@@ -63,8 +64,10 @@ class SqlRequestRepository:
         found = await self._select(_DRAFT_OF, requester_id=requester_id)
         return found[0] if found else None
 
-    async def list_of(self, requester_id: str, limit: int = 20) -> list[FtaRequest]:
-        return await self._select(_OF_REQUESTER, requester_id=requester_id, limit=limit)
+    async def list_of(self, requester_id: str, limit: int = 20,
+                      with_cancelled: bool = False) -> list[FtaRequest]:
+        query = _ALL_OF_REQUESTER if with_cancelled else _OF_REQUESTER
+        return await self._select(query, requester_id=requester_id, limit=limit)
 
     async def unposted_tickets(self, limit: int = 50) -> list[int]:
         async with self._database.connect() as connection:

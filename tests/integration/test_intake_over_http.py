@@ -194,6 +194,24 @@ async def test_my_requests_lists_only_mine_and_status_hides_others(bot, connecto
     assert "In the FTA assignment queue" in texts_of(own.cards[0])
 
 
+async def test_my_requests_leaves_out_cancelled_drafts_unless_asked_for_all(seller) -> None:
+    cancelled = await seller.open_form("ecif_review")
+    await seller.say("cancel")
+    kept = await seller.open_form("discovery_workshop")
+    await seller.press("submit_request", {**card_state(kept), **COMPLETE["discovery_workshop"]})
+    cancelled_number = f"FTA-2026-{card_state(cancelled)['request_id']:05d}"
+    kept_number = f"FTA-2026-{card_state(kept)['request_id']:05d}"
+
+    [mine] = await seller.say("my requests")
+    [everything] = await seller.say("my requests all")
+
+    shown = texts_of(mine.cards[0])
+    assert kept_number in shown and cancelled_number not in shown
+    assert "type **my requests all** to see them" in shown
+    assert cancelled_number in texts_of(everything.cards[0])
+    assert "Cancelled" in texts_of(everything.cards[0])
+
+
 async def test_a_file_sent_in_the_personal_chat_fills_its_attachment_slot(seller) -> None:
     form = await seller.open_form("discovery_workshop")
     file = {"contentType": "application/vnd.microsoft.teams.file.download.info",
