@@ -68,6 +68,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.channels import Poster
     from bot.connector import BotConnector
     from bot.dispatcher import Deliver, Dispatcher
+    from bot.first_contact import FirstContactChase
     from bot.form_defaults import FormDefaults
     from bot.ftchelp import FtcHelpDesk
     from bot.handler import FtaBot
@@ -124,13 +125,16 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
                           client_id=settings.graph_client_id,
                           client_secret=settings.graph_client_secret) \
         if settings.graph_enabled else None
+    chase = FirstContactChase(ftop=ftop, requests=requests, roster=roster, poster=poster,
+                              timers=timers, managers_channel_id=settings.managers_channel_id,
+                              business_days=settings.first_contact_business_days)
     work = AssignmentWork(
         ftop=ftop, requests=requests, roster=roster, poster=poster, clock=clock,
         account_channels=settings.account_team_channels,
         playbook_base_url=settings.playbook_base_url,
         managers_channel_id=settings.managers_channel_id, unit_of_work=unit_of_work,
         can_schedule=graph is not None,
-        mail_sender=settings.assignment_mail_sender if graph is not None else "")
+        mail_sender=settings.assignment_mail_sender if graph is not None else "", chase=chase)
     calls = [] if graph is None else [InternalCallDesk(
         work=work, ftop=ftop, poster=poster, clock=clock, ftav2=settings.ftav2_attendees,
         search_business_days=settings.call_search_business_days, calendar=graph,
@@ -180,7 +184,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         unit_of_work=unit_of_work, audit=activities,
         purge=lambda before: purge(database, before),
         retention=timedelta(days=settings.retention_days),
-        post_waiting_tickets=ftchelp.post_waiting_tickets)
+        post_waiting_tickets=ftchelp.post_waiting_tickets, chase=chase)
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now),
                                turns_waiting=lambda: app[admission_key].waiting)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from botbuilder.core import TurnContext
 
 from bot.channels import Poster
+from bot.first_contact import FirstContactChase
 from bot.identity import person_id
 from bot.ownership import owned_request, request_id_of
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
@@ -25,6 +27,7 @@ from cards.assignment import (
     create_unreachable_person_card,
     create_work_card,
 )
+from cards.first_contact import CALL_DATE
 from domain.forms import LONG
 from domain.ftop import (
     APPROVE_ENGAGEMENT,
@@ -56,7 +59,8 @@ class AssignmentWork:
                  poster: Poster, clock: Callable[[], datetime],
                  account_channels: tuple[tuple[str, str], ...], playbook_base_url: str,
                  managers_channel_id: str, unit_of_work: UnitOfWork,
-                 can_schedule: bool = False, mail_sender: str = "") -> None:
+                 can_schedule: bool = False, mail_sender: str = "",
+                 chase: FirstContactChase | None = None) -> None:
         self._ftop, self._requests, self._roster = ftop, requests, roster
         self._poster, self._clock = poster, clock
         self._channels, self._playbooks = account_channels, playbook_base_url
@@ -64,6 +68,7 @@ class AssignmentWork:
         self._unit_of_work = unit_of_work
         self._can_schedule = can_schedule
         self._mail_sender = mail_sender  # empty: no e-mail (Graph not configured)
+        self._chase = chase
 
     def actions(self) -> dict[str, Any]:
         return {verbs.RECORD_REVIEW: self.review, verbs.DECIDE_ENGAGEMENT: self.engagement,
@@ -87,6 +92,8 @@ class AssignmentWork:
             await self._poster.to_channel(self._managers, create_unreachable_channel_card(
                 request, "the account team channel (ACCOUNT_TEAM_CHANNELS)"))
         await self._ftop.record(record)
+        if self._chase is not None:
+            await self._chase.start(request, architect, record.assigned_at)
         await self._reach_person(request.requester.id, request.requester.name,
                                  create_seller_assigned_card(request, self._playbooks),
                                  f"The assignment notice of {request.number}")
@@ -155,15 +162,23 @@ class AssignmentWork:
                                             banner=f"Tenant is now {record.tenant.value}."))
 
     async def call_done(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
-        """The internal ATU/CSU/FTA call happened: task 3298 closes, the key outputs are met."""
+        """The internal ATU/CSU/FTA call happened on the date given (today if none): task 3298
+        closes, the key outputs are met."""
         request, record, architect = await self.for_fta(turn_context, data)
+        if not record.first_contact_open:
+            return message_invoke("Task 3298 is already done.")
         try:
-            record.complete_first_contact(architect.name, self._clock())
+            held_on = _date(data, CALL_DATE) or self._today(architect)
+            record.complete_first_contact(architect.name, self._clock(), held_on,
+                                          architect.timezone)
         except FtopError as error:
-            return message_invoke(str(error))
+            return card_invoke(self.card(request, record, architect, problem=str(error)))
         record.record("key_outputs", "done", architect.name, self._clock(),
                       "FTA assigned; internal FTA/ATU/CSU call completed")
-        await self._ftop.record(record)
+        async with self._unit_of_work():
+            await self._ftop.record(record)
+            if self._chase is not None:
+                await self._chase.done(request, record)
         return card_invoke(self.card(request, record, architect, banner="Task 3298 done: first "
                                             "account team contact made."))
 
@@ -189,7 +204,11 @@ class AssignmentWork:
              **text: str) -> Any:
         """The FTA's work card, times in the FTA's own time zone."""
         return create_work_card(request, record, can_schedule=self._can_schedule,
-                                timezone=architect.timezone, **text)
+                                timezone=architect.timezone, today=self._today(architect),
+                                **text)
+
+    def _today(self, architect: Architect) -> date:
+        return self._clock().astimezone(ZoneInfo(architect.timezone)).date()
 
     async def for_fta(self, turn_context: TurnContext, data: dict[str, Any]
                        ) -> tuple[FtaRequest, EnterpriseAssignment, Architect]:
@@ -207,6 +226,17 @@ class AssignmentWork:
         if not await self._poster.to_person(aad_id, card, audience=name, what=what):
             log.warning("person unreachable for a notice")
             await self._poster.to_channel(self._managers, create_unreachable_person_card(name))
+
+
+def _date(data: dict[str, Any], key: str) -> date | None:
+    """A date from a card's date input (YYYY-MM-DD); None when left empty."""
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        raise FtopError("Enter the call date as a date (YYYY-MM-DD).") from None
 
 
 def _text(data: dict[str, Any], key: str) -> str:
