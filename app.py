@@ -75,6 +75,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.http import activity_log_key, adapter_key, admission_key, bot_key
     from bot.intake import Intake
     from bot.internal_call import InternalCallDesk
+    from bot.my_assignments import MyAssignments
     from bot.my_requests import MyRequests
     from bot.offers import OfferRouter
     from bot.roles import Roles
@@ -156,6 +157,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
                     FormDefaults(user_state))
     mine, basics = MyRequests(requests, roles, status), Basics()
     roster_desk = RosterDesk(roster, desk, requests, clock, roles, timers, policy)
+    assignments = MyAssignments(roster=roster, desk=desk, requests=requests, ftop=ftop,
+                                chase=chase, clock=clock)
     timeout = settings.outbox_send_timeout_seconds
     deliverers: dict[Kind, Deliver] = {Kind.SYNC: FtopSync(outbound, timeout).deliver}
     if graph is not None:
@@ -173,7 +176,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     app[adapter_key] = adapter
     app[bot_key] = FtaBot(
         directory=directory, clock=clock,
-        commands=[c for journey in (basics, intake, mine, roster_desk)
+        commands=[c for journey in (basics, intake, mine, assignments, roster_desk)
                   for c in journey.commands()],
         actions=_verb_table((basics, intake, mine, ftchelp, router, roster_desk, work, *calls)),
         welcome=basics.welcome, unrecognised=basics.unrecognised,

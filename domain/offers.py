@@ -96,6 +96,10 @@ class AssignmentDesk(Protocol):
 
     async def offers_for(self, request_id: int) -> list[Offer]: ...
 
+    async def live_offers_of(self, architect_id: str, limit: int = 50) -> list[Offer]:
+        """The architect's offers still to answer and accepted ones, newest first."""
+        ...
+
     async def explain(self, request_id: int, now: datetime,
                       policy: Policy) -> Decision | None: ...
 

@@ -50,6 +50,10 @@ _OPEN_OFFER_HOLDER = (select(offers.c.architect_id, architects.c.name)
                                                     architects.c.id == offers.c.architect_id))
                       .where(offers.c.request_id == bindparam("request_id"),
                              offers.c.state == OfferState.OFFERED))
+_LIVE_OFFERS_OF = (select(offers)
+                   .where(offers.c.architect_id == bindparam("architect_id"), LIVE)
+                   .order_by(offers.c.offered_at.desc(), offers.c.id.desc())
+                   .limit(bindparam("limit")))
 _FINISH_TIMERS = update(timers).where(timers.c.offer_id == bindparam("answered_offer"),
                                       timers.c.done_at.is_(None))
 
@@ -160,6 +164,13 @@ class SqlAssignmentDesk:
         async with self._database.connect() as connection:
             rows = (await connection.execute(_OFFERS_OF_REQUEST, {"request_id": request_id})
                     ).mappings()
+            return [offer_from(row) for row in rows]
+
+    async def live_offers_of(self, architect_id: str, limit: int = 50) -> list[Offer]:
+        """The architect's offers still to answer and accepted ones, newest first."""
+        async with self._database.connect() as connection:
+            rows = (await connection.execute(_LIVE_OFFERS_OF, {"architect_id": architect_id,
+                                                               "limit": limit})).mappings()
             return [offer_from(row) for row in rows]
 
     async def explain(self, request_id: int, now: datetime, policy: Policy) -> Decision | None:
