@@ -83,6 +83,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.state import SqlStorage
     from bot.status_cards import StatusCards
     from bot.telemetry import Metrics
+    from bot.withdrawal import Withdrawal
     from bot.worker import AssignmentWorker
     from domain.balancer import Policy
     from domain.outbox import Kind, RetryPolicy
@@ -157,6 +158,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
                     FormDefaults(user_state))
     mine, basics = MyRequests(requests, roles, status), Basics()
     roster_desk = RosterDesk(roster, desk, requests, clock, roles, timers, policy)
+    withdrawal = Withdrawal(desk=desk, requests=requests, status=status, clock=clock,
+                            unit_of_work=unit_of_work)
     assignments = MyAssignments(roster=roster, desk=desk, requests=requests, ftop=ftop,
                                 chase=chase, clock=clock)
     timeout = settings.outbox_send_timeout_seconds
@@ -178,7 +181,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         directory=directory, clock=clock,
         commands=[c for journey in (basics, intake, mine, assignments, roster_desk)
                   for c in journey.commands()],
-        actions=_verb_table((basics, intake, mine, ftchelp, router, roster_desk, work, *calls)),
+        actions=_verb_table((basics, intake, mine, ftchelp, router, roster_desk, work,
+                             withdrawal, *calls)),
         welcome=basics.welcome, unrecognised=basics.unrecognised,
         on_files=AttachmentInbox(requests).receive)
     app[worker_key] = worker = AssignmentWorker(

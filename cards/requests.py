@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from microsoft_teams.cards import CardElement, Fact, FactSet
 
 from cards import verbs
@@ -10,7 +12,7 @@ from cards.details import record_facts, request_details
 from cards.text import inert, moment
 from domain.ftop import EnterpriseAssignment
 from domain.request_types import Queue
-from domain.requests import STATE_LABELS, FtaRequest, State
+from domain.requests import STATE_LABELS, WITHDRAWABLE, FtaRequest, State
 
 DESTINATIONS = {Queue.FTA: "the FastTrack Architect assignment queue",
                 Queue.FTCHELP: "the FTCHelp team"}
@@ -20,6 +22,8 @@ NEXT_STEPS = {
     State.FTCHELP_OPEN: "FTCHelp picks it up from their channel; their answer comes to you here.",
     State.FTCHELP_ASSIGNED: "An FTCHelp agent is working on it; the answer comes to you here.",
     State.FAQ_OFFERED: "Read the FAQ answer, then tell me if it answers your question.",
+    State.WITHDRAWN: "You withdrew it: nobody works on it any more. Type **request FTA** to "
+                     "file a new one.",
 }
 
 
@@ -46,7 +50,8 @@ def create_confirmation_card(request: FtaRequest, queue: Queue) -> Card:
         paragraph(f"It went to {DESTINATIONS[queue]}."), _facts(request)]
     if request.state in NEXT_STEPS:
         body.append(paragraph(NEXT_STEPS[request.state], is_subtle=True))
-    return build(body, [execute("My requests", verbs.SHOW_STATUS, {"scope": "mine"})])
+    return build(body, [execute("My requests", verbs.SHOW_STATUS, {"scope": "mine"}),
+                        *_withdraw_action(request)])
 
 
 WITH_MANAGERS = ("No FTA could be assigned automatically: nobody eligible was free. The FTA "
@@ -69,7 +74,16 @@ def create_status_card(request: FtaRequest, with_managers: bool = False,
                  FactSet(facts=record_facts(record))]
     body += [paragraph("What you asked for", weight="Bolder", separator=True),
              *request_details(request)]
-    return build(body)
+    return build(body, _withdraw_action(request))
+
+
+def _withdraw_action(request: FtaRequest) -> list[Any]:
+    """The seller may withdraw a submitted request while it can still be withdrawn."""
+    if request.state not in WITHDRAWABLE:
+        return []
+    return [execute("Withdraw request", verbs.WITHDRAW_REQUEST,
+                    {"request_id": request.id, "version": request.version},
+                    associated_inputs="none")]
 
 
 def create_request_list_card(requests: list[FtaRequest],

@@ -13,6 +13,7 @@ from domain.roster import Architect
 
 OFFER_TIMEOUT_BUSINESS_HOURS = 4.0
 UNREACHABLE = "not reachable in Teams (no chat with the bot yet)"  # the reason it moved on
+WITHDRAWN_BY_SELLER = "the seller withdrew the request"  # an offer's end, as managers read it
 ENGAGEMENT_BUSINESS_DAYS = {"discovery_workshop": 15, "ecif_review": 10,
                             "migration_exception": 5, "engage_before_license": 5}
 
@@ -95,6 +96,12 @@ class AssignmentDesk(Protocol):
                              policy: Policy, by: str = "") -> Offer: ...
 
     async def offers_for(self, request_id: int) -> list[Offer]: ...
+
+    async def withdraw(self, request_id: int, now: datetime) -> tuple[FtaRequest, list[Offer]]:
+        """The seller withdraws a request still waiting for an FTA: its open offer ends and
+        frees the FTA's points. The request and the offers withdrawn; OfferError if it is
+        no longer waiting (accepted meanwhile, say)."""
+        ...
 
     async def live_offers_of(self, architect_id: str, limit: int = 50) -> list[Offer]:
         """The architect's offers still to answer and accepted ones, newest first."""

@@ -22,6 +22,7 @@ class State(StrEnum):
     RESOLVED = "resolved"
     CANCELLED = "cancelled"
     ASSIGNED = "assigned"
+    WITHDRAWN = "withdrawn"
 
 
 STATE_LABELS = {
@@ -30,7 +31,9 @@ STATE_LABELS = {
     State.FTCHELP_OPEN: "With FTCHelp (unassigned)",
     State.FTCHELP_ASSIGNED: "With FTCHelp (being answered)",
     State.RESOLVED: "Resolved by FTCHelp", State.CANCELLED: "Cancelled",
-    State.ASSIGNED: "Assigned to an FTA"}
+    State.ASSIGNED: "Assigned to an FTA", State.WITHDRAWN: "Withdrawn by the seller"}
+# A submitted request the seller may still withdraw (after acceptance: not yet built here).
+WITHDRAWABLE = frozenset({State.AWAITING_FTA})
 
 
 class RequestError(Exception):

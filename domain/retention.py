@@ -7,7 +7,8 @@ from typing import Any
 from domain.requests import State
 
 PURGED = "(purged)"
-CLOSED = (State.RESOLVED, State.CANCELLED, State.ANSWERED_BY_FAQ, State.ASSIGNED, State.DRAFT)
+CLOSED = (State.RESOLVED, State.CANCELLED, State.ANSWERED_BY_FAQ, State.ASSIGNED, State.DRAFT,
+          State.WITHDRAWN)
 # What a purged request still says: enough to count and report on, nothing about who.
 KEPT_VALUES = ("segment", "region", "country", "workloads", "seats", "source", "topic")
 

@@ -14,7 +14,14 @@ from sqlalchemy import RowMapping, bindparam, insert, or_, select, update
 
 from domain.balancer import Decision, Demand, Load, Policy, decide, override
 from domain.calendar import business_days_later, business_hours_later
-from domain.offers import ENGAGEMENT_BUSINESS_DAYS, Offer, OfferError, OfferState, Outcome
+from domain.offers import (
+    ENGAGEMENT_BUSINESS_DAYS,
+    WITHDRAWN_BY_SELLER,
+    Offer,
+    OfferError,
+    OfferState,
+    Outcome,
+)
 from domain.requests import FtaRequest, State
 from domain.roster import Architect
 from storage import loads
@@ -54,6 +61,18 @@ _LIVE_OFFERS_OF = (select(offers)
                    .where(offers.c.architect_id == bindparam("architect_id"), LIVE)
                    .order_by(offers.c.offered_at.desc(), offers.c.id.desc())
                    .limit(bindparam("limit")))
+# Withdrawal locks the request's open offers before the request, as accepting one does (the
+# offer, then the request): two transactions that lock in the same order cannot deadlock.
+_OPEN_OFFERS_TO_WITHDRAW = select(offers.c.id).where(
+    offers.c.request_id == bindparam("request_id"), offers.c.state == OfferState.OFFERED
+).order_by(offers.c.id).with_for_update()
+_WITHDRAW = update(requests).where(
+    requests.c.id == bindparam("request_id"), requests.c.state == State.AWAITING_FTA
+).values(state=State.WITHDRAWN, version=requests.c.version + 1).returning(*requests.c)
+_END_OPEN_OFFERS = update(offers).where(
+    offers.c.request_id == bindparam("withdrawn_request"), offers.c.state == OfferState.OFFERED
+).values(state=OfferState.EXPIRED, decided_at=bindparam("now"),
+         reason=WITHDRAWN_BY_SELLER).returning(*offers.c)
 _FINISH_TIMERS = update(timers).where(timers.c.offer_id == bindparam("answered_offer"),
                                       timers.c.done_at.is_(None))
 
@@ -165,6 +184,20 @@ class SqlAssignmentDesk:
             rows = (await connection.execute(_OFFERS_OF_REQUEST, {"request_id": request_id})
                     ).mappings()
             return [offer_from(row) for row in rows]
+
+    async def withdraw(self, request_id: int, now: datetime) -> tuple[FtaRequest, list[Offer]]:
+        async with self._database.begin() as connection:
+            await connection.execute(_OPEN_OFFERS_TO_WITHDRAW, {"request_id": request_id})
+            row = (await connection.execute(_WITHDRAW, {"request_id": request_id})
+                   ).mappings().first()
+            if row is None:
+                raise OfferError("That request is no longer waiting for an FTA.")
+            ended = [offer_from(r) for r in (await connection.execute(
+                _END_OPEN_OFFERS, {"withdrawn_request": request_id, "now": now})).mappings()]
+            await loads.let_go(connection, [offer.architect_id for offer in ended])
+            for offer in ended:
+                await _finish_timers(connection, offer.id, now)
+        return request_from(row), ended
 
     async def live_offers_of(self, architect_id: str, limit: int = 50) -> list[Offer]:
         """The architect's offers still to answer and accepted ones, newest first."""
