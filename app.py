@@ -158,7 +158,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
                     FormDefaults(user_state))
     mine, basics = MyRequests(requests, roles, status), Basics()
     roster_desk = RosterDesk(roster, desk, requests, clock, roles, timers, policy)
-    withdrawal = Withdrawal(desk=desk, requests=requests, status=status, clock=clock,
+    withdrawal = Withdrawal(desk=desk, requests=requests, status=status, ftop=ftop,
+                            roster=roster, poster=poster, calendar=graph, clock=clock,
                             unit_of_work=unit_of_work)
     assignments = MyAssignments(roster=roster, desk=desk, requests=requests, ftop=ftop,
                                 chase=chase, clock=clock)

@@ -26,10 +26,12 @@ class TaskState(StrEnum):
     DONE = "done"
     APPROVED = "approved"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # closed unfinished: the seller withdrew the request
 
 
 TASK_STATE_LABELS = {TaskState.OPEN: "to do", TaskState.DONE: "done",
-                     TaskState.APPROVED: "approved", TaskState.REJECTED: "rejected"}
+                     TaskState.APPROVED: "approved", TaskState.REJECTED: "rejected",
+                     TaskState.WITHDRAWN: "closed, request withdrawn"}
 
 
 class FtopError(ValueError):
@@ -152,6 +154,15 @@ class EnterpriseAssignment:
         self._settle(APPROVE_ENGAGEMENT, TaskState.APPROVED if approve else TaskState.REJECTED,
                      by, now, reason.strip())
         self.record("engagement", "approved" if approve else "rejected", by, now, reason)
+
+    def withdraw(self, by: str, now: datetime, call_cancelled: bool) -> None:
+        """The seller withdrew the request: every open task closes as withdrawn, and the
+        internal call's cancellation is recorded when it was cancelled."""
+        self.tasks = [replace(t, state=TaskState.WITHDRAWN, by=by, at=now)
+                      if t.state is TaskState.OPEN else t for t in self.tasks]
+        self.record("request", "withdrawn", by, now)
+        if self.call is not None and call_cancelled:
+            self.record("internal_call", "cancelled", by, now, self.call.start.isoformat())
 
     def record(self, kind: str, outcome: str, by: str, now: datetime, detail: str = "") -> None:
         self.reviews.append(Review(kind, outcome, by, now, detail.strip()))

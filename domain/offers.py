@@ -98,9 +98,9 @@ class AssignmentDesk(Protocol):
     async def offers_for(self, request_id: int) -> list[Offer]: ...
 
     async def withdraw(self, request_id: int, now: datetime) -> tuple[FtaRequest, list[Offer]]:
-        """The seller withdraws a request still waiting for an FTA: its open offer ends and
-        frees the FTA's points. The request and the offers withdrawn; OfferError if it is
-        no longer waiting (accepted meanwhile, say)."""
+        """The seller withdraws a request waiting for an FTA or assigned to one: its open
+        offer ends, or its accepted engagement ends now, and either frees the FTA's points.
+        The request and the offers ended; OfferError if it can no longer be withdrawn."""
         ...
 
     async def live_offers_of(self, architect_id: str, limit: int = 50) -> list[Offer]:

@@ -32,8 +32,8 @@ STATE_LABELS = {
     State.FTCHELP_ASSIGNED: "With FTCHelp (being answered)",
     State.RESOLVED: "Resolved by FTCHelp", State.CANCELLED: "Cancelled",
     State.ASSIGNED: "Assigned to an FTA", State.WITHDRAWN: "Withdrawn by the seller"}
-# A submitted request the seller may still withdraw (after acceptance: not yet built here).
-WITHDRAWABLE = frozenset({State.AWAITING_FTA})
+# A submitted request the seller may still withdraw: before or after an FTA accepted it.
+WITHDRAWABLE = frozenset({State.AWAITING_FTA, State.ASSIGNED})
 
 
 class RequestError(Exception):

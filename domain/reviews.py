@@ -65,6 +65,9 @@ ENTRY_LABELS: dict[tuple[str, str], EntryLabel] = {
     ("internal_call", "scheduled"): EntryLabel("Internal call", "booked", detail_is_time=True),
     ("internal_call", "moved"): EntryLabel("Internal call", "moved", detail_is_time=True),
     ("internal_call", "held"): EntryLabel("Internal call", "held"),
+    ("internal_call", "cancelled"): EntryLabel("Internal call", "cancelled",
+                                               detail_is_time=True),
+    ("request", "withdrawn"): EntryLabel("Request", "withdrawn"),
     SELLER_ANSWER: EntryLabel("Seller's answer", "more details"),
 }
 

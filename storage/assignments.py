@@ -63,12 +63,18 @@ _LIVE_OFFERS_OF = (select(offers)
                    .limit(bindparam("limit")))
 # Withdrawal locks the request's open offers before the request, as accepting one does (the
 # offer, then the request): two transactions that lock in the same order cannot deadlock.
-_OPEN_OFFERS_TO_WITHDRAW = select(offers.c.id).where(
-    offers.c.request_id == bindparam("request_id"), offers.c.state == OfferState.OFFERED
+_LIVE_OFFERS_TO_WITHDRAW = select(offers.c.id).where(
+    offers.c.request_id == bindparam("request_id"), LIVE
 ).order_by(offers.c.id).with_for_update()
 _WITHDRAW = update(requests).where(
-    requests.c.id == bindparam("request_id"), requests.c.state == State.AWAITING_FTA
+    requests.c.id == bindparam("request_id"),
+    requests.c.state.in_([State.AWAITING_FTA, State.ASSIGNED])
 ).values(state=State.WITHDRAWN, version=requests.c.version + 1).returning(*requests.c)
+# An accepted engagement ends now: the FTA's capacity is free again.
+_END_ENGAGEMENTS = update(offers).where(
+    offers.c.request_id == bindparam("withdrawn_request"),
+    offers.c.state == OfferState.ACCEPTED, offers.c.engagement_ends_at > bindparam("now")
+).values(engagement_ends_at=bindparam("now")).returning(*offers.c)
 _END_OPEN_OFFERS = update(offers).where(
     offers.c.request_id == bindparam("withdrawn_request"), offers.c.state == OfferState.OFFERED
 ).values(state=OfferState.EXPIRED, decided_at=bindparam("now"),
@@ -187,13 +193,14 @@ class SqlAssignmentDesk:
 
     async def withdraw(self, request_id: int, now: datetime) -> tuple[FtaRequest, list[Offer]]:
         async with self._database.begin() as connection:
-            await connection.execute(_OPEN_OFFERS_TO_WITHDRAW, {"request_id": request_id})
+            await connection.execute(_LIVE_OFFERS_TO_WITHDRAW, {"request_id": request_id})
             row = (await connection.execute(_WITHDRAW, {"request_id": request_id})
                    ).mappings().first()
             if row is None:
-                raise OfferError("That request is no longer waiting for an FTA.")
-            ended = [offer_from(r) for r in (await connection.execute(
-                _END_OPEN_OFFERS, {"withdrawn_request": request_id, "now": now})).mappings()]
+                raise OfferError("That request can no longer be withdrawn.")
+            ended = [offer_from(r) for query in (_END_OPEN_OFFERS, _END_ENGAGEMENTS)
+                     for r in (await connection.execute(
+                         query, {"withdrawn_request": request_id, "now": now})).mappings()]
             await loads.let_go(connection, [offer.architect_id for offer in ended])
             for offer in ended:
                 await _finish_timers(connection, offer.id, now)
