@@ -80,6 +80,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.offers import OfferRouter
     from bot.roles import Roles
     from bot.roster_desk import RosterDesk
+    from bot.send_back import SendBack
     from bot.state import SqlStorage
     from bot.status_cards import StatusCards
     from bot.telemetry import Metrics
@@ -161,6 +162,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     withdrawal = Withdrawal(desk=desk, requests=requests, status=status, ftop=ftop,
                             roster=roster, poster=poster, calendar=graph, clock=clock,
                             unit_of_work=unit_of_work)
+    send_back = SendBack(desk=desk, requests=requests, roster=roster, timers=timers,
+                         status=status, poster=poster, clock=clock, unit_of_work=unit_of_work)
     assignments = MyAssignments(roster=roster, desk=desk, requests=requests, ftop=ftop,
                                 chase=chase, clock=clock)
     timeout = settings.outbox_send_timeout_seconds
@@ -183,7 +186,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         commands=[c for journey in (basics, intake, mine, assignments, roster_desk)
                   for c in journey.commands()],
         actions=_verb_table((basics, intake, mine, ftchelp, router, roster_desk, work,
-                             withdrawal, *calls)),
+                             withdrawal, send_back, *calls)),
         welcome=basics.welcome, unrecognised=basics.unrecognised,
         on_files=AttachmentInbox(requests).receive)
     app[worker_key] = worker = AssignmentWorker(

@@ -33,6 +33,8 @@ def _facts(request: FtaRequest) -> FactSet:
              Fact(title="Type", value=request_type.title if request_type else "Not chosen yet"),
              Fact(title="Customer", value=inert(request.values.get("customer")) or "-"),
              Fact(title="Status", value=STATE_LABELS[request.state])]
+    if request.first_submitted_at and request.first_submitted_at != request.submitted_at:
+        facts.append(Fact(title="First submitted", value=moment(request.first_submitted_at)))
     if request.submitted_at:
         facts.append(Fact(title="Submitted", value=moment(request.submitted_at)))
     if request.deadline and request.state is State.AWAITING_FTA:

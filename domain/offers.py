@@ -14,6 +14,9 @@ from domain.roster import Architect
 OFFER_TIMEOUT_BUSINESS_HOURS = 4.0
 UNREACHABLE = "not reachable in Teams (no chat with the bot yet)"  # the reason it moved on
 WITHDRAWN_BY_SELLER = "the seller withdrew the request"  # an offer's end, as managers read it
+# The start of a declined offer's reason when the FTA sent the request back to the seller: that
+# FTA is not ruled out when the seller submits it again.
+SENT_BACK = "sent back to the seller"
 ENGAGEMENT_BUSINESS_DAYS = {"discovery_workshop": 15, "ecif_review": 10,
                             "migration_exception": 5, "engage_before_license": 5}
 
@@ -52,6 +55,8 @@ def outcome_of(offer: Offer) -> str:
         by = offer.decision.get("assigned_by")
         return ("assigned by hand" + (f" by {by}" if by else "")
                 + (", over capacity (flagged)" if offer.override else ""))
+    if offer.state is OfferState.DECLINED and offer.reason.startswith(SENT_BACK):
+        return offer.reason
     if offer.state is OfferState.DECLINED:
         return "could not be reached in Teams" if offer.reason == UNREACHABLE \
             else f"declined: {offer.reason}"

@@ -49,6 +49,20 @@ class Requester:
     email: str = ""  # from the Teams roster when it answers; for the assignment e-mail
 
 
+# Why an FTA may send a request back to the seller, as the seller reads it.
+SEND_BACK_KINDS = {"incomplete": "incomplete", "wrong_type": "of the wrong type"}
+
+
+@dataclass(frozen=True)
+class SentBack:
+    """An FTA sent the request back to the seller to fix and submit again."""
+
+    kind: str  # a key of SEND_BACK_KINDS
+    reason: str
+    by: str
+    at: datetime
+
+
 @dataclass(frozen=True)
 class ReceivedFile:
     name: str
@@ -70,6 +84,8 @@ class FtaRequest:
     agent_id: str = ""
     agent_name: str = ""
     answer: str = ""
+    first_submitted_at: datetime | None = None  # submitted_at is the latest submission
+    sent_back: SentBack | None = None
 
     @property
     def number(self) -> str:
@@ -108,11 +124,22 @@ class FtaRequest:
         self._expect(State.DRAFT)
         if self.type is None or self.problems():
             raise RequestError("The request is not complete yet.")
-        self.submitted_at = now
+        self.submitted_at, self.first_submitted_at = now, self.first_submitted_at or now
+        # A resubmission restarts the 2 business days, from now.
         self.deadline = assignment_deadline(now, self.requester.timezone, self.requester.country)
         queue = self.type.queue
         self.state = State.AWAITING_FTA if queue is Queue.FTA else State.FTCHELP_OPEN
         return queue
+
+    def send_back(self, kind: str, reason: str, by: str, now: datetime) -> None:
+        """The offered FTA sends the request back as a draft for the seller to fix."""
+        self._expect(State.AWAITING_FTA)
+        if kind not in SEND_BACK_KINDS:
+            raise RequestError("Send it back as incomplete or as of the wrong type.")
+        if not reason.strip():
+            raise RequestError("Say what the seller must fix, so they can.")
+        self.state, self.deadline = State.DRAFT, None
+        self.sent_back = SentBack(kind, reason.strip(), by, now)
 
     def offer_faq(self) -> None:
         self._expect(State.FTCHELP_OPEN)

@@ -16,6 +16,7 @@ from domain.balancer import Decision, Demand, Load, Policy, decide, override
 from domain.calendar import business_days_later, business_hours_later
 from domain.offers import (
     ENGAGEMENT_BUSINESS_DAYS,
+    SENT_BACK,
     WITHDRAWN_BY_SELLER,
     Offer,
     OfferError,
@@ -38,7 +39,8 @@ _OFFER_TO_ANSWER = _OFFER.with_for_update()
 # request, one row per earlier offer of it (none: one row of NULLs), and the roster's version.
 _BEFORE_DECIDING = (
     select(requests, offers.c.architect_id.label("offer_architect"),
-           offers.c.state.label("offer_state"), VERSION_COLUMN)
+           offers.c.state.label("offer_state"), offers.c.reason.label("offer_reason"),
+           VERSION_COLUMN)
     .select_from(requests.outerjoin(offers, offers.c.request_id == requests.c.id))
     .where(requests.c.id == bindparam("request_id")))
 _ADD_OFFER = insert(offers).returning(offers.c.id)
@@ -313,7 +315,8 @@ def _earlier_offers(rows: Sequence[RowMapping]) -> tuple[bool, frozenset[str]]:
     """Whether the request has a live offer, and the architects who declined it or let it
     expire, from its rows of _BEFORE_DECIDING (found by ix_offers_request_state)."""
     states = [(row["offer_architect"], row["offer_state"]) for row in rows
-              if row["offer_state"] is not None]
+              if row["offer_state"] is not None
+              and not (row["offer_reason"] or "").startswith(SENT_BACK)]
     live = any(state in (OfferState.OFFERED, OfferState.ACCEPTED) for _, state in states)
     return live, frozenset(architect for architect, state in states
                            if state in (OfferState.DECLINED, OfferState.EXPIRED))

@@ -7,11 +7,19 @@ tree for its key on every call (half the cost of a statement, measured)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, insert, select, update
 
-from domain.requests import FtaRequest, ReceivedFile, Requester, StaleRequest, State
+from domain.requests import (
+    FtaRequest,
+    ReceivedFile,
+    Requester,
+    SentBack,
+    StaleRequest,
+    State,
+)
 from storage.database import Database
 from storage.tables import card_posts, outbox
 from storage.tables import requests as table
@@ -91,6 +99,10 @@ def _row(request: FtaRequest) -> dict[str, Any]:
         "created_at": request.created_at, "submitted_at": request.submitted_at,
         "deadline": request.deadline, "agent_id": request.agent_id,
         "agent_name": request.agent_name, "answer": request.answer,
+        "first_submitted_at": request.first_submitted_at,
+        "sent_back": None if request.sent_back is None else {
+            "kind": request.sent_back.kind, "reason": request.sent_back.reason,
+            "by": request.sent_back.by, "at": request.sent_back.at.isoformat()},
     }
 
 
@@ -104,4 +116,11 @@ def request_from(row: Any) -> FtaRequest:
         files={slot: ReceivedFile(**f) for slot, f in row["files"].items()},
         state=State(row["state"]), version=row["version"],
         submitted_at=row["submitted_at"], deadline=row["deadline"],
-        agent_id=row["agent_id"], agent_name=row["agent_name"], answer=row["answer"])
+        agent_id=row["agent_id"], agent_name=row["agent_name"], answer=row["answer"],
+        first_submitted_at=row["first_submitted_at"], sent_back=_sent_back(row["sent_back"]))
+
+
+def _sent_back(raw: dict[str, str] | None) -> SentBack | None:
+    if not raw:
+        return None
+    return SentBack(raw["kind"], raw["reason"], raw["by"], datetime.fromisoformat(raw["at"]))

@@ -36,7 +36,7 @@ async def purge(database: Database, before: datetime) -> Purged:
         for request_id, values in rows:
             await connection.execute(update(requests).where(requests.c.id == request_id).values(
                 requester_name=PURGED, requester_email="", values=purged_values(values),
-                files={}, answer="", agent_name=""))
+                files={}, answer="", agent_name="", sent_back=None))
         ids = [row.id for row in rows]
         records = (await connection.execute(select(
             ftop_assignments.c.request_id, ftop_assignments.c.document).where(

@@ -55,6 +55,8 @@ requests = Table(
     Column("agent_id", String(200), nullable=False, default=""),
     Column("agent_name", String(200), nullable=False, default=""),
     Column("answer", Text, nullable=False, default=""),
+    Column("first_submitted_at", UtcDateTime),  # kept when a resubmission restarts the SLA
+    Column("sent_back", JSON),  # why an FTA sent it back to the seller, by whom, when
     Index("ix_requests_requester_state", "requester_id", "state"),
 )
 
