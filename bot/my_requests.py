@@ -15,9 +15,14 @@ from bot.roles import Roles
 from bot.status_cards import StatusCards
 from cards import verbs
 from cards.requests import create_request_list_card
-from domain.requests import RequestRepository
+from domain.requests import RequestRepository, request_number
 
 NUMBER = r"FTA-(?P<year>\d{4})-(?P<id>\d{1,9})"
+
+
+def number_in(found: re.Match[str]) -> str:
+    """The request number typed (``FTA-2026-42`` too), as it was issued."""
+    return request_number(int(found["year"]), int(found["id"]))
 
 
 class MyRequests:
@@ -52,10 +57,9 @@ class MyRequests:
 
     async def status(self, turn_context: TurnContext, found: re.Match[str]) -> None:
         """`status FTA-…`: one request, if it is the seller's own (or the sender an admin)."""
-        number = f"FTA-{found['year']}-{int(found['id']):05d}"
-        request = await self._requests.get(int(found["id"]))
-        if (request is None or request.number != number
-                or not self._roles.may_see(turn_context.activity, request)):
+        number = number_in(found)
+        request = await self._requests.by_number(number)
+        if request is None or not self._roles.may_see(turn_context.activity, request):
             await turn_context.send_activity(
                 f"I can't find {number} among your requests. Type **my requests** to see them.")
             return

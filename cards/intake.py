@@ -41,7 +41,7 @@ def create_type_card(request: FtaRequest, problem: str | None = None) -> Card:
                for t in TYPES]
     body: list[CardElement] = [
         title("Request a FastTrack Architect"),
-        paragraph(f"Draft {request.number}. What do you need?", is_subtle=True),
+        paragraph(f"{_draft(request)}. What do you need?", is_subtle=True),
         ChoiceSetInput(id="request_type", label="Request type", style="expanded", wrap=True,
                        is_required=True, error_message="Pick a request type.",
                        choices=choices, value=request.type_key),
@@ -60,7 +60,7 @@ def create_form_card(request: FtaRequest, problems: list[Problem] | None = None,
     by_field = {p.field: p.message for p in problems or []}
     body: list[CardElement] = [
         title(f"{request_type.title} request"),
-        paragraph(f"Draft {request.number} · saved at every step", is_subtle=True),
+        paragraph(f"{_draft(request)} · saved at every step", is_subtle=True),
     ]
     if banner:
         body.append(paragraph(banner, color="Warning"))
@@ -100,6 +100,11 @@ def sent_back_banner(sent_back: SentBack) -> CardElement:
                      f"{SEND_BACK_KINDS[sent_back.kind]}: “{inert(sent_back.reason)}”. Fix it "
                      "(Change type, if it is of the wrong type) and submit it again.",
                      color="Attention")
+
+
+def _draft(request: FtaRequest) -> str:
+    """A draft has its number once submitted (one sent back), else none yet."""
+    return f"Draft {request.number}" if request.number else "Draft (numbered when submitted)"
 
 
 def _details_title(family: str) -> str:

@@ -29,7 +29,7 @@ NEXT_STEPS = {
 
 def _facts(request: FtaRequest) -> FactSet:
     request_type = request.type
-    facts = [Fact(title="Request", value=request.number),
+    facts = [Fact(title="Request", value=request.number or "Draft (numbered when submitted)"),
              Fact(title="Type", value=request_type.title if request_type else "Not chosen yet"),
              Fact(title="Customer", value=inert(request.values.get("customer")) or "-"),
              Fact(title="Status", value=STATE_LABELS[request.state])]
@@ -95,7 +95,8 @@ def create_request_list_card(requests: list[FtaRequest],
         return build([title("My requests"),
                       paragraph("You have no requests yet. Type **request FTA** to start one.")],
                      [execute("Request an FTA", verbs.OPEN_REQUEST, style="positive")])
-    facts = [Fact(title=r.number, value=f"{r.type.title if r.type else 'type not chosen'}"
+    facts = [Fact(title=r.number or "Draft",
+                  value=f"{r.type.title if r.type else 'type not chosen'}"
                   f" · {inert(r.values.get('customer')) or 'no customer yet'}"
                   f" · {STATE_LABELS[r.state]}") for r in requests]
     body: list[CardElement] = [title("My requests"), FactSet(facts=facts),
@@ -110,5 +111,6 @@ def create_request_list_card(requests: list[FtaRequest],
 
 
 def create_cancelled_card(request: FtaRequest) -> Card:
-    return build([title(f"Draft {request.number} cancelled"),
+    return build([title(f"Draft {request.number} cancelled" if request.number
+                        else "Draft cancelled"),
                   paragraph("Nothing was sent. Type **request FTA** whenever you need one.")])

@@ -85,11 +85,14 @@ class FtaRequest:
     agent_name: str = ""
     answer: str = ""
     first_submitted_at: datetime | None = None  # submitted_at is the latest submission
+    issued_number: str = ""  # given at the first submission; a draft has none yet
     sent_back: SentBack | None = None
 
     @property
     def number(self) -> str:
-        return f"FTA-{self.created_at.year}-{self.id:05d}"
+        """FTA-2026-00042, from a counter at submission: abandoned drafts leave no gaps.
+        Empty for a draft never submitted."""
+        return self.issued_number
 
     @property
     def type(self) -> RequestType | None:
@@ -119,11 +122,13 @@ class FtaRequest:
             return [rules.Problem("request_type", "Pick a request type.")]
         return rules.check(self.type, self.values, self.files)
 
-    def submit(self, now: datetime) -> Queue:
-        """Route a complete draft to its queue; raise RequestError if anything is missing."""
+    def submit(self, now: datetime, number: str) -> Queue:
+        """Route a complete draft to its queue; raise RequestError if anything is missing.
+        ``number`` is the next one issued; a request submitted again keeps its own."""
         self._expect(State.DRAFT)
         if self.type is None or self.problems():
             raise RequestError("The request is not complete yet.")
+        self.issued_number = self.issued_number or number
         self.submitted_at, self.first_submitted_at = now, self.first_submitted_at or now
         # A resubmission restarts the 2 business days, from now.
         self.deadline = assignment_deadline(now, self.requester.timezone, self.requester.country)
@@ -171,8 +176,13 @@ class FtaRequest:
 
     def _expect(self, *states: State) -> None:
         if self.state not in states:
-            raise RequestError(f"{self.number} is {STATE_LABELS[self.state].lower()}; "
+            raise RequestError(f"{self.number or 'This draft'} is "
+                               f"{STATE_LABELS[self.state].lower()}; "
                                "that action no longer applies.")
+
+
+def request_number(year: int, serial: int) -> str:
+    return f"FTA-{year}-{serial:05d}"
 
 
 class StaleRequest(Exception):
@@ -186,6 +196,13 @@ class RequestRepository(Protocol):
 
     async def save(self, request: FtaRequest) -> None:
         """Store ``request`` if nobody saved it since it was read, and bump its version."""
+        ...
+
+    async def by_number(self, number: str) -> FtaRequest | None: ...
+
+    async def issue_number(self, now: datetime) -> str:
+        """The next request number, from a counter updated in the running transaction (the
+        submitting one): a submission that does not commit gives its number back."""
         ...
 
     async def draft_of(self, requester_id: str) -> FtaRequest | None: ...

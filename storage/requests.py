@@ -19,9 +19,10 @@ from domain.requests import (
     SentBack,
     StaleRequest,
     State,
+    request_number,
 )
 from storage.database import Database
-from storage.tables import card_posts, outbox
+from storage.tables import card_posts, outbox, request_numbers
 from storage.tables import requests as table
 
 _NEWEST_FIRST = select(table).order_by(table.c.id.desc())
@@ -43,6 +44,9 @@ _UNPOSTED_TICKETS = (
                              .where(outbox.c.role == _TICKET, outbox.c.request_id.is_not(None))))
     .order_by(table.c.submitted_at, table.c.id).limit(bindparam("limit")))
 _ADD = insert(table).returning(table.c.id)
+_BY_NUMBER = select(table).where(table.c.number == bindparam("number"))
+_NEXT_NUMBER = update(request_numbers).where(request_numbers.c.id == 1).values(
+    last=request_numbers.c.last + 1).returning(request_numbers.c.last)
 _SAVE = update(table).where(table.c.id == bindparam("request_id"),
                             table.c.version == bindparam("read_version"))
 
@@ -67,6 +71,15 @@ class SqlRequestRepository:
             if (await connection.execute(_SAVE, values)).rowcount != 1:
                 raise StaleRequest(request.number)
         request.version += 1
+
+    async def by_number(self, number: str) -> FtaRequest | None:
+        found = await self._select(_BY_NUMBER, number=number)
+        return found[0] if found else None
+
+    async def issue_number(self, now: datetime) -> str:
+        async with self._database.begin() as connection:  # the submission's own transaction
+            serial = (await connection.execute(_NEXT_NUMBER)).scalar_one()
+        return request_number(now.year, serial)
 
     async def draft_of(self, requester_id: str) -> FtaRequest | None:
         found = await self._select(_DRAFT_OF, requester_id=requester_id)
@@ -100,6 +113,7 @@ def _row(request: FtaRequest) -> dict[str, Any]:
         "deadline": request.deadline, "agent_id": request.agent_id,
         "agent_name": request.agent_name, "answer": request.answer,
         "first_submitted_at": request.first_submitted_at,
+        "number": request.issued_number or None,
         "sent_back": None if request.sent_back is None else {
             "kind": request.sent_back.kind, "reason": request.sent_back.reason,
             "by": request.sent_back.by, "at": request.sent_back.at.isoformat()},
@@ -117,7 +131,8 @@ def request_from(row: Any) -> FtaRequest:
         state=State(row["state"]), version=row["version"],
         submitted_at=row["submitted_at"], deadline=row["deadline"],
         agent_id=row["agent_id"], agent_name=row["agent_name"], answer=row["answer"],
-        first_submitted_at=row["first_submitted_at"], sent_back=_sent_back(row["sent_back"]))
+        first_submitted_at=row["first_submitted_at"], sent_back=_sent_back(row["sent_back"]),
+        issued_number=row["number"] or "")
 
 
 def _sent_back(raw: dict[str, str] | None) -> SentBack | None:

@@ -47,6 +47,6 @@ async def load(database: Database, now: datetime | None = None) -> tuple[int, in
         request = await requests.add(FtaRequest(ALEX, submitted))
         request.choose_type(type_key)
         request.fill(values)
-        request.submit(submitted)
+        request.submit(submitted, await requests.issue_number(submitted))
         await requests.save(request)
     return architects, len(SAMPLES)

@@ -115,7 +115,7 @@ async def test_why_tells_a_request_waiting_for_its_first_offer(bot, connector, m
     request = await requests.add(FtaRequest(ALEX, clock()))
     request.choose_type("discovery_workshop")
     request.fill(COMPLETE["discovery_workshop"])
-    request.submit(clock())
+    request.submit(clock(), await requests.issue_number(clock()))
     await requests.save(request)
     await database.dispose()
 

@@ -194,7 +194,7 @@ async def test_an_escalation_the_managers_channel_could_not_take_is_tried_again(
     request = await requests.add(FtaRequest(ALEX, clock()))
     request.choose_type("discovery_workshop")
     request.fill(COMPLETE["discovery_workshop"])
-    request.submit(clock())
+    request.submit(clock(), await requests.issue_number(clock()))
     await requests.save(request)
     await database.dispose()
 
