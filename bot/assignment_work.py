@@ -19,6 +19,7 @@ from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
 from cards import verbs
 from cards.assignment import (
     NEXT_STEPS,
+    REPLACEMENT,
     create_account_team_card,
     create_review_notice_card,
     create_seller_answer_card,
@@ -38,7 +39,7 @@ from domain.ftop import (
 )
 from domain.mail import assignment_mail
 from domain.outbox import UnitOfWork
-from domain.requests import FtaRequest, RequestRepository
+from domain.requests import FtaRequest, RequestError, RequestRepository
 from domain.reviews import (
     SELLER_ANSWER,
     awaiting_answer,
@@ -184,16 +185,29 @@ class AssignmentWork:
 
     async def seller_answers(self, turn_context: TurnContext,
                              data: dict[str, Any]) -> InvokeBody:
-        """The seller answers a rejection (or a needs-changes) with more details."""
+        """The seller answers a rejection (or a needs-changes) with more details, and new
+        links for the sales attachments if they replace them."""
         request = await owned_request(self._requests, turn_context, data)
         record = await self._ftop.get(request.id)
         details = _text(data, "more_details")
-        if record is None or not details:
+        links = {key.removeprefix(REPLACEMENT): value for key, value in data.items()
+                 if key.startswith(REPLACEMENT) and isinstance(value, str)}
+        try:
+            replaced = request.replace_attachments(links) if record is not None else []
+        except RequestError as error:
+            return message_invoke(f"{error} Nothing was sent.")
+        if record is None or not (details or replaced):
             return message_invoke("Write the details for the FTA first.")
         answered = awaiting_answer(record)
-        record.record(*SELLER_ANSWER, request.requester.name, self._clock(), details)
+        if replaced and answered is None:
+            return message_invoke("No decision waits for your answer; nothing was replaced.")
+        detail = "\n".join([details, *(f"New {label}: {request.values[slot]}" for slot, label
+                                       in _slots(request, replaced))]).strip()
+        record.record(*SELLER_ANSWER, request.requester.name, self._clock(), detail)
         architect = await self._roster.get(record.fta_id)
         async with self._unit_of_work():
+            if replaced:
+                await self._requests.save(request)
             await self._ftop.record(record)
             if architect is not None:
                 await self._reach_person(architect.aad_id, architect.name,
@@ -226,6 +240,12 @@ class AssignmentWork:
         if not await self._poster.to_person(aad_id, card, audience=name, what=what):
             log.warning("person unreachable for a notice")
             await self._poster.to_channel(self._managers, create_unreachable_person_card(name))
+
+
+def _slots(request: FtaRequest, labels: list[str]) -> list[tuple[str, str]]:
+    """(field id, label) of the attachments replaced, in the form's order."""
+    fields = request.type.fields if request.type else ()
+    return [(f.id, f.label) for f in fields if f.label in labels]
 
 
 def _date(data: dict[str, Any], key: str) -> date | None:

@@ -146,9 +146,23 @@ def create_review_notice_card(request: FtaRequest, review: Review, can_answer: b
     if can_answer:
         body.append(TextInput(id="more_details", label="More details for the FTA",
                               is_multiline=True, max_length=2000))
+        body += replacement_inputs(request)
         actions = [execute("Send to the FTA", verbs.ANSWER_REVIEW, {"request_id": request.id},
                            style="positive")]
     return build(body, actions)
+
+
+REPLACEMENT = "new_"  # the prefix of the inputs that replace a sales attachment's link
+
+
+def replacement_inputs(request: FtaRequest) -> list[CardElement]:
+    """One input per sales attachment, holding its link: the seller pastes a new one to
+    replace it (a file sent earlier for it is named instead)."""
+    slots = [f for f in request.type.fields if f.attachment] if request.type else []
+    return [TextInput(id=f"{REPLACEMENT}{f.id}", label=f"{f.label} (a new link replaces it)",
+                      value=request.values.get(f.id) or None, max_length=f.max_length,
+                      placeholder=f"Now: {request.files[f.id].name}" if f.id in request.files
+                      else f.placeholder) for f in slots]
 
 
 def create_seller_answer_card(request: FtaRequest, record: EnterpriseAssignment,

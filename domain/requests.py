@@ -117,6 +117,25 @@ class FtaRequest:
         self._expect(State.DRAFT)
         self.files = {**self.files, slot: received}
 
+    def replace_attachments(self, links: dict[str, str]) -> list[str]:
+        """After the FTA asked for changes, the seller gives new links for the sales
+        attachments (a link replaces a file sent earlier for the slot): the labels of those
+        replaced. RequestError, nothing changed, if a link is not one."""
+        self._expect(State.ASSIGNED)
+        request_type = self.type
+        if request_type is None:
+            return []
+        slots = {f.id: f for f in request_type.fields if f.attachment}
+        changed = {slot: link.strip() for slot, link in links.items()
+                   if slot in slots and link.strip() and link.strip() != self.values.get(slot)}
+        values = {**self.values, **changed}
+        files = {slot: f for slot, f in self.files.items() if slot not in changed}
+        for problem in rules.check(request_type, values, files):
+            if problem.field in changed:
+                raise RequestError(f"{slots[problem.field].label}: {problem.message}")
+        self.values, self.files = values, files
+        return [slots[slot].label for slot in changed]
+
     def problems(self) -> list[rules.Problem]:
         if self.type is None:
             return [rules.Problem("request_type", "Pick a request type.")]
