@@ -69,20 +69,24 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.channels import Poster
     from bot.connector import BotConnector
     from bot.dispatcher import Deliver, Dispatcher
+    from bot.first_contact import FirstContactChase
     from bot.form_defaults import FormDefaults
     from bot.ftchelp import FtcHelpDesk
     from bot.handler import FtaBot
     from bot.http import activity_log_key, adapter_key, admission_key, bot_key
     from bot.intake import Intake
     from bot.internal_call import InternalCallDesk
+    from bot.my_assignments import MyAssignments
     from bot.my_requests import MyRequests
     from bot.offers import OfferRouter
     from bot.roles import Roles
     from bot.roster_desk import RosterDesk
+    from bot.send_back import SendBack
     from bot.service_urls import ServiceUrlGuard
     from bot.state import SqlStorage
     from bot.status_cards import StatusCards
     from bot.telemetry import Metrics
+    from bot.withdrawal import Withdrawal
     from bot.worker import AssignmentWorker
     from domain.balancer import Policy
     from domain.outbox import Kind, RetryPolicy
@@ -131,13 +135,16 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
                           client_secret=settings.graph_client_secret,
                           managed_identity=settings.managed_identity) \
         if settings.graph_enabled else None
+    chase = FirstContactChase(ftop=ftop, requests=requests, roster=roster, poster=poster,
+                              timers=timers, managers_channel_id=settings.managers_channel_id,
+                              business_days=settings.first_contact_business_days)
     work = AssignmentWork(
         ftop=ftop, desk=desk, requests=requests, roster=roster, poster=poster, clock=clock,
         account_channels=settings.account_team_channels,
         playbook_base_url=settings.playbook_base_url,
         managers_channel_id=settings.managers_channel_id, unit_of_work=unit_of_work,
         can_schedule=graph is not None,
-        mail_sender=settings.assignment_mail_sender if graph is not None else "")
+        mail_sender=settings.assignment_mail_sender if graph is not None else "", chase=chase)
     calls = [] if graph is None else [InternalCallDesk(
         work=work, ftop=ftop, poster=poster, clock=clock, ftav2=settings.ftav2_attendees,
         search_business_days=settings.call_search_business_days, calendar=graph,
@@ -161,6 +168,13 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
                     FormDefaults(user_state))
     mine, basics = MyRequests(requests, roles, status), Basics()
     roster_desk = RosterDesk(roster, desk, requests, clock, roles, timers, policy)
+    withdrawal = Withdrawal(desk=desk, requests=requests, status=status, ftop=ftop,
+                            roster=roster, poster=poster, calendar=graph, clock=clock,
+                            unit_of_work=unit_of_work)
+    send_back = SendBack(desk=desk, requests=requests, roster=roster, timers=timers,
+                         status=status, poster=poster, clock=clock, unit_of_work=unit_of_work)
+    assignments = MyAssignments(roster=roster, desk=desk, requests=requests, ftop=ftop,
+                                chase=chase, clock=clock)
     timeout = settings.outbox_send_timeout_seconds
     deliverers: dict[Kind, Deliver] = {Kind.SYNC: FtopSync(outbound, timeout).deliver}
     if graph is not None:
@@ -178,9 +192,10 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     app[adapter_key] = adapter
     app[bot_key] = FtaBot(
         directory=directory, clock=clock,
-        commands=[c for journey in (basics, intake, mine, roster_desk)
+        commands=[c for journey in (basics, intake, mine, assignments, roster_desk)
                   for c in journey.commands()],
-        actions=_verb_table((basics, intake, mine, ftchelp, router, roster_desk, work, *calls)),
+        actions=_verb_table((basics, intake, mine, ftchelp, router, roster_desk, work,
+                             withdrawal, send_back, *calls)),
         welcome=basics.welcome, unrecognised=basics.unrecognised,
         on_files=AttachmentInbox(requests, settings.file_hosts).receive)
     retention = timedelta(days=settings.retention_days)
@@ -192,7 +207,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         retention=retention,
         post_waiting_tickets=ftchelp.post_waiting_tickets,
         late_ageing=timedelta(hours=settings.late_lane_ageing_hours),
-        engagement_due=work.ask_if_finished)
+        engagement_due=work.ask_if_finished, chase=chase)
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now),
                                turns_waiting=lambda: app[admission_key].waiting)

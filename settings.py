@@ -72,6 +72,7 @@ class Settings:
     ftav2_attendees: tuple[str, ...] = ()
     assignment_mail_sender: str = ""
     call_search_business_days: int = 5
+    first_contact_business_days: int = 3
     playbook_base_url: str = ""
     ftop_sync_url: str = ""
     balancer_policy: str = "skilled"
@@ -175,6 +176,8 @@ class Settings:
             ftav2_attendees=tuple(a.strip() for a in env.get("FTAV2_ATTENDEES", "").split(",")
                                   if a.strip()),
             assignment_mail_sender=env.get("ASSIGNMENT_MAIL_SENDER", "").strip(),
+            first_contact_business_days=_count(
+                "FIRST_CONTACT_BUSINESS_DAYS", env.get("FIRST_CONTACT_BUSINESS_DAYS", "3")),
             openid_metadata_url=env.get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", "").strip(),
             token_issuer=env.get("TO_BOT_FROM_CHANNEL_TOKEN_ISSUER", "").strip(),
             login_url=env.get("TO_CHANNEL_FROM_BOT_LOGIN_URL", "").strip(),

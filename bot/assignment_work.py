@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from botbuilder.core import TurnContext
 
 from bot.channels import Poster
+from bot.first_contact import FirstContactChase
 from bot.identity import person_id
 from bot.ownership import owned_request, request_id_of
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
 from cards import verbs
 from cards.assignment import (
     NEXT_STEPS,
+    REPLACEMENT,
     create_account_team_card,
     create_engagement_check_card,
     create_review_notice_card,
@@ -26,6 +29,7 @@ from cards.assignment import (
     create_unreachable_person_card,
     create_work_card,
 )
+from cards.first_contact import CALL_DATE
 from cards.text import moment
 from domain.forms import LONG
 from domain.ftop import (
@@ -39,7 +43,7 @@ from domain.ftop import (
 from domain.mail import assignment_mail
 from domain.offers import AssignmentDesk
 from domain.outbox import UnitOfWork
-from domain.requests import FtaRequest, RequestRepository
+from domain.requests import FtaRequest, RequestError, RequestRepository
 from domain.reviews import (
     entry_label,
     record_answer,
@@ -59,7 +63,8 @@ class AssignmentWork:
                  roster: Roster, poster: Poster, clock: Callable[[], datetime],
                  account_channels: tuple[tuple[str, str], ...], playbook_base_url: str,
                  managers_channel_id: str, unit_of_work: UnitOfWork,
-                 can_schedule: bool = False, mail_sender: str = "") -> None:
+                 can_schedule: bool = False, mail_sender: str = "",
+                 chase: FirstContactChase | None = None) -> None:
         self._desk = desk
         self._ftop, self._requests, self._roster = ftop, requests, roster
         self._poster, self._clock = poster, clock
@@ -68,6 +73,7 @@ class AssignmentWork:
         self._unit_of_work = unit_of_work
         self._can_schedule = can_schedule
         self._mail_sender = mail_sender  # empty: no e-mail (Graph not configured)
+        self._chase = chase
 
     def actions(self) -> dict[str, Any]:
         return {verbs.RECORD_REVIEW: self.review, verbs.DECIDE_ENGAGEMENT: self.engagement,
@@ -93,6 +99,8 @@ class AssignmentWork:
             await self._poster.to_channel(self._managers, create_unreachable_channel_card(
                 request, "the account team channel (ACCOUNT_TEAM_CHANNELS)"))
         await self._ftop.record(record)
+        if self._chase is not None:
+            await self._chase.start(request, architect, record.assigned_at)
         await self._reach_person(request.requester.id, request.requester.name,
                                  create_seller_assigned_card(request, self._playbooks),
                                  f"The assignment notice of {request.number}")
@@ -161,15 +169,23 @@ class AssignmentWork:
                                             banner=f"Tenant is now {record.tenant.value}."))
 
     async def call_done(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
-        """The internal ATU/CSU/FTA call happened: task 3298 closes, the key outputs are met."""
+        """The internal ATU/CSU/FTA call happened on the date given (today if none): task 3298
+        closes, the key outputs are met."""
         request, record, architect = await self.for_fta(turn_context, data)
+        if not record.first_contact_open:
+            return message_invoke("Task 3298 is already done.")
         try:
-            record.complete_first_contact(architect.name, self._clock())
+            held_on = _date(data, CALL_DATE) or self._today(architect)
+            record.complete_first_contact(architect.name, self._clock(), held_on,
+                                          architect.timezone)
         except FtopError as error:
-            return message_invoke(str(error))
+            return card_invoke(self.card(request, record, architect, problem=str(error)))
         record.record("key_outputs", "done", architect.name, self._clock(),
                       "FTA assigned; internal FTA/ATU/CSU call completed")
-        await self._ftop.record(record)
+        async with self._unit_of_work():
+            await self._ftop.record(record)
+            if self._chase is not None:
+                await self._chase.done(request, record)
         return card_invoke(self.card(request, record, architect, banner="Task 3298 done: first "
                                             "account team contact made."))
 
@@ -219,18 +235,29 @@ class AssignmentWork:
 
     async def seller_answers(self, turn_context: TurnContext,
                              data: dict[str, Any]) -> InvokeBody:
-        """The seller answers a rejection (or a needs-changes) with more details."""
+        """The seller answers a rejection (or a needs-changes) with more details, and new
+        links for the sales attachments if they replace them."""
         request = await owned_request(self._requests, turn_context, data)
         record = await self._ftop.get(request.id)
         details = _text(data, "more_details")
-        if record is None or not details:
-            return message_invoke("Write the details for the FTA first.")
+        links = {key.removeprefix(REPLACEMENT): value for key, value in data.items()
+                 if key.startswith(REPLACEMENT) and isinstance(value, str)}
         try:
-            answered = record_answer(record, details, request.requester.name, self._clock())
+            replaced = request.replace_attachments(links) if record is not None else []
+        except RequestError as error:
+            return message_invoke(f"{error} Nothing was sent.")
+        if record is None or not (details or replaced):
+            return message_invoke("Write the details for the FTA first.")
+        detail = "\n".join([details, *(f"New {label}: {request.values[slot]}" for slot, label
+                                       in _slots(request, replaced))]).strip()
+        try:  # more details land on the FTA's desk only when a decision asked for them
+            answered = record_answer(record, detail, request.requester.name, self._clock())
         except FtopError as error:
-            return message_invoke(str(error))
+            return message_invoke(f"{error} Nothing was sent or replaced.")
         architect = await self._roster.get(record.fta_id)
         async with self._unit_of_work():
+            if replaced:
+                await self._requests.save(request)
             await self._ftop.record(record)
             if architect is not None:
                 await self._reach_person(architect.aad_id, architect.name,
@@ -241,7 +268,11 @@ class AssignmentWork:
              **text: str) -> Any:
         """The FTA's work card, times in the FTA's own time zone."""
         return create_work_card(request, record, can_schedule=self._can_schedule,
-                                timezone=architect.timezone, **text)
+                                timezone=architect.timezone, today=self._today(architect),
+                                **text)
+
+    def _today(self, architect: Architect) -> date:
+        return self._clock().astimezone(ZoneInfo(architect.timezone)).date()
 
     async def for_fta(self, turn_context: TurnContext, data: dict[str, Any]
                        ) -> tuple[FtaRequest, EnterpriseAssignment, Architect]:
@@ -259,6 +290,23 @@ class AssignmentWork:
         if not await self._poster.to_person(aad_id, card, audience=name, what=what):
             log.warning("person unreachable for a notice")
             await self._poster.to_channel(self._managers, create_unreachable_person_card(name))
+
+
+def _slots(request: FtaRequest, labels: list[str]) -> list[tuple[str, str]]:
+    """(field id, label) of the attachments replaced, in the form's order."""
+    fields = request.type.fields if request.type else ()
+    return [(f.id, f.label) for f in fields if f.label in labels]
+
+
+def _date(data: dict[str, Any], key: str) -> date | None:
+    """A date from a card's date input (YYYY-MM-DD); None when left empty."""
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        raise FtopError("Enter the call date as a date (YYYY-MM-DD).") from None
 
 
 def _text(data: dict[str, Any], key: str) -> str:

@@ -20,6 +20,7 @@ CATALOGUE = (
     ("my requests", "See your requests and where each one stands"),
     ("status FTA-2026-00042", "Show one of your requests"),
     ("cancel", "Abandon the request you are filling in"),
+    ("my assignments", "FTAs: your open offers, FTOP tasks and reviews, with their age"),
     ("ooo 2026-12-21 to 2027-01-01", "FTAs: your out of office (`ooo clear` removes it)"),
     ("roster, why FTA-2026-00042", "FTA managers, in their channel: load and capacity; "
                                    "why a request went where it did"),

@@ -103,11 +103,12 @@ class Intake:
         if problems:
             await self._requests.save(request)
             return card_invoke(create_form_card(request, problems))
-        queue = request.submit(self._clock())
-        answer = self._desk.faq_answer(request)
-        if answer is not None:
-            request.offer_faq()
-        async with self._unit_of_work():  # saved, routed and its notices written: all or none
+        async with self._unit_of_work():  # numbered, saved, routed, told: all or none
+            now = self._clock()
+            queue = request.submit(now, request.number or await self._requests.issue_number(now))
+            answer = self._desk.faq_answer(request)
+            if answer is not None:
+                request.offer_faq()
             await self._requests.save(request)
             await self._form_defaults.remember(turn_context, request.values)
             await self._status.remember_seller_card(request, turn_context)

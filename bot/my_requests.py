@@ -15,9 +15,14 @@ from bot.roles import Roles
 from bot.status_cards import StatusCards
 from cards import verbs
 from cards.requests import create_request_list_card
-from domain.requests import RequestRepository
+from domain.requests import RequestRepository, request_number
 
 NUMBER = r"FTA-(?P<year>\d{4})-(?P<id>\d{1,9})"
+
+
+def number_in(found: re.Match[str]) -> str:
+    """The request number typed (``FTA-2026-42`` too), as it was issued."""
+    return request_number(int(found["year"]), int(found["id"]))
 
 
 class MyRequests:
@@ -25,8 +30,8 @@ class MyRequests:
         self._requests, self._roles, self._status = requests, roles, status
 
     def commands(self) -> list[Command]:
-        return [command("my requests", "List your requests", r"my\s+requests|requests|list",
-                        self.list),
+        return [command("my requests", "List your requests (add all for cancelled drafts too)",
+                        r"(?:my\s+requests|requests|list)(?P<all>\s+all)?", self.list),
                 command("status", "Show one request", rf"(?:status\s+)?{NUMBER}",
                         self.status),
                 command("status", "Ask for a number", r"status", self.status_without_number)]
@@ -34,25 +39,27 @@ class MyRequests:
     def actions(self) -> dict[str, Any]:
         return {verbs.SHOW_STATUS: self.list_from_card}
 
-    async def list(self, turn_context: TurnContext, _: re.Match[str]) -> None:
-        """`my requests`: the seller's requests, newest first."""
-        await self._send_list(turn_context)
+    async def list(self, turn_context: TurnContext, found: re.Match[str]) -> None:
+        """`my requests`: the seller's requests, newest first; `my requests all` adds the
+        cancelled drafts."""
+        await self._send_list(turn_context, with_cancelled=bool(found["all"]))
 
     async def list_from_card(self, turn_context: TurnContext, _: dict[str, Any]) -> InvokeBody:
         """The My requests button: the list arrives as a new message below."""
         await self._send_list(turn_context)
         return message_invoke("Here are your requests.")
 
-    async def _send_list(self, turn_context: TurnContext) -> None:
-        mine = await self._requests.list_of(person_id(turn_context.activity))
-        await turn_context.send_activity(card_message(create_request_list_card(mine)))
+    async def _send_list(self, turn_context: TurnContext, with_cancelled: bool = False) -> None:
+        mine = await self._requests.list_of(person_id(turn_context.activity),
+                                            with_cancelled=with_cancelled)
+        await turn_context.send_activity(
+            card_message(create_request_list_card(mine, with_cancelled)))
 
     async def status(self, turn_context: TurnContext, found: re.Match[str]) -> None:
         """`status FTA-…`: one request, if it is the seller's own (or the sender an admin)."""
-        number = f"FTA-{found['year']}-{int(found['id']):05d}"
-        request = await self._requests.get(int(found["id"]))
-        if (request is None or request.number != number
-                or not self._roles.may_see(turn_context.activity, request)):
+        number = number_in(found)
+        request = await self._requests.by_number(number)
+        if request is None or not self._roles.may_see(turn_context.activity, request):
             await turn_context.send_activity(
                 f"I can't find {number} among your requests. Type **my requests** to see them.")
             return

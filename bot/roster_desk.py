@@ -14,6 +14,7 @@ from botbuilder.core import TurnContext
 
 from bot.commands import Command, command
 from bot.identity import person_id
+from bot.my_requests import number_in
 from bot.replies import InvokeBody, Refused, card_invoke, card_message, message_invoke
 from bot.roles import Roles
 from bot.status_cards import ESCALATED
@@ -110,9 +111,9 @@ class RosterDesk:
         if not self._may_manage(turn_context):
             await turn_context.send_activity(MANAGERS_ONLY)
             return
-        request = await self._requests.get(int(found["id"]))
-        number = f"FTA-{found['year']}-{int(found['id']):05d}"
-        if request is None or request.number != number:
+        number = number_in(found)
+        request = await self._requests.by_number(number)
+        if request is None:
             await turn_context.send_activity(f"There is no {number}.")
             return
         names = {a.id: a.name for a in await self._roster.all()}

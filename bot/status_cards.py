@@ -66,7 +66,8 @@ class StatusCards:
         lists the decisions recorded once an FTA has it."""
         with_managers = request.state is State.AWAITING_FTA and \
             await self._timers.happened(ESCALATED, request.id)
-        record = await self._ftop.get(request.id) if request.state is State.ASSIGNED else None
+        record = await self._ftop.get(request.id) \
+            if request.state in (State.ASSIGNED, State.WITHDRAWN) else None
         return create_status_card(request, with_managers, record)
 
     async def replace_managers(self, request_id: int, card: dict[str, Any]) -> None:

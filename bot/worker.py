@@ -1,6 +1,6 @@
-"""The periodic worker: offer time-outs, SLA reminders and breaches, the waiting queue and
-the hourly retention purge. Timers are leased from the database, so several instances can run
-it side by side and no timer runs twice."""
+"""The periodic worker: offer time-outs, SLA reminders and breaches, task 3298's chase, the
+waiting queue and the hourly retention purge. Timers are leased from the database, so several
+instances can run it side by side and no timer runs twice."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.channels import Poster
+from bot.first_contact import FIRST_CONTACT_DUE, FirstContactChase
 from bot.offers import MOVED_ON, OfferRouter
 from bot.status_cards import StatusCards, managers_role
 from cards.offers import create_offer_answered_card, create_sla_card
@@ -34,8 +35,10 @@ class AssignmentWorker:
                  retention: timedelta = timedelta(days=365),
                  post_waiting_tickets: Callable[[], Awaitable[None]] | None = None,
                  late_ageing: timedelta = DEFAULT_AGEING,
-                 engagement_due: Callable[[int], Awaitable[None]] | None = None) -> None:
+                 engagement_due: Callable[[int], Awaitable[None]] | None = None,
+                 chase: FirstContactChase | None = None) -> None:
         self._late_ageing, self._engagement_due = late_ageing, engagement_due
+        self._chase = chase
         self._post_waiting_tickets = post_waiting_tickets
         self._unit_of_work, self._audit = unit_of_work, audit
         self._purge, self._retention = purge, retention
@@ -103,6 +106,8 @@ class AssignmentWorker:
                         MOVED_ON[routed]), timer.offer_id)
         elif timer.kind == ENGAGEMENT_CHECK and self._engagement_due is not None:
             await self._engagement_due(timer.request_id)
+        elif timer.kind == FIRST_CONTACT_DUE and self._chase is not None:
+            await self._chase.due(timer.request_id, now)
         elif timer.kind in ("sla_reminder", "sla_breach"):
             request = await self._requests.get(timer.request_id)
             if request is not None and request.state is State.AWAITING_FTA:

@@ -3,6 +3,7 @@ type), the seller's notices, and the account team's post with its @mentions."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -17,6 +18,7 @@ from microsoft_teams.cards import (
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
 from cards.details import record_facts, request_details
+from cards.first_contact import call_completed_button, call_date_input
 from cards.text import inert, moment, zoned
 from domain.forms import segment_and_region
 from domain.ftop import (
@@ -85,8 +87,10 @@ def create_account_team_card(request: FtaRequest, fta: tuple[str, str],
 
 def create_work_card(request: FtaRequest, record: EnterpriseAssignment,
                      banner: str | None = None, problem: str | None = None,
-                     can_schedule: bool = False, timezone: str = "UTC") -> Card:
-    """The FTA's card for an accepted request: FTOP record, tasks, and what to decide."""
+                     can_schedule: bool = False, timezone: str = "UTC",
+                     today: date | None = None) -> Card:
+    """The FTA's card for an accepted request: FTOP record, tasks, and what to decide.
+    ``today``, in the FTA's zone, is the call date Call completed (3298) proposes."""
     state = {"request_id": request.id}
     body: list[CardElement] = [title(f"{request.number}: "
                                      f"{inert(request.values.get('customer'))}"),
@@ -114,6 +118,8 @@ def create_work_card(request: FtaRequest, record: EnterpriseAssignment,
                           is_multiline=True, max_length=2000))
     body.append(TextInput(id="tenant", label="Real production tenant (replaces the current one)",
                           max_length=120, placeholder="contoso.onmicrosoft.com"))
+    if record.first_contact_open:
+        body.append(call_date_input(today))
     return build(body, _work_actions(record, state))
 
 
@@ -140,9 +146,23 @@ def create_review_notice_card(request: FtaRequest, review: Review, can_answer: b
     if can_answer:
         body.append(TextInput(id="more_details", label="More details for the FTA",
                               is_multiline=True, max_length=2000))
+        body += replacement_inputs(request)
         actions = [execute("Send to the FTA", verbs.ANSWER_REVIEW, {"request_id": request.id},
                            style="positive")]
     return build(body, actions)
+
+
+REPLACEMENT = "new_"  # the prefix of the inputs that replace a sales attachment's link
+
+
+def replacement_inputs(request: FtaRequest) -> list[CardElement]:
+    """One input per sales attachment, holding its link: the seller pastes a new one to
+    replace it (a file sent earlier for it is named instead)."""
+    slots = [f for f in request.type.fields if f.attachment] if request.type else []
+    return [TextInput(id=f"{REPLACEMENT}{f.id}", label=f"{f.label} (a new link replaces it)",
+                      value=request.values.get(f.id) or None, max_length=f.max_length,
+                      placeholder=f"Now: {request.files[f.id].name}" if f.id in request.files
+                      else f.placeholder) for f in slots]
 
 
 def create_seller_answer_card(request: FtaRequest, record: EnterpriseAssignment,
@@ -184,9 +204,8 @@ def _work_actions(record: EnterpriseAssignment, state: dict[str, Any]) -> list[A
                     execute("Reject engagement (3286)", verbs.DECIDE_ENGAGEMENT,
                             {**state, "approve": False})]
     actions.append(execute("Replace tenant", verbs.REPLACE_TENANT, state))
-    if record.tasks[0].state is TaskState.OPEN:
-        actions.append(execute("Call completed (3298)", verbs.CALL_COMPLETED, state,
-                               style="positive"))
+    if record.first_contact_open:
+        actions.append(call_completed_button(record.request_id))
     if not record.engagement_finished:  # frees the FTA's capacity for the next request
         actions.append(execute("Engagement finished", verbs.ENGAGEMENT_FINISHED, state))
     return actions

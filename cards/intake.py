@@ -21,7 +21,7 @@ from cards.base import Card, build, execute, paragraph, title
 from cards.text import inert
 from domain.forms import Field, Kind, whole_number
 from domain.request_types import TYPES
-from domain.requests import FtaRequest
+from domain.requests import SEND_BACK_KINDS, FtaRequest, SentBack
 from domain.rules import Problem, required_when
 
 # Required inputs are marked in their label, not with isRequired: clients then refuse every
@@ -41,7 +41,7 @@ def create_type_card(request: FtaRequest, problem: str | None = None) -> Card:
                for t in TYPES]
     body: list[CardElement] = [
         title("Request a FastTrack Architect"),
-        paragraph(f"Draft {request.number}. What do you need?", is_subtle=True),
+        paragraph(f"{_draft(request)}. What do you need?", is_subtle=True),
         ChoiceSetInput(id="request_type", label="Request type", style="expanded", wrap=True,
                        is_required=True, error_message="Pick a request type.",
                        choices=choices, value=request.type_key),
@@ -60,10 +60,12 @@ def create_form_card(request: FtaRequest, problems: list[Problem] | None = None,
     by_field = {p.field: p.message for p in problems or []}
     body: list[CardElement] = [
         title(f"{request_type.title} request"),
-        paragraph(f"Draft {request.number} · saved at every step", is_subtle=True),
+        paragraph(f"{_draft(request)} · saved at every step", is_subtle=True),
     ]
     if banner:
         body.append(paragraph(banner, color="Warning"))
+    if request.sent_back is not None:
+        body.append(sent_back_banner(request.sent_back))
     if by_field:
         body.append(_summary(request_type.all_fields(), by_field))
     conditional = required_when(request_type)
@@ -80,6 +82,29 @@ def create_form_card(request: FtaRequest, problems: list[Problem] | None = None,
         execute("Cancel", verbs.CANCEL_REQUEST, _state(request), associated_inputs="none",
                 style="destructive"),
     ])
+
+
+def create_sent_back_notice_card(request: FtaRequest) -> Card:
+    """The seller's notice: the request came back to them, and where to fix it."""
+    assert request.sent_back is not None
+    return build([title(f"{request.number} was sent back to you"),
+                  sent_back_banner(request.sent_back),
+                  paragraph("Your request card above is the form again. Or type **request "
+                            "FTA** to open it here.", is_subtle=True)],
+                 [execute("Open the form", verbs.OPEN_REQUEST, style="positive")])
+
+
+def sent_back_banner(sent_back: SentBack) -> CardElement:
+    """Why the FTA sent the request back: the seller fixes it and submits again."""
+    return paragraph(f"**Sent back to you by {inert(sent_back.by)}** as "
+                     f"{SEND_BACK_KINDS[sent_back.kind]}: “{inert(sent_back.reason)}”. Fix it "
+                     "(Change type, if it is of the wrong type) and submit it again.",
+                     color="Attention")
+
+
+def _draft(request: FtaRequest) -> str:
+    """A draft has its number once submitted (one sent back), else none yet."""
+    return f"Draft {request.number}" if request.number else "Draft (numbered when submitted)"
 
 
 def _details_title(family: str) -> str:

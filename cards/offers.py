@@ -21,9 +21,10 @@ from cards.text import inert, moment
 from domain.balancer import why_chosen
 from domain.forms import COMMON, readable, segment_and_region
 from domain.offers import Offer
-from domain.requests import FtaRequest
+from domain.requests import SEND_BACK_KINDS, FtaRequest
 from domain.roster import Architect
 
+SEND_BACK_BUTTONS = {"incomplete": "incomplete", "wrong_type": "wrong type"}
 WORKLOADS_FIELD = next(field for field in COMMON if field.id == "workloads")
 
 
@@ -41,11 +42,16 @@ def create_offer_card(request: FtaRequest, offer: Offer, architect: Architect,
         TextInput(id="decline_reason", label="Reason, if you decline (required to decline)",
                   max_length=500,
                   placeholder="e.g. on leave that week"),
+        TextInput(id="send_back_reason", label="What the seller must fix (required to send "
+                  "it back)", max_length=500, is_multiline=True,
+                  placeholder="e.g. the cost breakdown is missing"),
     ]
     if problem:
         body.append(paragraph(f"⚠ {problem}", color="Attention", size="Small"))
     return build(body, [execute("Accept", verbs.ACCEPT_OFFER, state, style="positive"),
-                        execute("Decline", verbs.DECLINE_OFFER, state)])
+                        execute("Decline", verbs.DECLINE_OFFER, state),
+                        *(execute(f"Send back: {SEND_BACK_BUTTONS[kind]}", verbs.SEND_BACK,
+                                  {**state, "kind": kind}) for kind in SEND_BACK_KINDS)])
 
 
 def _type_title(request: FtaRequest) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from microsoft_teams.cards import CardElement, Fact, FactSet
 
 from cards import verbs
@@ -10,7 +12,7 @@ from cards.details import record_facts, request_details
 from cards.text import inert, moment
 from domain.ftop import EnterpriseAssignment
 from domain.request_types import Queue
-from domain.requests import STATE_LABELS, FtaRequest, State
+from domain.requests import STATE_LABELS, WITHDRAWABLE, FtaRequest, State
 
 DESTINATIONS = {Queue.FTA: "the FastTrack Architect assignment queue",
                 Queue.FTCHELP: "the FTCHelp team"}
@@ -20,15 +22,19 @@ NEXT_STEPS = {
     State.FTCHELP_OPEN: "FTCHelp picks it up from their channel; their answer comes to you here.",
     State.FTCHELP_ASSIGNED: "An FTCHelp agent is working on it; the answer comes to you here.",
     State.FAQ_OFFERED: "Read the FAQ answer, then tell me if it answers your question.",
+    State.WITHDRAWN: "You withdrew it: nobody works on it any more. Type **request FTA** to "
+                     "file a new one.",
 }
 
 
 def _facts(request: FtaRequest) -> FactSet:
     request_type = request.type
-    facts = [Fact(title="Request", value=request.number),
+    facts = [Fact(title="Request", value=request.number or "Draft (numbered when submitted)"),
              Fact(title="Type", value=request_type.title if request_type else "Not chosen yet"),
              Fact(title="Customer", value=inert(request.values.get("customer")) or "-"),
              Fact(title="Status", value=STATE_LABELS[request.state])]
+    if request.first_submitted_at and request.first_submitted_at != request.submitted_at:
+        facts.append(Fact(title="First submitted", value=moment(request.first_submitted_at)))
     if request.submitted_at:
         facts.append(Fact(title="Submitted", value=moment(request.submitted_at)))
     if request.deadline and request.state is State.AWAITING_FTA:
@@ -46,7 +52,8 @@ def create_confirmation_card(request: FtaRequest, queue: Queue) -> Card:
         paragraph(f"It went to {DESTINATIONS[queue]}."), _facts(request)]
     if request.state in NEXT_STEPS:
         body.append(paragraph(NEXT_STEPS[request.state], is_subtle=True))
-    return build(body, [execute("My requests", verbs.SHOW_STATUS, {"scope": "mine"})])
+    return build(body, [execute("My requests", verbs.SHOW_STATUS, {"scope": "mine"}),
+                        *_withdraw_action(request)])
 
 
 WITH_MANAGERS = ("No FTA could be assigned automatically: nobody eligible was free. The FTA "
@@ -69,19 +76,33 @@ def create_status_card(request: FtaRequest, with_managers: bool = False,
                  FactSet(facts=record_facts(record))]
     body += [paragraph("What you asked for", weight="Bolder", separator=True),
              *request_details(request)]
-    return build(body)
+    return build(body, _withdraw_action(request))
 
 
-def create_request_list_card(requests: list[FtaRequest]) -> Card:
+def _withdraw_action(request: FtaRequest) -> list[Any]:
+    """The seller may withdraw a submitted request while it can still be withdrawn."""
+    if request.state not in WITHDRAWABLE:
+        return []
+    return [execute("Withdraw request", verbs.WITHDRAW_REQUEST,
+                    {"request_id": request.id, "version": request.version},
+                    associated_inputs="none")]
+
+
+def create_request_list_card(requests: list[FtaRequest],
+                             with_cancelled: bool = False) -> Card:
+    """The seller's requests; cancelled drafts are left out unless ``with_cancelled``."""
     if not requests:
         return build([title("My requests"),
                       paragraph("You have no requests yet. Type **request FTA** to start one.")],
                      [execute("Request an FTA", verbs.OPEN_REQUEST, style="positive")])
-    facts = [Fact(title=r.number, value=f"{r.type.title if r.type else 'type not chosen'}"
+    facts = [Fact(title=r.number or "Draft",
+                  value=f"{r.type.title if r.type else 'type not chosen'}"
                   f" · {inert(r.values.get('customer')) or 'no customer yet'}"
                   f" · {STATE_LABELS[r.state]}") for r in requests]
     body: list[CardElement] = [title("My requests"), FactSet(facts=facts),
-                               paragraph("Type **status FTA-…** for the details of one.",
+                               paragraph("Type **status FTA-…** for the details of one."
+                                         + ("" if with_cancelled else " Cancelled drafts are "
+                                            "left out: type **my requests all** to see them."),
                                          is_subtle=True, size="Small")]
     drafts = [r for r in requests if r.state is State.DRAFT]
     actions = [execute("Resume my draft", verbs.OPEN_REQUEST, style="positive")] if drafts \
@@ -90,5 +111,6 @@ def create_request_list_card(requests: list[FtaRequest]) -> Card:
 
 
 def create_cancelled_card(request: FtaRequest) -> Card:
-    return build([title(f"Draft {request.number} cancelled"),
+    return build([title(f"Draft {request.number} cancelled" if request.number
+                        else "Draft cancelled"),
                   paragraph("Nothing was sent. Type **request FTA** whenever you need one.")])

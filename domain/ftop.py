@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from domain.requests import FtaRequest
 
@@ -26,10 +27,12 @@ class TaskState(StrEnum):
     DONE = "done"
     APPROVED = "approved"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # closed unfinished: the seller withdrew the request
 
 
 TASK_STATE_LABELS = {TaskState.OPEN: "to do", TaskState.DONE: "done",
-                     TaskState.APPROVED: "approved", TaskState.REJECTED: "rejected"}
+                     TaskState.APPROVED: "approved", TaskState.REJECTED: "rejected",
+                     TaskState.WITHDRAWN: "closed, request withdrawn"}
 
 
 class FtopError(ValueError):
@@ -127,8 +130,24 @@ class EnterpriseAssignment:
                             "contoso.onmicrosoft.com or a tenant id (GUID).")
         self.tenants.append(TenantEntry(value, False, by, now))
 
-    def complete_first_contact(self, by: str, now: datetime) -> None:
+    def complete_first_contact(self, by: str, now: datetime, held_on: date,
+                               timezone: str) -> None:
+        """Task 3298 done: the internal call took place on ``held_on``, a date in the FTA's
+        ``timezone``, neither before the assignment nor after today."""
+        zone = ZoneInfo(timezone)
+        assigned_on = self.assigned_at.astimezone(zone).date()
+        if held_on > now.astimezone(zone).date():
+            raise FtopError("The call date cannot be after today.")
+        if held_on < assigned_on:
+            raise FtopError("The call date cannot be before the assignment "
+                            f"({assigned_on.isoformat()}).")
         self._settle(FIRST_CONTACT, TaskState.DONE, by, now)
+        self.record("internal_call", "held", by, now, held_on.isoformat())
+
+    @property
+    def first_contact_open(self) -> bool:
+        """Task 3298 still to do: the FTA has not recorded the internal call."""
+        return self.task(FIRST_CONTACT).state is TaskState.OPEN
 
     def decide_engagement(self, approve: bool, reason: str, by: str, now: datetime) -> None:
         if not approve and not reason.strip():
@@ -136,6 +155,15 @@ class EnterpriseAssignment:
         self._settle(APPROVE_ENGAGEMENT, TaskState.APPROVED if approve else TaskState.REJECTED,
                      by, now, reason.strip())
         self.record("engagement", "approved" if approve else "rejected", by, now, reason)
+
+    def withdraw(self, by: str, now: datetime, call_cancelled: bool) -> None:
+        """The seller withdrew the request: every open task closes as withdrawn, and the
+        internal call's cancellation is recorded when it was cancelled."""
+        self.tasks = [replace(t, state=TaskState.WITHDRAWN, by=by, at=now)
+                      if t.state is TaskState.OPEN else t for t in self.tasks]
+        self.record("request", "withdrawn", by, now)
+        if self.call is not None and call_cancelled:
+            self.record("internal_call", "cancelled", by, now, self.call.start.isoformat())
 
     def record(self, kind: str, outcome: str, by: str, now: datetime, detail: str = "") -> None:
         self.reviews.append(Review(kind, outcome, by, now, detail.strip()))

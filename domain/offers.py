@@ -15,6 +15,10 @@ OFFER_TIMEOUT_BUSINESS_HOURS = 4.0
 UNREACHABLE = "not reachable in Teams (no chat with the bot yet)"  # the reason it moved on
 ENGAGEMENT_CHECK = "engagement_check"  # the timer: the estimate passed, ask the FTA
 EXTENSION_BUSINESS_DAYS = 5  # "still working on it" holds the capacity this much longer
+WITHDRAWN_BY_SELLER = "the seller withdrew the request"  # an offer's end, as managers read it
+# The start of a declined offer's reason when the FTA sent the request back to the seller: that
+# FTA is not ruled out when the seller submits it again.
+SENT_BACK = "sent back to the seller"
 ENGAGEMENT_BUSINESS_DAYS = {"discovery_workshop": 15, "ecif_review": 10,
                             "migration_exception": 5, "engage_before_license": 5}
 
@@ -53,6 +57,8 @@ def outcome_of(offer: Offer) -> str:
         by = offer.decision.get("assigned_by")
         return ("assigned by hand" + (f" by {by}" if by else "")
                 + (", over capacity (flagged)" if offer.override else ""))
+    if offer.state is OfferState.DECLINED and offer.reason.startswith(SENT_BACK):
+        return offer.reason
     if offer.state is OfferState.DECLINED:
         return "could not be reached in Teams" if offer.reason == UNREACHABLE \
             else f"declined: {offer.reason}"
@@ -101,6 +107,16 @@ class AssignmentDesk(Protocol):
                              policy: Policy, by: str = "") -> Offer: ...
 
     async def offers_for(self, request_id: int) -> list[Offer]: ...
+
+    async def withdraw(self, request_id: int, now: datetime) -> tuple[FtaRequest, list[Offer]]:
+        """The seller withdraws a request waiting for an FTA or assigned to one: its open
+        offer ends, or its accepted engagement ends now, and either frees the FTA's points.
+        The request and the offers ended; OfferError if it can no longer be withdrawn."""
+        ...
+
+    async def live_offers_of(self, architect_id: str, limit: int = 50) -> list[Offer]:
+        """The architect's offers still to answer and accepted ones, newest first."""
+        ...
 
     async def explain(self, request_id: int, now: datetime,
                       policy: Policy) -> Decision | None: ...

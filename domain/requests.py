@@ -22,6 +22,7 @@ class State(StrEnum):
     RESOLVED = "resolved"
     CANCELLED = "cancelled"
     ASSIGNED = "assigned"
+    WITHDRAWN = "withdrawn"
 
 
 STATE_LABELS = {
@@ -30,7 +31,9 @@ STATE_LABELS = {
     State.FTCHELP_OPEN: "With FTCHelp (unassigned)",
     State.FTCHELP_ASSIGNED: "With FTCHelp (being answered)",
     State.RESOLVED: "Resolved by FTCHelp", State.CANCELLED: "Cancelled",
-    State.ASSIGNED: "Assigned to an FTA"}
+    State.ASSIGNED: "Assigned to an FTA", State.WITHDRAWN: "Withdrawn by the seller"}
+# A submitted request the seller may still withdraw: before or after an FTA accepted it.
+WITHDRAWABLE = frozenset({State.AWAITING_FTA, State.ASSIGNED})
 
 
 class RequestError(Exception):
@@ -44,6 +47,20 @@ class Requester:
     timezone: str
     country: str
     email: str = ""  # from the Teams roster when it answers; for the assignment e-mail
+
+
+# Why an FTA may send a request back to the seller, as the seller reads it.
+SEND_BACK_KINDS = {"incomplete": "incomplete", "wrong_type": "of the wrong type"}
+
+
+@dataclass(frozen=True)
+class SentBack:
+    """An FTA sent the request back to the seller to fix and submit again."""
+
+    kind: str  # a key of SEND_BACK_KINDS
+    reason: str
+    by: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -67,10 +84,15 @@ class FtaRequest:
     agent_id: str = ""
     agent_name: str = ""
     answer: str = ""
+    first_submitted_at: datetime | None = None  # submitted_at is the latest submission
+    issued_number: str = ""  # given at the first submission; a draft has none yet
+    sent_back: SentBack | None = None
 
     @property
     def number(self) -> str:
-        return f"FTA-{self.created_at.year}-{self.id:05d}"
+        """FTA-2026-00042, from a counter at submission: abandoned drafts leave no gaps.
+        Empty for a draft never submitted."""
+        return self.issued_number
 
     @property
     def type(self) -> RequestType | None:
@@ -95,21 +117,53 @@ class FtaRequest:
         self._expect(State.DRAFT)
         self.files = {**self.files, slot: received}
 
+    def replace_attachments(self, links: dict[str, str]) -> list[str]:
+        """After the FTA asked for changes, the seller gives new links for the sales
+        attachments (a link replaces a file sent earlier for the slot): the labels of those
+        replaced. RequestError, nothing changed, if a link is not one."""
+        self._expect(State.ASSIGNED)
+        request_type = self.type
+        if request_type is None:
+            return []
+        slots = {f.id: f for f in request_type.fields if f.attachment}
+        changed = {slot: link.strip() for slot, link in links.items()
+                   if slot in slots and link.strip() and link.strip() != self.values.get(slot)}
+        values = {**self.values, **changed}
+        files = {slot: f for slot, f in self.files.items() if slot not in changed}
+        for problem in rules.check(request_type, values, files):
+            if problem.field in changed:
+                raise RequestError(f"{slots[problem.field].label}: {problem.message}")
+        self.values, self.files = values, files
+        return [slots[slot].label for slot in changed]
+
     def problems(self) -> list[rules.Problem]:
         if self.type is None:
             return [rules.Problem("request_type", "Pick a request type.")]
         return rules.check(self.type, self.values, self.files)
 
-    def submit(self, now: datetime) -> Queue:
-        """Route a complete draft to its queue; raise RequestError if anything is missing."""
+    def submit(self, now: datetime, number: str) -> Queue:
+        """Route a complete draft to its queue; raise RequestError if anything is missing.
+        ``number`` is the next one issued; a request submitted again keeps its own."""
         self._expect(State.DRAFT)
         if self.type is None or self.problems():
             raise RequestError("The request is not complete yet.")
-        self.submitted_at = now
+        self.issued_number = self.issued_number or number
+        self.submitted_at, self.first_submitted_at = now, self.first_submitted_at or now
+        # A resubmission restarts the 2 business days, from now.
         self.deadline = assignment_deadline(now, self.requester.timezone, self.requester.country)
         queue = self.type.queue
         self.state = State.AWAITING_FTA if queue is Queue.FTA else State.FTCHELP_OPEN
         return queue
+
+    def send_back(self, kind: str, reason: str, by: str, now: datetime) -> None:
+        """The offered FTA sends the request back as a draft for the seller to fix."""
+        self._expect(State.AWAITING_FTA)
+        if kind not in SEND_BACK_KINDS:
+            raise RequestError("Send it back as incomplete or as of the wrong type.")
+        if not reason.strip():
+            raise RequestError("Say what the seller must fix, so they can.")
+        self.state, self.deadline = State.DRAFT, None
+        self.sent_back = SentBack(kind, reason.strip(), by, now)
 
     def offer_faq(self) -> None:
         self._expect(State.FTCHELP_OPEN)
@@ -141,8 +195,13 @@ class FtaRequest:
 
     def _expect(self, *states: State) -> None:
         if self.state not in states:
-            raise RequestError(f"{self.number} is {STATE_LABELS[self.state].lower()}; "
+            raise RequestError(f"{self.number or 'This draft'} is "
+                               f"{STATE_LABELS[self.state].lower()}; "
                                "that action no longer applies.")
+
+
+def request_number(year: int, serial: int) -> str:
+    return f"FTA-{year}-{serial:05d}"
 
 
 class StaleRequest(Exception):
@@ -158,9 +217,19 @@ class RequestRepository(Protocol):
         """Store ``request`` if nobody saved it since it was read, and bump its version."""
         ...
 
+    async def by_number(self, number: str) -> FtaRequest | None: ...
+
+    async def issue_number(self, now: datetime) -> str:
+        """The next request number, from a counter updated in the running transaction (the
+        submitting one): a submission that does not commit gives its number back."""
+        ...
+
     async def draft_of(self, requester_id: str) -> FtaRequest | None: ...
 
-    async def list_of(self, requester_id: str, limit: int = 20) -> list[FtaRequest]: ...
+    async def list_of(self, requester_id: str, limit: int = 20,
+                      with_cancelled: bool = False) -> list[FtaRequest]:
+        """Newest first; cancelled drafts only when asked for."""
+        ...
 
     async def unposted_tickets(self, limit: int = 50) -> list[int]:
         """Requests open with FTCHelp whose ticket never went to the channel, oldest first."""

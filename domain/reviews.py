@@ -64,6 +64,10 @@ ENTRY_LABELS: dict[tuple[str, str], EntryLabel] = {
     ("key_outputs", "done"): EntryLabel("Key outputs", "met"),
     ("internal_call", "scheduled"): EntryLabel("Internal call", "booked", detail_is_time=True),
     ("internal_call", "moved"): EntryLabel("Internal call", "moved", detail_is_time=True),
+    ("internal_call", "held"): EntryLabel("Internal call", "held"),
+    ("internal_call", "cancelled"): EntryLabel("Internal call", "cancelled",
+                                               detail_is_time=True),
+    ("request", "withdrawn"): EntryLabel("Request", "withdrawn"),
     SELLER_ANSWER: EntryLabel("Seller's answer", "more details"),
 }
 

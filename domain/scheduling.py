@@ -66,6 +66,11 @@ class CalendarGateway(Protocol):
 
     async def move_meeting(self, organizer: str, meeting_id: str, start: datetime) -> Meeting: ...
 
+    async def cancel_meeting(self, organizer: str, meeting_id: str, comment: str) -> None:
+        """Cancel the organizer's meeting: the attendees get the cancellation with
+        ``comment``. A meeting already gone counts as cancelled."""
+        ...
+
 
 def working_hours(days: Sequence[str], start: str, end: str, zone: str) -> WorkingHours | None:
     """Graph's workingHours, or None when its time zone is not one we can read."""

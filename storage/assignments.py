@@ -18,6 +18,8 @@ from domain.offers import (
     ENGAGEMENT_BUSINESS_DAYS,
     ENGAGEMENT_CHECK,
     EXTENSION_BUSINESS_DAYS,
+    SENT_BACK,
+    WITHDRAWN_BY_SELLER,
     Offer,
     OfferError,
     OfferState,
@@ -39,7 +41,8 @@ _OFFER_TO_ANSWER = _OFFER.with_for_update()
 # request, one row per earlier offer of it (none: one row of NULLs), and the roster's version.
 _BEFORE_DECIDING = (
     select(requests, offers.c.architect_id.label("offer_architect"),
-           offers.c.state.label("offer_state"), VERSION_COLUMN)
+           offers.c.state.label("offer_state"), offers.c.reason.label("offer_reason"),
+           VERSION_COLUMN)
     .select_from(requests.outerjoin(offers, offers.c.request_id == requests.c.id))
     .where(requests.c.id == bindparam("request_id")))
 _ADD_OFFER = insert(offers).returning(offers.c.id)
@@ -61,6 +64,28 @@ _OPEN_OFFER_HOLDER = (select(offers.c.architect_id, architects.c.name)
 _ENGAGEMENT_CHECKS_DONE = update(timers).where(
     timers.c.kind == ENGAGEMENT_CHECK, timers.c.request_id == bindparam("finished_request"),
     timers.c.done_at.is_(None)).values(done_at=bindparam("finished_at"))
+_LIVE_OFFERS_OF = (select(offers)
+                   .where(offers.c.architect_id == bindparam("architect_id"), LIVE)
+                   .order_by(offers.c.offered_at.desc(), offers.c.id.desc())
+                   .limit(bindparam("limit")))
+# Withdrawal locks the request's open offers before the request, as accepting one does (the
+# offer, then the request): two transactions that lock in the same order cannot deadlock.
+_LIVE_OFFERS_TO_WITHDRAW = select(offers.c.id).where(
+    offers.c.request_id == bindparam("request_id"), LIVE
+).order_by(offers.c.id).with_for_update()
+_WITHDRAW = update(requests).where(
+    requests.c.id == bindparam("request_id"),
+    requests.c.state.in_([State.AWAITING_FTA, State.ASSIGNED])
+).values(state=State.WITHDRAWN, version=requests.c.version + 1).returning(*requests.c)
+# An accepted engagement ends now: the FTA's capacity is free again.
+_END_ENGAGEMENTS = update(offers).where(
+    offers.c.request_id == bindparam("withdrawn_request"),
+    offers.c.state == OfferState.ACCEPTED, offers.c.engagement_ends_at > bindparam("now")
+).values(engagement_ends_at=bindparam("now")).returning(*offers.c)
+_END_OPEN_OFFERS = update(offers).where(
+    offers.c.request_id == bindparam("withdrawn_request"), offers.c.state == OfferState.OFFERED
+).values(state=OfferState.EXPIRED, decided_at=bindparam("now"),
+         reason=WITHDRAWN_BY_SELLER).returning(*offers.c)
 _FINISH_TIMERS = update(timers).where(timers.c.offer_id == bindparam("answered_offer"),
                                       timers.c.done_at.is_(None))
 
@@ -211,6 +236,28 @@ class SqlAssignmentDesk:
                     ).mappings()
             return [offer_from(row) for row in rows]
 
+    async def withdraw(self, request_id: int, now: datetime) -> tuple[FtaRequest, list[Offer]]:
+        async with self._database.begin() as connection:
+            await connection.execute(_LIVE_OFFERS_TO_WITHDRAW, {"request_id": request_id})
+            row = (await connection.execute(_WITHDRAW, {"request_id": request_id})
+                   ).mappings().first()
+            if row is None:
+                raise OfferError("That request can no longer be withdrawn.")
+            ended = [offer_from(r) for query in (_END_OPEN_OFFERS, _END_ENGAGEMENTS)
+                     for r in (await connection.execute(
+                         query, {"withdrawn_request": request_id, "now": now})).mappings()]
+            await loads.let_go(connection, [offer.architect_id for offer in ended])
+            for offer in ended:
+                await _finish_timers(connection, offer.id, now)
+        return request_from(row), ended
+
+    async def live_offers_of(self, architect_id: str, limit: int = 50) -> list[Offer]:
+        """The architect's offers still to answer and accepted ones, newest first."""
+        async with self._database.connect() as connection:
+            rows = (await connection.execute(_LIVE_OFFERS_OF, {"architect_id": architect_id,
+                                                               "limit": limit})).mappings()
+            return [offer_from(row) for row in rows]
+
     async def explain(self, request_id: int, now: datetime, policy: Policy) -> Decision | None:
         """The decision the balancer would take for the request now, reserving nothing; None
         when the request is not waiting for an FTA."""
@@ -322,7 +369,8 @@ def _earlier_offers(rows: Sequence[RowMapping]) -> tuple[bool, frozenset[str]]:
     """Whether the request has a live offer, and the architects who declined it or let it
     expire, from its rows of _BEFORE_DECIDING (found by ix_offers_request_state)."""
     states = [(row["offer_architect"], row["offer_state"]) for row in rows
-              if row["offer_state"] is not None]
+              if row["offer_state"] is not None
+              and not (row["offer_reason"] or "").startswith(SENT_BACK)]
     live = any(state in (OfferState.OFFERED, OfferState.ACCEPTED) for _, state in states)
     return live, frozenset(architect for architect, state in states
                            if state in (OfferState.DECLINED, OfferState.EXPIRED))

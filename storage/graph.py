@@ -1,5 +1,5 @@
-"""Microsoft Graph, app-only: free/busy (getSchedule), Teams meetings on the FTA's calendar,
-and the assignment e-mail (sendMail).
+"""Microsoft Graph, app-only: free/busy (getSchedule), Teams meetings on the FTA's calendar
+(booked, moved, cancelled), and the assignment e-mail (sendMail).
 
 Tokens come from msal's client-credentials flow (storage.tokens). For what a person waits on
 (free/busy, booking), 429 and 5xx are retried within a few seconds, honouring Retry-After; the
@@ -78,6 +78,14 @@ class GraphCalendar:
         change = {"start": _graph_time(start), "end": _graph_time(start + SLOT)}
         return _meeting(await self._call("PATCH", f"/users/{organizer}/events/{meeting_id}",
                                          change))
+
+    async def cancel_meeting(self, organizer: str, meeting_id: str, comment: str) -> None:
+        try:
+            await self._call("POST", f"/users/{organizer}/events/{meeting_id}/cancel",
+                             {"comment": comment})
+        except GraphError as error:
+            if error.status != 404:  # 404: deleted by hand already, nothing left to cancel
+                raise
 
     async def deliver_mail(self, payload: dict[str, Any]) -> str:
         """An outbox item of kind mail (bot.channels.Poster.mail)."""

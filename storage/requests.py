@@ -7,21 +7,31 @@ tree for its key on every call (half the cost of a statement, measured)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, insert, select, update
 
-from domain.requests import FtaRequest, ReceivedFile, Requester, StaleRequest, State
+from domain.requests import (
+    FtaRequest,
+    ReceivedFile,
+    Requester,
+    SentBack,
+    StaleRequest,
+    State,
+    request_number,
+)
 from storage.database import Database
-from storage.tables import card_posts, outbox
+from storage.tables import card_posts, outbox, request_numbers
 from storage.tables import requests as table
 
 _NEWEST_FIRST = select(table).order_by(table.c.id.desc())
 REQUEST_BY_ID = select(table).where(table.c.id == bindparam("request_id"))
 _DRAFT_OF = _NEWEST_FIRST.where(table.c.requester_id == bindparam("requester_id"),
                                 table.c.state == State.DRAFT.value).limit(1)
-_OF_REQUESTER = _NEWEST_FIRST.where(table.c.requester_id == bindparam("requester_id")) \
+_ALL_OF_REQUESTER = _NEWEST_FIRST.where(table.c.requester_id == bindparam("requester_id")) \
     .limit(bindparam("limit"))
+_OF_REQUESTER = _ALL_OF_REQUESTER.where(table.c.state != State.CANCELLED.value)
 # Open tickets whose card was neither posted nor queued to be (the FTCHelp channel could not
 # be addressed then): a ticket post that went and died is not tried again.
 _TICKET = "ticket"
@@ -34,6 +44,9 @@ _UNPOSTED_TICKETS = (
                              .where(outbox.c.role == _TICKET, outbox.c.request_id.is_not(None))))
     .order_by(table.c.submitted_at, table.c.id).limit(bindparam("limit")))
 _ADD = insert(table).returning(table.c.id)
+_BY_NUMBER = select(table).where(table.c.number == bindparam("number"))
+_NEXT_NUMBER = update(request_numbers).where(request_numbers.c.id == 1).values(
+    last=request_numbers.c.last + 1).returning(request_numbers.c.last)
 _SAVE = update(table).where(table.c.id == bindparam("request_id"),
                             table.c.version == bindparam("read_version"))
 
@@ -59,12 +72,23 @@ class SqlRequestRepository:
                 raise StaleRequest(request.number)
         request.version += 1
 
+    async def by_number(self, number: str) -> FtaRequest | None:
+        found = await self._select(_BY_NUMBER, number=number)
+        return found[0] if found else None
+
+    async def issue_number(self, now: datetime) -> str:
+        async with self._database.begin() as connection:  # the submission's own transaction
+            serial = (await connection.execute(_NEXT_NUMBER)).scalar_one()
+        return request_number(now.year, serial)
+
     async def draft_of(self, requester_id: str) -> FtaRequest | None:
         found = await self._select(_DRAFT_OF, requester_id=requester_id)
         return found[0] if found else None
 
-    async def list_of(self, requester_id: str, limit: int = 20) -> list[FtaRequest]:
-        return await self._select(_OF_REQUESTER, requester_id=requester_id, limit=limit)
+    async def list_of(self, requester_id: str, limit: int = 20,
+                      with_cancelled: bool = False) -> list[FtaRequest]:
+        query = _ALL_OF_REQUESTER if with_cancelled else _OF_REQUESTER
+        return await self._select(query, requester_id=requester_id, limit=limit)
 
     async def unposted_tickets(self, limit: int = 50) -> list[int]:
         async with self._database.connect() as connection:
@@ -88,6 +112,11 @@ def _row(request: FtaRequest) -> dict[str, Any]:
         "created_at": request.created_at, "submitted_at": request.submitted_at,
         "deadline": request.deadline, "agent_id": request.agent_id,
         "agent_name": request.agent_name, "answer": request.answer,
+        "first_submitted_at": request.first_submitted_at,
+        "number": request.issued_number or None,
+        "sent_back": None if request.sent_back is None else {
+            "kind": request.sent_back.kind, "reason": request.sent_back.reason,
+            "by": request.sent_back.by, "at": request.sent_back.at.isoformat()},
     }
 
 
@@ -101,4 +130,12 @@ def request_from(row: Any) -> FtaRequest:
         files={slot: ReceivedFile(**f) for slot, f in row["files"].items()},
         state=State(row["state"]), version=row["version"],
         submitted_at=row["submitted_at"], deadline=row["deadline"],
-        agent_id=row["agent_id"], agent_name=row["agent_name"], answer=row["answer"])
+        agent_id=row["agent_id"], agent_name=row["agent_name"], answer=row["answer"],
+        first_submitted_at=row["first_submitted_at"], sent_back=_sent_back(row["sent_back"]),
+        issued_number=row["number"] or "")
+
+
+def _sent_back(raw: dict[str, str] | None) -> SentBack | None:
+    if not raw:
+        return None
+    return SentBack(raw["kind"], raw["reason"], raw["by"], datetime.fromisoformat(raw["at"]))

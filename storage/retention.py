@@ -101,7 +101,7 @@ async def _purge_requests(connection: Connection, rows: list[Any]) -> int:
     for request_id, values in rows:
         await connection.execute(update(requests).where(requests.c.id == request_id).values(
             requester_name=PURGED, requester_email="", values=purged_values(values),
-            files={}, answer="", agent_name=""))
+            files={}, answer="", agent_name="", sent_back=None))
     records = (await connection.execute(select(
         ftop_assignments.c.request_id, ftop_assignments.c.document).where(
         ftop_assignments.c.request_id.in_(ids)))).all()

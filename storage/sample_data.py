@@ -39,7 +39,7 @@ async def load(database: Database, now: datetime | None = None) -> tuple[int, in
         text = (Path(__file__).parent / "sample_roster.yaml").read_text(encoding="utf-8")
         architects = await roster.replace_all(read_roster(text, "yaml"))
     requests = SqlRequestRepository(database)
-    if await requests.list_of(ALEX.id, limit=1):
+    if await requests.list_of(ALEX.id, limit=1, with_cancelled=True):
         return architects, 0
     now = now or datetime.now(UTC)
     for age, (type_key, values) in enumerate(SAMPLES, start=1):
@@ -47,6 +47,6 @@ async def load(database: Database, now: datetime | None = None) -> tuple[int, in
         request = await requests.add(FtaRequest(ALEX, submitted))
         request.choose_type(type_key)
         request.fill(values)
-        request.submit(submitted)
+        request.submit(submitted, await requests.issue_number(submitted))
         await requests.save(request)
     return architects, len(SAMPLES)

@@ -59,7 +59,18 @@ requests = Table(
     Column("agent_id", Text, nullable=False, default=""),
     Column("agent_name", Text, nullable=False, default=""),
     Column("answer", Text, nullable=False, default=""),
+    Column("first_submitted_at", UtcDateTime),  # kept when a resubmission restarts the SLA
+    Column("sent_back", JSON),  # why an FTA sent it back to the seller, by whom, when
+    Column("number", String(20)),  # FTA-2026-00042, given at the first submission
     Index("ix_requests_requester_state", "requester_id", "state"),
+    Index("ix_requests_number", "number", unique=True),
+)
+
+# The last request number issued (one row): submissions take the next in their transaction.
+request_numbers = Table(
+    "request_numbers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last", Integer, nullable=False),
 )
 
 architects = Table(

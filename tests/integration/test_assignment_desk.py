@@ -37,7 +37,7 @@ async def waiting_request(database, type_key: str = "discovery_workshop") -> int
     request = await repository.add(FtaRequest(SELLER, FIXED_NOW))
     request.choose_type(type_key)
     request.fill(COMPLETE[type_key])
-    request.submit(FIXED_NOW)
+    request.submit(FIXED_NOW, await repository.issue_number(FIXED_NOW))
     await repository.save(request)
     return request.id
 

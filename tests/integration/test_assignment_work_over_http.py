@@ -3,6 +3,7 @@ account team, and the FTA's review per request type, over HTTP with the fake con
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 
@@ -11,10 +12,11 @@ import pytest
 from domain.ftop import APPROVE_ENGAGEMENT, FIRST_CONTACT, TaskState
 from storage.database import open_database
 from storage.ftop import SqlFtopGateway
+from storage.requests import SqlRequestRepository
 from tests.conftest import ACCOUNT_TEAM_CHANNEL, MANAGERS_CHANNEL
 from tests.integration.test_offers_over_http import cards_in, fta, load_roster, offer_data
 from tests.support.activities import person
-from tests.support.driver import User, buttons, card_state, texts_of
+from tests.support.driver import User, buttons, card_state, input_values, texts_of
 from tests.support.requests import COMPLETE
 
 MESSAGE = "application/vnd.microsoft.activity.message"
@@ -26,6 +28,14 @@ async def ftop_record(database_url: str, request_id: int):  # type: ignore[no-un
     await database.dispose()
     assert record is not None
     return record
+
+
+async def stored_request(database_url: str, request_id: int):  # type: ignore[no-untyped-def]
+    database = open_database(database_url)
+    request = await SqlRequestRepository(database).get(request_id)
+    await database.dispose()
+    assert request is not None
+    return request
 
 
 async def accepted(bot, connector, database_url, type_key: str, **changes: str):  # type: ignore[no-untyped-def]
@@ -267,3 +277,44 @@ async def test_an_account_team_channel_that_is_not_configured_is_reported(
 
     [report] = cards_in(connector, MANAGERS_CHANNEL)
     assert "Could not post" in texts_of(report) and "account team channel" in texts_of(report)
+
+
+async def test_after_needs_changes_the_seller_replaces_an_attachment(bot, connector,
+                                                                     database_url) -> None:
+    architect, seller, request_id, _ = await accepted(bot, connector, database_url,
+                                                      "ecif_review")
+    await architect.press("record_review", {"request_id": request_id,
+                                            "outcome": "needs_changes",
+                                            "detail": "Cost breakdown lacks partner rates"})
+    notice = cards_in(connector, "a:personal-1")[-1]
+    new_cost = "https://contoso.sharepoint.com/sites/deal/Cost-v2.xlsx"
+    answer = {"request_id": request_id, "more_details": "", **input_values(notice)}
+
+    bad = await seller.press("answer_review", {**answer, "new_cost": "cost v2 on my laptop"})
+    sent = await seller.press("answer_review", {**answer, "new_cost": new_cost})
+
+    assert input_values(notice)["new_cost"] == COMPLETE["ecif_review"]["cost"]
+    assert "Statement of Work (SOW) (a new link replaces it)" in texts_of(notice)
+    assert bad["value"].startswith("Cost breakdown: Enter a full https:// link")
+    assert sent["value"] == "Sent to the FTA."
+    told = texts_of(cards_in(connector, "a:personal-5")[-1])
+    assert "Seller 1 answered your decision “needs changes”:" in told
+    assert f"New Cost breakdown: {new_cost}" in told
+    stored = await stored_request(database_url, request_id)
+    assert stored.values["cost"] == new_cost
+    assert stored.values["sow"] == COMPLETE["ecif_review"]["sow"]
+    work = (await architect.press("replace_tenant", {"request_id": request_id,
+                                                     "tenant": "contoso.onmicrosoft.com"}))
+    assert new_cost in json.dumps(work["value"])  # the FTA's work card links the new one
+
+
+async def test_attachments_cannot_be_replaced_when_no_decision_waits(bot, connector,
+                                                                     database_url) -> None:
+    _, seller, request_id, _ = await accepted(bot, connector, database_url, "ecif_review")
+
+    answer = await seller.press("answer_review", {
+        "request_id": request_id, "new_cost": "https://contoso.sharepoint.com/Cost-v2.xlsx"})
+
+    assert answer["value"] == "No decision waits for your answer; nothing was replaced."
+    stored = await stored_request(database_url, request_id)
+    assert stored.values["cost"] == COMPLETE["ecif_review"]["cost"]

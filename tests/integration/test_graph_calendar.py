@@ -72,3 +72,18 @@ async def test_graph_that_keeps_failing_gives_up_with_a_clear_error(graph,
     fake.fail_next(403)
     with pytest.raises(GraphError, match="HTTP 403"):
         await calendar.create_meeting("fta@contoso.com", "Call", "", [], START, "k2")
+
+
+async def test_only_the_organizer_cancels_a_meeting_and_one_already_gone_is_fine(
+        graph, database_url) -> None:
+    calendar, fake, _ = graph
+    meeting = await calendar.create_meeting("fta@contoso.com", "Internal call", "Agenda",
+                                            ["atu@contoso.com"], START, "key-cancel")
+
+    with pytest.raises(GraphError, match="HTTP 400"):
+        await calendar.cancel_meeting("atu@contoso.com", meeting.id, "No longer needed")
+    await calendar.cancel_meeting("fta@contoso.com", meeting.id, "No longer needed")
+    await calendar.cancel_meeting("fta@contoso.com", meeting.id, "No longer needed")
+
+    assert fake.cancelled[meeting.id]["comment"] == "No longer needed"
+    assert fake.events == {}

@@ -194,6 +194,41 @@ async def test_my_requests_lists_only_mine_and_status_hides_others(bot, connecto
     assert "In the FTA assignment queue" in texts_of(own.cards[0])
 
 
+async def test_my_requests_leaves_out_cancelled_drafts_unless_asked_for_all(seller) -> None:
+    await seller.open_form("ecif_review")
+    await seller.say("cancel")
+    kept = await seller.open_form("discovery_workshop")
+    await seller.press("submit_request", {**card_state(kept), **COMPLETE["discovery_workshop"]})
+
+    [mine] = await seller.say("my requests")
+    [everything] = await seller.say("my requests all")
+
+    shown, all_shown = texts_of(mine.cards[0]), texts_of(everything.cards[0])
+    assert "FTA-2026-00001" in shown and "ECIF" not in shown
+    assert "type **my requests all** to see them" in shown
+    assert "Draft\nECIF / DWR review · no customer yet · Cancelled" in all_shown
+
+
+async def test_numbers_are_given_at_submission_so_abandoned_drafts_leave_no_gap(
+        bot, connector, seller) -> None:
+    for _ in range(2):  # two drafts abandoned, one of them by someone else
+        await seller.open_form("ecif_review")
+        await seller.say("cancel")
+    await User(bot, connector, number=2).say("request FTA")
+    form = await seller.open_form("discovery_workshop")
+    assert "Draft (numbered when submitted)" in texts_of(form)
+
+    answer = await seller.press("submit_request", {**card_state(form),
+                                                   **COMPLETE["discovery_workshop"]})
+    [status] = await seller.say("status FTA-2026-1")
+    [missing] = await seller.say(f"status FTA-2026-{card_state(form)['request_id']:05d}")
+
+    assert card_state(form)["request_id"] == 4
+    assert "Request FTA-2026-00001 submitted" in texts_of(answer["value"])
+    assert "FTA-2026-00001" in texts_of(status.cards[0])
+    assert "I can't find FTA-2026-00004 among your requests" in missing.text
+
+
 async def test_a_file_sent_in_the_personal_chat_fills_its_attachment_slot(seller) -> None:
     form = await seller.open_form("discovery_workshop")
     file = {"contentType": "application/vnd.microsoft.teams.file.download.info",

@@ -143,3 +143,44 @@ async def test_the_requester_gets_the_assignment_email(bot, connector, fakes,
         "ae@contoso.com", FTA_MAIL]
     assert mail["subject"].startswith("FTA-2026-00001: FastTrack Architect assigned")
     assert "schedules and runs the Discovery Workshop" in mail["body"]["content"]
+
+
+async def test_withdrawing_cancels_the_booked_call_through_graph(bot, connector, fakes,
+                                                                 database_url) -> None:
+    _, graph = fakes
+    architect, request_id, work = await accept(bot, connector, database_url)
+    await architect.press("schedule_call", buttons(work)["Schedule internal call"]["data"])
+    [event_id] = graph.events
+
+    answer = await User(bot, connector, number=1).press("withdraw_request",
+                                                        {"request_id": request_id})
+
+    method, path, _ = graph.calls[-1]
+    assert (method, path) == ("POST", f"/v1.0/users/{FTA_MAIL}/events/{event_id}/cancel")
+    assert graph.events == {} and "no longer needed" in graph.cancelled[event_id]["comment"]
+    assert "Cancelled by Seller 1: {{DATE(2026-11-24T14:00:00Z, SHORT)}}" in texts_of(
+        answer["value"])
+    [reply] = [s for s in connector.sent
+               if s.conversation_id.startswith(f"{ACCOUNT_TEAM_CHANNEL};messageid=")
+               and "Withdrawn" in texts_of(s.cards[0])]
+    assert "was cancelled; its attendees were told" in texts_of(reply.cards[0])
+    record = await ftop_record(database_url, request_id)
+    assert [r.outcome for r in record.reviews if r.kind == "internal_call"] == [
+        "scheduled", "cancelled"]
+
+
+async def test_a_call_graph_cannot_cancel_is_left_to_the_fta(bot, connector, fakes,
+                                                             database_url) -> None:
+    _, graph = fakes
+    architect, request_id, work = await accept(bot, connector, database_url)
+    await architect.press("schedule_call", buttons(work)["Schedule internal call"]["data"])
+    graph.fail_next(403)
+
+    await User(bot, connector, number=1).press("withdraw_request", {"request_id": request_id})
+
+    assert len(graph.events) == 1 and graph.cancelled == {}
+    notice = cards_in(connector, "a:personal-5")[-1]
+    assert "could not be cancelled through Microsoft Graph: the FTA cancels it" in texts_of(
+        notice)
+    record = await ftop_record(database_url, request_id)
+    assert [r.outcome for r in record.reviews if r.kind == "internal_call"] == ["scheduled"]

@@ -70,7 +70,7 @@ async def queue_without_a_turn(database_url: str, now: datetime) -> FtaRequest:
     request = await requests.add(FtaRequest(ALEX, now))
     request.choose_type("discovery_workshop")
     request.fill(COMPLETE["discovery_workshop"])
-    request.submit(now)
+    request.submit(now, await requests.issue_number(now))
     await requests.save(request)
     await database.dispose()
     return request

@@ -21,7 +21,7 @@ async def test_a_submitted_request_round_trips(database) -> None:
     request.choose_type("discovery_workshop")
     request.fill(COMPLETE["discovery_workshop"])
     request.attach("sow", ReceivedFile("SOW.docx", "https://contoso.sharepoint.com/SOW.docx"))
-    request.submit(FIXED_NOW)
+    request.submit(FIXED_NOW, await repository.issue_number(FIXED_NOW))
     await repository.save(request)
 
     loaded = await repository.get(request.id)
@@ -71,3 +71,20 @@ async def test_a_seller_sees_only_their_own_requests_newest_first(database) -> N
 
     assert [r.id for r in listed] == [r.id for r in reversed(mine)]
     assert (await repository.draft_of(SELLER.id)).id == mine[-1].id  # type: ignore[union-attr]
+
+
+async def test_numbers_come_from_a_counter_and_a_rolled_back_submission_gives_its_back(
+        database) -> None:
+    repository = SqlRequestRepository(database)
+    await repository.add(FtaRequest(SELLER, FIXED_NOW))  # a draft never submitted: no number
+    first = await repository.issue_number(FIXED_NOW)
+    try:
+        async with database.unit_of_work():
+            await repository.issue_number(FIXED_NOW)
+            raise RuntimeError("the submission failed")
+    except RuntimeError:
+        pass
+    second = await repository.issue_number(FIXED_NOW.replace(year=2027))
+
+    assert (first, second) == ("FTA-2026-00001", "FTA-2027-00002")
+    assert await repository.by_number("FTA-2026-00001") is None  # issued to no row here

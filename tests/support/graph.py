@@ -2,8 +2,8 @@
 
 The token endpoint is https with a trustme certificate (msal accepts only https authorities);
 tests point REQUESTS_CA_BUNDLE at the CA. Graph answers like Graph: bearer tokens required,
-getSchedule views, events with a Teams join URL, transactionId de-duplication, and 429/503 on
-demand."""
+getSchedule views, events with a Teams join URL, transactionId de-duplication, cancel by the
+organizer only (202, the event leaves the calendar), and 429/503 on demand."""
 
 from __future__ import annotations
 
@@ -103,6 +103,7 @@ class FakeGraph:
     # address -> (start, end, Windows time-zone name); else 08:00-18:00 Eastern Standard Time
     hours: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cancelled: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> event, comment
     mails: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
@@ -123,6 +124,7 @@ class FakeGraph:
         app.router.add_post("/v1.0/users/{user}/calendar/getSchedule", self._schedule)
         app.router.add_post("/v1.0/users/{user}/events", self._create)
         app.router.add_patch("/v1.0/users/{user}/events/{id}", self._update)
+        app.router.add_post("/v1.0/users/{user}/events/{id}/cancel", self._cancel)
         app.router.add_post("/v1.0/users/{user}/sendMail", self._send_mail)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
@@ -169,11 +171,28 @@ class FakeGraph:
             return web.json_response(existing, status=201)
         event_id = f"event-{next(self._ids)}"
         self.events[event_id] = {**body, "id": event_id, "webLink": f"https://outlook/{event_id}",
+                                 "organizer": {"emailAddress": {
+                                     "address": request.match_info["user"]}},
                                  "onlineMeeting": {"joinUrl": f"https://teams/meet/{event_id}"}}
         return web.json_response(self.events[event_id], status=201)
 
     async def _send_mail(self, request: web.Request) -> web.Response:
         self.mails.append((request.match_info["user"], self.calls[-1][2]["message"]))
+        return web.Response(status=202)
+
+    async def _cancel(self, request: web.Request) -> web.Response:
+        """As Graph: only the organizer may cancel; the event leaves their calendar and the
+        attendees get the comment; 202 with no body."""
+        event = self.events.get(request.match_info["id"])
+        if event is None:
+            return web.json_response({"error": {"code": "ErrorItemNotFound"}}, status=404)
+        organizer = event["organizer"]["emailAddress"]["address"]
+        if organizer.lower() != request.match_info["user"].lower():
+            return web.json_response({"error": {
+                "code": "ErrorInvalidRequest", "message": "Your request can't be completed. "
+                "You need to be an organizer to cancel a meeting."}}, status=400)
+        comment = self.calls[-1][2].get("comment", self.calls[-1][2].get("Comment", ""))
+        self.cancelled[event["id"]] = {**self.events.pop(event["id"]), "comment": comment}
         return web.Response(status=202)
 
     async def _update(self, request: web.Request) -> web.Response:

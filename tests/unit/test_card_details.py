@@ -51,7 +51,7 @@ def filled(request_type: RequestType) -> FtaRequest:
     request = FtaRequest(SELLER, NOW, id=42)
     request.choose_type(request_type.key)
     request.fill({field.id: example(field) for field in request_type.all_fields()})
-    request.submit(NOW)
+    request.submit(NOW, "FTA-2026-00042")
     return request
 
 

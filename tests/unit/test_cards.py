@@ -54,7 +54,7 @@ def draft(type_key: str | None = None, **values: str) -> FtaRequest:
 
 def submitted(type_key: str) -> FtaRequest:
     request = draft(type_key, **COMPLETE[type_key])
-    request.submit(NOW)
+    request.submit(NOW, "FTA-2026-00042")
     return request
 
 
@@ -86,7 +86,7 @@ CARDS: dict[str, Any] = {
     "status": lambda: create_status_card(submitted("ecif_review")),
     "list_empty": lambda: create_request_list_card([]),
     "list": lambda: create_request_list_card([submitted("ecif_review"), draft("ecif_review")]),
-    "faq": lambda: create_faq_card(draft("sales_support", **COMPLETE["sales_support"]),
+    "faq": lambda: create_faq_card(submitted("sales_support"),
                                    ELIGIBILITY),
     "ticket_open": lambda: create_ticket_card(ticket("open")),
     "ticket_assigned": lambda: create_ticket_card(ticket("assigned")),

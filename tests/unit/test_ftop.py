@@ -23,6 +23,7 @@ def assignment(type_key: str, **values: str) -> EnterpriseAssignment:
     request = FtaRequest(Requester("aad-1", "Sam", "UTC", "US"), NOW, id=42)
     request.choose_type(type_key)
     request.fill({**COMPLETE[type_key], **values})
+    request.submit(NOW, "FTA-2026-00042")
     return EnterpriseAssignment.open(request, "fta-1", "Alex", NOW)
 
 

@@ -63,10 +63,17 @@ def test_the_password_never_appears_in_the_repr() -> None:
     ({"OUTBOX_TENANT_RATE": "0"}, "OUTBOX_TENANT_RATE"),
     ({"FILE_HOSTS": "https://contoso.sharepoint.com"}, "FILE_HOSTS"),
     ({"ALLOWED_CHANNEL_IDS": ","}, "ALLOWED_CHANNEL_IDS"),
+    ({"FIRST_CONTACT_BUSINESS_DAYS": "0"}, "FIRST_CONTACT_BUSINESS_DAYS"),
 ])
 def test_a_bad_value_is_refused_naming_the_setting(env, named) -> None:
     with pytest.raises(SettingsError, match=named):
         Settings.from_env(env)
+
+
+def test_task_3298_is_chased_after_three_business_days_unless_set_otherwise() -> None:
+    assert Settings.from_env({}).first_contact_business_days == 3
+    assert Settings.from_env({"FIRST_CONTACT_BUSINESS_DAYS": "5"}
+                             ).first_contact_business_days == 5
 
 
 def test_settings_are_frozen() -> None:

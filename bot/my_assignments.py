@@ -1,0 +1,59 @@
+"""`my assignments`: an FTA sees their open work (offers to answer, FTOP tasks 3298 and 3286,
+reviews to decide) and how long each has waited."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from botbuilder.core import TurnContext
+
+from bot.commands import Command, command
+from bot.first_contact import FirstContactChase
+from bot.identity import person_id
+from bot.replies import card_message
+from cards.open_work import create_open_work_card
+from domain.ftop import FtopGateway
+from domain.offers import AssignmentDesk, OfferState
+from domain.open_work import OpenWork, open_work
+from domain.requests import RequestRepository
+from domain.roster import Architect, Roster
+
+NOT_AN_FTA = "my assignments is for FastTrack Architects on the roster."
+
+
+class MyAssignments:
+    def __init__(self, *, roster: Roster, desk: AssignmentDesk, requests: RequestRepository,
+                 ftop: FtopGateway, chase: FirstContactChase,
+                 clock: Callable[[], datetime]) -> None:
+        self._roster, self._desk, self._requests = roster, desk, requests
+        self._ftop, self._chase, self._clock = ftop, chase, clock
+
+    def commands(self) -> list[Command]:
+        return [command("my assignments", "FTAs: your open requests and FTOP tasks",
+                        r"(?:my\s+)?assignments|my\s+work", self.show)]
+
+    async def show(self, turn_context: TurnContext, _: re.Match[str]) -> None:
+        """`my assignments`: the sender's open work, oldest first."""
+        architect = await self._roster.by_aad_id(person_id(turn_context.activity))
+        if architect is None:
+            await turn_context.send_activity(NOT_AN_FTA)
+            return
+        now = self._clock()
+        items = await self._open_work(architect, now)
+        await turn_context.send_activity(card_message(create_open_work_card(items, now)))
+
+    async def _open_work(self, architect: Architect, now: datetime) -> list[OpenWork]:
+        items = []
+        for offer in await self._desk.live_offers_of(architect.id):
+            request = await self._requests.get(offer.request_id)
+            if request is None:
+                continue
+            record = await self._ftop.get(request.id) \
+                if offer.state is OfferState.ACCEPTED else None
+            due = self._chase.due_at(record.assigned_at, architect) if record else None
+            item = open_work(offer, request, record, due, now)
+            if item is not None:
+                items.append(item)
+        return sorted(items, key=lambda i: i.since)
