@@ -315,6 +315,7 @@ async def test_attachments_cannot_be_replaced_when_no_decision_waits(bot, connec
     answer = await seller.press("answer_review", {
         "request_id": request_id, "new_cost": "https://contoso.sharepoint.com/Cost-v2.xlsx"})
 
-    assert answer["value"] == "No decision waits for your answer; nothing was replaced."
+    assert answer["value"].startswith("The FTA has not asked for more details")
+    assert answer["value"].endswith("Nothing was sent or replaced.")
     stored = await stored_request(database_url, request_id)
     assert stored.values["cost"] == COMPLETE["ecif_review"]["cost"]
