@@ -32,9 +32,9 @@ def create_open_work_card(items: list[OpenWork], now: datetime) -> Card:
 
 def _facts(item: OpenWork, now: datetime) -> list[Fact]:
     if item.offer is not None:
-        return [Fact(title="Offer", value=f"to answer, offered {age(item.since, now)} ago"),
+        return [Fact(title="Offer", value=f"to answer, offered {age(item.since, now)}"),
                 Fact(title="Answer by", value=moment(item.offer.expires_at))]
-    facts = [Fact(title="Assigned", value=f"{age(item.since, now)} ago")]
+    facts = [Fact(title="Assigned", value=age(item.since, now))]
     facts += [Fact(title=f"Task {t.task_id}",
                    value=f"{t.name}: {TASK_STATE_LABELS[t.state]}"
                    + (" (overdue)" if item.overdue and t.task_id == FIRST_CONTACT else ""))

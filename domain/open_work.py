@@ -44,11 +44,11 @@ def open_work(offer: Offer, request: FtaRequest, record: EnterpriseAssignment | 
 
 
 def age(since: datetime, now: datetime) -> str:
-    """How long something has been waiting, in the largest whole unit ("3 days")."""
+    """How long something has been waiting, in the largest whole unit ("3 days ago")."""
     seconds = max(0, int((now - since).total_seconds()))
     for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= length:
             count = seconds // length
-            return f"{count} {unit}{'s' if count != 1 else ''}"
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
     return "just now"
 
