@@ -96,8 +96,9 @@ def create_sent_back_notice_card(request: FtaRequest) -> Card:
 
 def sent_back_banner(sent_back: SentBack) -> CardElement:
     """Why the FTA sent the request back: the seller fixes it and submits again."""
+    reason = inert(sent_back.reason.rstrip("."))  # the sentence below ends it
     return paragraph(f"**Sent back to you by {inert(sent_back.by)}** as "
-                     f"{SEND_BACK_KINDS[sent_back.kind]}: “{inert(sent_back.reason.rstrip('.'))}”. Fix it "
+                     f"{SEND_BACK_KINDS[sent_back.kind]}: “{reason}”. Fix it "
                      "(Change type, if it is of the wrong type) and submit it again.",
                      color="Attention")
 
