@@ -54,6 +54,9 @@ class Dispatcher:
                  lease: timedelta = timedelta(seconds=60)) -> None:
         self._store, self._posts, self._connector = store, posts, connector
         self._ledger = ledger
+        # A round's sends reserve one after the other: they would queue for their tenant's
+        # lock in the database anyway, each holding a pooled connection the turns need.
+        self._reserving = asyncio.Lock()
         self._worker, self._policy = worker, policy
         self._undelivered, self._unit_of_work = undelivered, unit_of_work
         self._deliverers = deliverers or {}
@@ -236,9 +239,10 @@ class Dispatcher:
         if notice.kind not in (Kind.POST, Kind.UPDATE):
             return 0.0
         tenant = f"tenant:{notice.tenant_id}"
-        waits = await self._ledger.reserve((
-            Limits(f"conversation:{notice.lane}", self._per_conversation),
-            Limits(tenant, self._per_tenant)))
+        async with self._reserving:
+            waits = await self._ledger.reserve((
+                Limits(f"conversation:{notice.lane}", self._per_conversation),
+                Limits(tenant, self._per_tenant)))
         now = time.monotonic()
         if tenant in waits:  # hold every claim until the window frees (one tenant, usually)
             self._tenant_full_until = max(self._tenant_full_until, now + waits[tenant])

@@ -11,11 +11,24 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, TextClause, bindparam, delete, insert, select, text
+from sqlalchemy import (
+    Insert,
+    Select,
+    Text,
+    TextClause,
+    bindparam,
+    delete,
+    insert,
+    literal,
+    select,
+    text,
+    union_all,
+)
 
 from domain.rate import Limits, seconds_until_room
 from storage.database import Database
 from storage.tables import send_ledger
+from storage.types import UtcDateTime
 
 RATE_LOCKS = 0x52_41_54_45  # "RATE": the advisory locks' first key, apart from the others
 
@@ -33,18 +46,19 @@ class SqlSendLedger:
                 await connection.execute(_locking(len(locks)),
                                          {f"lock_{n}": lock for n, lock in enumerate(locks)})
             now = self._now()  # after the lock: the sends it let in before us are in the past
+            values["now"] = now
             for i, each in enumerate(limits):
                 values[f"key_{i}"] = each.key
+                values[f"expires_{i}"] = now + timedelta(
+                    seconds=max(seconds for _, seconds in each.windows))
                 for j, (_, seconds) in enumerate(each.windows):
                     values[f"since_{i}_{j}"] = now - timedelta(seconds=seconds)
+            taken = await connection.execute(_reserving(shape), values)
+            if taken.rowcount == len(limits):
+                return {}
+            # A window was full: which, and until when (the lock is still ours).
             newest = (await connection.execute(_blocking(shape), values)).one()
-            waits = _waits(limits, newest, now)
-            if not waits:
-                await connection.execute(insert(send_ledger), [
-                    {"key": each.key, "sent_at": now, "expires_at": now + timedelta(
-                        seconds=max(seconds for _, seconds in each.windows))}
-                    for each in limits])
-        return waits
+        return _waits(limits, newest, now) or {limits[0].key: 0.01}
 
     async def prune(self) -> None:
         async with self._database.statement() as connection:
@@ -81,6 +95,19 @@ def _blocking(shape: tuple[tuple[int, ...], ...]) -> Select[Any]:
         .scalar_subquery().label(f"w_{i}_{j}")
         for i, limits in enumerate(shape) for j, limit in enumerate(limits)]
     return select(*columns)
+
+
+@cache
+def _reserving(shape: tuple[tuple[int, ...], ...]) -> Insert:
+    """One row a key, written only when every window of every key has room: the common case
+    costs one statement."""
+    room = select(literal(1).label("room")).where(
+        *(column.is_(None) for column in _blocking(shape).selected_columns)).subquery("room")
+    rows = union_all(*(
+        select(bindparam(f"key_{i}", type_=Text), bindparam("now", type_=UtcDateTime),
+               bindparam(f"expires_{i}", type_=UtcDateTime)).select_from(room)
+        for i in range(len(shape))))
+    return insert(send_ledger).from_select(["key", "sent_at", "expires_at"], rows)
 
 
 @cache
