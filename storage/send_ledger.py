@@ -58,6 +58,7 @@ class SqlSendLedger:
                 return {}
             # A window was full: which, and until when (the lock is still ours).
             newest = (await connection.execute(_blocking(shape), values)).one()
+        # Never "go" unreserved: should the windows read as free after all, try again shortly.
         return _waits(limits, newest, now) or {limits[0].key: 0.01}
 
     async def prune(self) -> None:
