@@ -104,6 +104,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from storage.requests import SqlRequestRepository
     from storage.retention import purge
     from storage.roster import SqlRoster
+    from storage.send_ledger import SqlSendLedger
     from storage.timers import SqlTimers
 
     settings = app[settings_key]
@@ -181,7 +182,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         deliverers[Kind.MAIL] = graph.deliver_mail
     dispatcher = Dispatcher(
         store=outbox, posts=posts, connector=connector,
-        worker=worker_name, unit_of_work=unit_of_work, undelivered=poster.undelivered,
+        ledger=SqlSendLedger(database, utc_now), worker=worker_name, unit_of_work=unit_of_work,
+        undelivered=poster.undelivered,
         policy=RetryPolicy(max_attempts=settings.outbox_max_attempts,
                            base_seconds=settings.outbox_backoff_seconds),
         deliverers=deliverers, tenant_rate=settings.outbox_tenant_rate,

@@ -5,8 +5,10 @@
 Queues ``--backlog`` notices in one lane (an account-team channel, say, which Teams lets out
 at 2 posts a second) and 40 in each of 99 others, then runs 40 rounds as a dispatcher would:
 claim up to 32 lane heads, put the busy lane's head back every other round (Teams' rate
-limit), deliver the rest, half a second later claim again. Prints the time a claim and a
-postponement took, on this checkout's storage and, with ``--against``, on another's (say,
+limit), deliver the rest, half a second later claim again. Each item delivered first reserves
+its place in Teams' windows (its lane's, its tenant's) in the shared send ledger, where the
+checkout has one. Prints the time a claim, a postponement and a reservation took, on this
+checkout's storage and, with ``--against``, on another's (say,
 `git worktree add /tmp/before HEAD~1`), each in a process of its own on a fresh database,
 with the ratio. PostgreSQL uses BENCH_DATABASE_URL (default: database fta_bench on
 127.0.0.1); its schema is reset.
@@ -21,12 +23,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 LANES, PER_LANE, ROUNDS, BATCH = 100, 40, 40, 32
+Reserve = Callable[[str], Awaitable[None]]
 
 
 async def measure(url: str, backlog: int) -> dict[str, float]:
@@ -49,8 +54,9 @@ async def measure(url: str, backlog: int) -> dict[str, float]:
         for start in range(0, len(rows), 2000):
             await connection.execute(insert(outbox), rows[start:start + 2000])
     store = SqlOutbox(database, lambda: now)
-    claiming = postponing = 0.0
-    postponed = 0
+    reserve = _reservations(database, lambda: now)
+    claiming = postponing = reserving = 0.0
+    postponed = reserved = 0
     for round_ in range(ROUNDS):
         started = time.perf_counter()
         items = await store.claim("bench", timedelta(seconds=60), BATCH)
@@ -62,11 +68,35 @@ async def measure(url: str, backlog: int) -> dict[str, float]:
                 postponing += time.perf_counter() - started
                 postponed += 1
             else:
+                if reserve is not None:
+                    started = time.perf_counter()
+                    await reserve(item.notice.lane)
+                    reserving += time.perf_counter() - started
+                    reserved += 1
                 await store.delivered(item.id)
         now += timedelta(seconds=0.5)
     await database.dispose()
     return {"claim_ms": 1000 * claiming / ROUNDS,
-            "postpone_ms": 1000 * postponing / max(postponed, 1)}
+            "postpone_ms": 1000 * postponing / max(postponed, 1),
+            "reserve_ms": 1000 * reserving / max(reserved, 1) if reserve is not None else 0.0}
+
+
+def _reservations(database: Any, now: Callable[[], datetime]) -> Reserve | None:
+    """A send's reservation as the dispatcher makes it; None where the checkout has no
+    shared send ledger (its rate windows were in memory, free of charge)."""
+    try:
+        from domain.rate import TEAMS_PER_CONVERSATION, Limits, with_margin
+        from storage.send_ledger import SqlSendLedger
+    except ImportError:
+        return None
+    ledger = SqlSendLedger(database, now)
+    per_conversation, per_tenant = with_margin(TEAMS_PER_CONVERSATION), with_margin([(30, 1.0)])
+
+    async def reserve(lane: str) -> None:
+        await ledger.reserve((Limits(f"conversation:{lane}", per_conversation),
+                              Limits("tenant:t", per_tenant)))
+
+    return reserve
 
 
 def run(root: Path, args: argparse.Namespace) -> dict[str, float]:
@@ -101,8 +131,10 @@ def main() -> None:
     roots = ([("before", args.against.resolve())] if args.against else []) + [("this", ROOT)]
     results = {name: run(root, args) for name, root in roots}
     for name, figures in results.items():
+        reservation = (f"{figures['reserve_ms']:8.2f} ms" if figures.get("reserve_ms")
+                       else "    none (in memory)")
         print(f"  {name:6}  claim {figures['claim_ms']:8.2f} ms   postponement "
-              f"{figures['postpone_ms']:8.2f} ms")
+              f"{figures['postpone_ms']:8.2f} ms   reservation {reservation}")
     if args.against:
         before, this = results["before"], results["this"]
         print(f"  this / before: claim {this['claim_ms'] / before['claim_ms']:.3f}, "

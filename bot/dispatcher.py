@@ -1,7 +1,8 @@
 """Delivers the outbox: lane heads are leased, sent within Teams' rate limits, and recorded.
 A failure Teams or Graph asks us to retry waits (exponential backoff with jitter, at least
 Retry-After); anything else, or the last try, puts the item in the dead-letter state and the
-FTA managers' channel is told. Every instance runs one; the lease keeps them apart."""
+FTA managers' channel is told. Every instance runs one; the lease keeps them apart, and the
+shared send ledger keeps their sends together within Teams' limits."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from typing import Any, Protocol
 from bot.connector import BotConnector
 from domain.conversations import CardPost, CardPosts
 from domain.outbox import DEAD_LETTER_NOTICE, DeliveryError, Kind, Notice, OutboxItem, RetryPolicy
-from domain.rate import TEAMS_PER_CONVERSATION, SlidingWindows
+from domain.rate import TEAMS_PER_CONVERSATION, Limits, SendLedger, SlidingWindows, with_margin
 
 log = logging.getLogger(__name__)
+PRUNE_EVERY_SECONDS = 60.0  # the ledger's old rows; each instance prunes, any one would do
 Deliver = Callable[[dict[str, Any]], Awaitable[str]]
 OnDead = Callable[[OutboxItem], Awaitable[None]]
 
@@ -45,18 +47,26 @@ class OutboxStore(Protocol):
 
 class Dispatcher:
     def __init__(self, *, store: OutboxStore, posts: CardPosts, connector: BotConnector,
-                 worker: str, policy: RetryPolicy,
+                 ledger: SendLedger, worker: str, policy: RetryPolicy,
                  undelivered: Callable[[OutboxItem, int], Awaitable[None]],
                  unit_of_work: Callable[[], Any], deliverers: dict[Kind, Deliver] | None = None,
                  tenant_rate: int = 30, batch: int = 32,
                  lease: timedelta = timedelta(seconds=60)) -> None:
         self._store, self._posts, self._connector = store, posts, connector
+        self._ledger = ledger
+        # A round's sends reserve one after the other: they would queue for their tenant's
+        # lock in the database anyway, each holding a pooled connection the turns need.
+        self._reserving = asyncio.Lock()
         self._worker, self._policy = worker, policy
         self._undelivered, self._unit_of_work = undelivered, unit_of_work
         self._deliverers = deliverers or {}
         self._on_dead: dict[str, OnDead] = {}
-        self._conversations = SlidingWindows(TEAMS_PER_CONVERSATION)
-        self._tenants = SlidingWindows([(tenant_rate, 1.0)])
+        self._per_conversation = with_margin(TEAMS_PER_CONVERSATION)
+        self._per_tenant = with_margin([(tenant_rate, 1.0)])
+        # This instance's own sends: a claim takes no more than they leave room for (the
+        # ledger, which counts every instance's, may leave less).
+        self._tenants = SlidingWindows(self._per_tenant)
+        self._next_prune = 0.0
         self._batch, self._lease = batch, lease
         self._wake = asyncio.Event()
         self._next_due = float("inf")  # monotonic time of the soonest item held back here
@@ -73,6 +83,7 @@ class Dispatcher:
     async def run_forever(self, poll_seconds: float = 1.0) -> None:
         while True:
             try:
+                await self._prune_now_and_then()
                 busy = await self.deliver_due()
             except Exception:  # the database went away, say: try again at the next poll
                 log.exception("outbox delivery round failed")
@@ -123,7 +134,7 @@ class Dispatcher:
             if item.attempts > self._policy.max_attempts:  # leased again and again: a crash loop
                 await self._give_up(item, 0)
                 return True
-            wait = self._rate_wait(item.notice)
+            wait = await self._rate_wait(item.notice)
             if wait > 0:  # back in the queue, lane and all: no round waits for one lane
                 await self._store.postpone(item, wait)
                 self._next_due = min(self._next_due, time.monotonic() + wait)
@@ -222,20 +233,28 @@ class Dispatcher:
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 0.5)
 
-    def _rate_wait(self, notice: Notice) -> float:
-        """Seconds until one more send stays within Teams' limits for the lane and tenant;
-        0 means go, and the send is counted."""
+    async def _rate_wait(self, notice: Notice) -> float:
+        """Seconds until one more send stays within Teams' limits for the lane and tenant,
+        across every instance; 0 means go, and the send has its place in the ledger."""
         if notice.kind not in (Kind.POST, Kind.UPDATE):
             return 0.0
+        tenant = f"tenant:{notice.tenant_id}"
+        async with self._reserving:
+            waits = await self._ledger.reserve((
+                Limits(f"conversation:{notice.lane}", self._per_conversation),
+                Limits(tenant, self._per_tenant)))
         now = time.monotonic()
-        tenant_wait = self._tenants.wait(notice.tenant_id, now)
-        if tenant_wait > 0:  # hold every claim until the window frees (one tenant, usually)
-            self._tenant_full_until = max(self._tenant_full_until, now + tenant_wait)
-        wait = max(self._conversations.wait(notice.lane, now), tenant_wait)
-        if wait <= 0:
-            self._conversations.record(notice.lane, now)
+        if tenant in waits:  # hold every claim until the window frees (one tenant, usually)
+            self._tenant_full_until = max(self._tenant_full_until, now + waits[tenant])
+        if not waits:
             self._tenants.record(notice.tenant_id, now)
-        return wait
+        return max(waits.values(), default=0.0)
+
+    async def _prune_now_and_then(self) -> None:
+        if time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
+        await self._ledger.prune()
 
     async def _give_up(self, item: OutboxItem, status: int) -> None:
         """Dead letter: kept for the record, and the managers hear what did not arrive."""

@@ -240,3 +240,16 @@ bot_state = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_bot_state_updated", "updated_at"),
 )
+
+# Sends into Teams in the last hour, one row per key a send counts against (its conversation,
+# its tenant), shared by every instance: a send reserves its place here before it goes
+# (storage/send_ledger.py). A row is pruned once no window of its key reaches back to it.
+send_ledger = Table(
+    "send_ledger", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", Text, nullable=False),  # "conversation:<id>" or "tenant:<id>"
+    Column("sent_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_send_ledger_key_sent", "key", "sent_at"),
+    Index("ix_send_ledger_expires", "expires_at"),
+)

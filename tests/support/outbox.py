@@ -13,6 +13,7 @@ from domain.outbox import Kind, OutboxItem, RetryPolicy
 from storage.conversations import SqlCardPosts
 from storage.database import Database
 from storage.outbox import SqlOutbox
+from storage.send_ledger import SqlSendLedger
 
 
 @dataclass
@@ -29,7 +30,9 @@ def dispatcher_for(database: Database, session: aiohttp.ClientSession,
     outbox = SqlOutbox(database, lambda: datetime.now(UTC))
     dead = DeadLetters()
     dispatcher = Dispatcher(store=outbox, posts=SqlCardPosts(database),
-                            connector=BotConnector(session), worker="test",
+                            connector=BotConnector(session),
+                            ledger=SqlSendLedger(database, lambda: datetime.now(UTC)),
+                            worker="test",
                             policy=RetryPolicy(max_attempts=attempts, base_seconds=0.01),
                             undelivered=dead, unit_of_work=database.unit_of_work,
                             deliverers=deliverers)

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from domain.outbox import RetryPolicy, parse_retry_after
-from domain.rate import TEAMS_PER_CONVERSATION, SlidingWindows
+from domain.rate import TEAMS_PER_CONVERSATION, SlidingWindows, seconds_until_room, with_margin
 
 
 @pytest.mark.parametrize("status", [0, 408, 412, 429, 500, 502, 503, 504])
@@ -71,3 +71,13 @@ def test_room_is_what_the_busiest_key_may_still_send() -> None:
     assert limits.room(0.6) == 0
     assert limits.wait_for_room(0.6) == pytest.approx(0.4)  # "a"'s first send ages out at 1.0
     assert limits.room(1.05) == 1
+
+
+def test_the_shared_ledger_keeps_every_window_a_little_longer_than_teams_does() -> None:
+    assert with_margin(((7, 1.0), (60, 30.0)), margin=0.25) == ((7, 1.25), (60, 30.25))
+
+
+def test_a_send_waits_for_the_window_that_frees_last() -> None:
+    windows = ((7, 1.0), (8, 2.0), (60, 30.0))
+    assert seconds_until_room(windows, (0.25, 0.5, None)) == 1.5
+    assert seconds_until_room(windows, (None, None, None)) == 0.0
