@@ -132,6 +132,7 @@ def plot_utilisation(path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.dates import date2num
 
     trace = parse_trace(synthetic_trace(24, 900, seed=5, capacity=(4, 14)))
     results = {p: Simulation(trace, Policy(p)).run() for p in POLICY_NAMES}
@@ -140,21 +141,23 @@ def plot_utilisation(path: Path) -> None:
     for column, policy in enumerate(("balanced", "round_robin")):
         axis = figure.add_subplot(grid[0, column])
         samples = results[policy].utilisation
-        days = [moment for moment, _ in samples]
+        days = date2num([moment for moment, _ in samples])  # typed as numbers for matplotlib
         for architect in trace.architects:
             if architect.active and architect.capacity:
                 axis.plot(days, [u.get(architect.id, 0) for _, u in samples], color="grey",
                           linewidth=0.6, alpha=0.35)
         axis.plot(days, [statistics.fmean(u.values()) for _, u in samples], color="black",
                   linewidth=2, label="mean")
+        axis.xaxis_date()
         axis.set_title(f"{policy}: each FTA's load / capacity")
         axis.set_ylim(0, 1.05)
         axis.legend(loc="lower right")
     spread = figure.add_subplot(grid[1, :])
     for policy, result in results.items():
-        spread.plot([m for m, _ in result.utilisation],
+        spread.plot(date2num([m for m, _ in result.utilisation]),
                     [statistics.pstdev(u.values()) for _, u in result.utilisation],
                     label=policy, linewidth=1.5)
+    spread.xaxis_date()
     spread.set_title("Spread of utilisation across FTAs (standard deviation; lower is fairer)")
     spread.legend(ncol=4)
     figure.tight_layout()

@@ -5,15 +5,15 @@ budget) in its own memory, so N instances on one database could send N times as 
 now reserves its place in this table first (storage/send_ledger.py); rows older than the
 longest window of their key are pruned.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-11-25
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
-down_revision = "0016"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
