@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from domain.balancer import Decision, Load, Policy, decide
 from domain.calendar import assignment_deadline, business_days_later
+from domain.lookahead import Solver, Waiting, rematch
 from domain.metrics import summarise
 from domain.queue import DEFAULT_AGEING, DeadlineQueue, Lanes
 from domain.roster import RosterIndex
@@ -41,9 +42,14 @@ def deadline_of(request: TraceRequest) -> datetime:
 
 
 class Simulation:
-    def __init__(self, trace: Trace, policy: Policy,
-                 ageing: timedelta = DEFAULT_AGEING) -> None:
+    def __init__(self, trace: Trace, policy: Policy, ageing: timedelta = DEFAULT_AGEING,
+                 lookahead: timedelta | None = None, solve: Solver | None = None) -> None:
+        """With ``lookahead`` (and its ``solve``), freed capacity is not served at once but
+        by a re-match of the whole queue at the next look-ahead instant, as in the app."""
         self.trace, self.policy = trace, replace(policy, weights=trace.weights)
+        self.lookahead = lookahead if solve is not None else None
+        self._solve = solve
+        self._rematch_due: datetime | None = None
         self.roster = RosterIndex(trace.architects)
         self.loads: dict[str, Load] = {}
         self.queue: DeadlineQueue[TraceRequest] = DeadlineQueue(ageing)
@@ -86,9 +92,11 @@ class Simulation:
             weight: int = payload[1]
             load = self.loads[architect_id]
             self.loads[architect_id] = replace(load, points=load.points - weight)
-            self._retry(moment, architect_id)
+            self._freed(moment, architect_id)
         elif kind == "return":
-            self._retry(moment, str(payload))
+            self._freed(moment, str(payload))
+        elif kind == "rematch":
+            self._rematch(moment)
         else:
             self.result.utilisation.append((moment, self._utilisation()))
             self.result.queue.append((moment, self.queue.lanes(moment)))
@@ -118,6 +126,33 @@ class Simulation:
                                    chosen.holiday_country, chosen.holiday_subdivision)
         self._at(ends, "release", (chosen.id, decision.weight))
         self.result.assignments.append(Assignment(request, chosen.id, moment, offers, decision))
+
+    def _freed(self, moment: datetime, architect_id: str) -> None:
+        if self.lookahead is None:
+            self._retry(moment, architect_id)
+        elif self._rematch_due is None and len(self.queue):
+            self._rematch_due = _next_instant(moment, self.lookahead)
+            self._at(self._rematch_due, "rematch", None)
+
+    def _rematch(self, moment: datetime) -> None:
+        """The look-ahead (domain/lookahead.py): the queue matched with the room there is; an
+        offer the matched architect declines goes on as the app's router would."""
+        self._rematch_due = None
+        assert self._solve is not None
+        by_id = {r.demand.request_id: r for r in self.queue}
+        waiting = [Waiting(replace(r.demand, declined_by=frozenset()),
+                           self._deadlines[r.demand.request_id]) for r in by_id.values()]
+        for match in rematch(waiting, self.roster, self.loads, moment, self.policy,
+                             self._solve, self.queue.ageing):
+            request, chosen = by_id[match.request_id], match.decision.chosen or ""
+            room = self.roster.by_id[chosen].capacity - (self.loads.get(chosen) or Load()).points
+            if chosen not in request.declined_by and match.decision.weight <= room:
+                self._commit(request, match.decision, moment, [chosen])
+            else:  # declined, or the room went to an earlier decline's next offer
+                self.result.declines += chosen in request.declined_by
+                if not self._assign(request, moment):
+                    continue
+            self.queue.remove(self._deadlines.pop(match.request_id), match.request_id)
 
     def _retry(self, moment: datetime, freed: str) -> None:
         """Capacity freed at ``freed``: the queued requests it could take, in the deadline
@@ -155,6 +190,12 @@ class Simulation:
 
     def _at(self, moment: datetime, kind: str, payload: object) -> None:
         heapq.heappush(self._events, (moment, next(self._order), kind, payload))
+
+
+def _next_instant(moment: datetime, every: timedelta) -> datetime:
+    """The first multiple of ``every`` since the epoch after ``moment``."""
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    return epoch + ((moment - epoch) // every + 1) * every
 
 
 def simulate(trace: Trace, policy: Policy,
