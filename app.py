@@ -76,6 +76,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.http import activity_log_key, adapter_key, admission_key, bot_key
     from bot.intake import Intake
     from bot.internal_call import InternalCallDesk
+    from bot.lookahead import LookAhead
     from bot.my_assignments import MyAssignments
     from bot.my_requests import MyRequests
     from bot.offers import OfferRouter
@@ -91,6 +92,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from domain.balancer import Policy
     from domain.outbox import Kind, RetryPolicy
     from domain.retention import RETRY_WINDOW
+    from matching import min_cost_assignment
     from storage import migrate
     from storage.activity_log import SqlActivityLog
     from storage.assignments import SqlAssignmentDesk
@@ -207,12 +209,17 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         retention=retention,
         post_waiting_tickets=ftchelp.post_waiting_tickets,
         late_ageing=timedelta(hours=settings.late_lane_ageing_hours),
-        engagement_due=work.ask_if_finished, chase=chase)
+        engagement_due=work.ask_if_finished, chase=chase,
+        lookahead=LookAhead(desk, router, policy, min_cost_assignment,
+                            timedelta(minutes=settings.lookahead_minutes),
+                            timedelta(hours=settings.late_lane_ageing_hours))
+        if settings.lookahead_minutes else None)
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now),
                                turns_waiting=lambda: app[admission_key].waiting)
     app[activity_log_key] = activities
     await worker.schedule_purge()
+    await worker.schedule_lookahead()
     running = [asyncio.create_task(worker.run_forever(settings.worker_interval_seconds)),
                asyncio.create_task(dispatcher.run_forever())]
     yield
