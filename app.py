@@ -388,16 +388,22 @@ async def load_sample_data(settings: Settings) -> tuple[int, int]:
         await database.dispose()
 
 
-def simulate(path: Path, policy_name: str, plot: Path | None = None) -> int:
+def simulate(path: Path, policy_name: str, plot: Path | None = None,
+             lookahead_minutes: float = 0.0) -> int:
     """Print the JSON report of ``policy_name`` over the trace at ``path``; 2 if it is bad.
-    Progress goes to a terminal (nothing when piped); ``plot`` draws utilisation and queue."""
+    Progress goes to a terminal (nothing when piped); ``plot`` draws utilisation and queue;
+    the look-ahead re-matches the queue every ``lookahead_minutes`` (0: off)."""
     import plots
     from domain.balancer import Policy
     from domain.simulation import Simulation, report
     from domain.trace import TraceError, parse_trace
+    from matching import min_cost_assignment
 
     if plot is not None and not plots.available():
         print(plots.MISSING, file=sys.stderr)
+        return 2
+    if lookahead_minutes < 0:
+        print("--lookahead-minutes must be 0 (off) or more.", file=sys.stderr)
         return 2
     try:
         trace = parse_trace(json.loads(path.read_text(encoding="utf-8")))
@@ -406,7 +412,9 @@ def simulate(path: Path, policy_name: str, plot: Path | None = None) -> int:
         print(f"{kind}: {error}", file=sys.stderr)
         return 2
     policy = Policy(policy_name)
-    result = Simulation(trace, policy).run(_progress(trace) if sys.stderr.isatty() else None)
+    result = Simulation(trace, policy, lookahead=timedelta(minutes=lookahead_minutes) or None,
+                        solve=min_cost_assignment
+                        ).run(_progress(trace) if sys.stderr.isatty() else None)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(json.dumps(report(trace, policy, result), indent=2))
@@ -481,6 +489,9 @@ def main(argv: list[str] | None = None) -> int:
     sim = commands.add_parser("simulate", help="replay a trace through the balancer")
     sim.add_argument("trace", type=Path)
     sim.add_argument("--policy", default="skilled", choices=POLICY_NAMES)
+    sim.add_argument("--lookahead-minutes", type=float, default=Settings.lookahead_minutes,
+                     metavar="N", help="re-match the waiting queue every N minutes, as the app "
+                     "does (LOOKAHEAD_MINUTES); 0: serve it one request at a time")
     sim.add_argument("--plot", type=Path, metavar="FILE.png",
                      help="draw each FTA's utilisation and the waiting queue (needs matplotlib)")
     roster = commands.add_parser("roster", help="import or export the FTA roster")
@@ -492,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--out", type=Path, default=ROOT / "dist" / "fta-assign.zip")
     args = parser.parse_args(argv)
     if args.command == "simulate":  # needs no settings: it touches no database
-        return simulate(args.trace, args.policy, args.plot)
+        return simulate(args.trace, args.policy, args.plot, args.lookahead_minutes)
     try:
         settings = Settings.from_env()
     except SettingsError as error:
