@@ -14,7 +14,7 @@ from bench.traces import SCENARIOS, scenario_trace
 from domain.balancer import POLICY_NAMES, DecisionClock, Demand, Load, Policy, decide, hard_rule
 from domain.lookahead import Waiting, rematch
 from domain.roster import Architect, RosterIndex
-from domain.simulation import Simulation
+from domain.simulation import Answers, Simulation
 from domain.trace import parse_trace
 from matching import min_cost_assignment
 from tests.unit.test_balancer import architects, demands
@@ -97,12 +97,14 @@ def test_the_last_room_goes_to_a_request_overdue_past_the_ageing_bound_first() -
     assert match.request_id == "overdue"
 
 
+@pytest.mark.parametrize("answers", [None, Answers()], ids=["answered at once",
+                                                            "answers take time"])
 @pytest.mark.parametrize("policy", POLICY_NAMES)
-def test_a_simulated_quarter_with_the_look_ahead_breaks_no_rule_and_assigns_every_request(
-        policy: str) -> None:
+def test_a_simulated_quarter_with_the_look_ahead_breaks_no_rule_and_accounts_every_request(
+        policy: str, answers: Answers | None) -> None:
     trace = parse_trace(scenario_trace(SCENARIOS[1].scaled(0.25)))
     run = Simulation(trace, Policy(policy), lookahead=timedelta(minutes=5),
-                     solve=min_cost_assignment).run()
+                     solve=min_cost_assignment, answers=answers).run()
 
     verdict = judge(trace, simulated_schedule(trace, run))
 
