@@ -389,13 +389,14 @@ async def load_sample_data(settings: Settings) -> tuple[int, int]:
 
 
 def simulate(path: Path, policy_name: str, plot: Path | None = None,
-             lookahead_minutes: float = 0.0) -> int:
+             lookahead_minutes: float = 0.0, answer_times: bool = False) -> int:
     """Print the JSON report of ``policy_name`` over the trace at ``path``; 2 if it is bad.
     Progress goes to a terminal (nothing when piped); ``plot`` draws utilisation and queue;
-    the look-ahead re-matches the queue every ``lookahead_minutes`` (0: off)."""
+    the look-ahead re-matches the queue every ``lookahead_minutes`` (0: off); with
+    ``answer_times``, offers take time to answer and some time out."""
     import plots
     from domain.balancer import Policy
-    from domain.simulation import Simulation, report
+    from domain.simulation import Answers, Simulation, report
     from domain.trace import TraceError, parse_trace
     from matching import min_cost_assignment
 
@@ -413,7 +414,7 @@ def simulate(path: Path, policy_name: str, plot: Path | None = None,
         return 2
     policy = Policy(policy_name)
     result = Simulation(trace, policy, lookahead=timedelta(minutes=lookahead_minutes) or None,
-                        solve=min_cost_assignment
+                        solve=min_cost_assignment, answers=Answers() if answer_times else None
                         ).run(_progress(trace) if sys.stderr.isatty() else None)
     if sys.stderr.isatty():
         print(file=sys.stderr)
@@ -492,6 +493,9 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--lookahead-minutes", type=float, default=Settings.lookahead_minutes,
                      metavar="N", help="re-match the waiting queue every N minutes, as the app "
                      "does (LOOKAHEAD_MINUTES); 0: serve it one request at a time")
+    sim.add_argument("--answer-times", action="store_true",
+                     help="offers take time to answer (up to the 4 business-hour time-out) "
+                     "and some time out, instead of being answered at once")
     sim.add_argument("--plot", type=Path, metavar="FILE.png",
                      help="draw each FTA's utilisation and the waiting queue (needs matplotlib)")
     roster = commands.add_parser("roster", help="import or export the FTA roster")
@@ -503,7 +507,8 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--out", type=Path, default=ROOT / "dist" / "fta-assign.zip")
     args = parser.parse_args(argv)
     if args.command == "simulate":  # needs no settings: it touches no database
-        return simulate(args.trace, args.policy, args.plot, args.lookahead_minutes)
+        return simulate(args.trace, args.policy, args.plot, args.lookahead_minutes,
+                        args.answer_times)
     try:
         settings = Settings.from_env()
     except SettingsError as error:

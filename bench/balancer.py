@@ -37,11 +37,12 @@ from domain.balancer import (
 )
 from domain.lookahead import DEFAULT_INTERVAL, Solver, Waiting, rematch
 from domain.roster import RosterIndex
-from domain.simulation import Simulation, report
+from domain.simulation import Answers, Simulation, report
 from domain.trace import parse_trace
 
 NOW = datetime(2027, 2, 3, 15, 0, tzinfo=UTC)
 LOOKAHEAD = "skilled, look-ahead"  # the skilled policy with the app's default re-match
+ANSWERED = "  and answer times"  # the same, offers answered in up to 4 business hours
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
@@ -120,10 +121,12 @@ def compare_policies(quick: bool) -> list[dict[str, object]]:
         found = yardstick(trace)
         best = found.rows["hindsight"]["sla"]
         schedules = {}
-        for name, policy, lookahead in [*((p, p, None) for p in POLICY_NAMES),
-                                        (LOOKAHEAD, "skilled", DEFAULT_INTERVAL)]:
+        for name, policy, lookahead, answers in [
+                *((p, p, None, None) for p in POLICY_NAMES),
+                (LOOKAHEAD, "skilled", DEFAULT_INTERVAL, None),
+                (ANSWERED, "skilled", DEFAULT_INTERVAL, Answers())]:
             result = Simulation(trace, Policy(policy), lookahead=lookahead,
-                                solve=_solver()).run()
+                                solve=_solver(), answers=answers).run()
             verdict = judge(trace, simulated_schedule(trace, result))
             schedules[name] = (verdict.metrics, len(verdict.violations))
         schedules.update({name: (row, found.violations) for name, row in found.rows.items()})
