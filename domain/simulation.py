@@ -226,8 +226,9 @@ class Simulation:
             elif fits and chosen not in request.declined_by:
                 self._commit(request, match.decision, moment, [chosen])
             else:  # declined at once, or the room went to an earlier decline's next offer
-                self.result.declines += fits
-                self._declined.setdefault(match.request_id, set()).add(chosen) if fits else None
+                if fits:
+                    self.result.declines += 1
+                    self._declined.setdefault(match.request_id, set()).add(chosen)
                 if not self._assign(request, moment):
                     continue
             self.queue.remove(self._deadlines.pop(match.request_id), match.request_id)
