@@ -76,6 +76,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.http import activity_log_key, adapter_key, admission_key, bot_key
     from bot.intake import Intake
     from bot.internal_call import InternalCallDesk
+    from bot.lookahead import LookAhead
     from bot.my_assignments import MyAssignments
     from bot.my_requests import MyRequests
     from bot.offers import OfferRouter
@@ -91,6 +92,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from domain.balancer import Policy
     from domain.outbox import Kind, RetryPolicy
     from domain.retention import RETRY_WINDOW
+    from matching import min_cost_assignment
     from storage import migrate
     from storage.activity_log import SqlActivityLog
     from storage.assignments import SqlAssignmentDesk
@@ -209,12 +211,17 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         retention=retention,
         post_waiting_tickets=ftchelp.post_waiting_tickets,
         late_ageing=timedelta(hours=settings.late_lane_ageing_hours),
-        engagement_due=work.ask_if_finished, chase=chase)
+        engagement_due=work.ask_if_finished, chase=chase,
+        lookahead=LookAhead(desk, router, policy, min_cost_assignment,
+                            timedelta(minutes=settings.lookahead_minutes),
+                            timedelta(hours=settings.late_lane_ageing_hours))
+        if settings.lookahead_minutes else None)
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now),
                                turns_waiting=lambda: app[admission_key].waiting)
     app[activity_log_key] = activities
     await worker.schedule_purge()
+    await worker.schedule_lookahead()
     running = [asyncio.create_task(worker.run_forever(settings.worker_interval_seconds)),
                asyncio.create_task(dispatcher.run_forever())]
     yield
@@ -383,16 +390,23 @@ async def load_sample_data(settings: Settings) -> tuple[int, int]:
         await database.dispose()
 
 
-def simulate(path: Path, policy_name: str, plot: Path | None = None) -> int:
+def simulate(path: Path, policy_name: str, plot: Path | None = None,
+             lookahead_minutes: float = 0.0, answer_times: bool = False) -> int:
     """Print the JSON report of ``policy_name`` over the trace at ``path``; 2 if it is bad.
-    Progress goes to a terminal (nothing when piped); ``plot`` draws utilisation and queue."""
+    Progress goes to a terminal (nothing when piped); ``plot`` draws utilisation and queue;
+    the look-ahead re-matches the queue every ``lookahead_minutes`` (0: off); with
+    ``answer_times``, offers take time to answer and some time out."""
     import plots
     from domain.balancer import Policy
-    from domain.simulation import Simulation, report
+    from domain.simulation import Answers, Simulation, report
     from domain.trace import TraceError, parse_trace
+    from matching import min_cost_assignment
 
     if plot is not None and not plots.available():
         print(plots.MISSING, file=sys.stderr)
+        return 2
+    if lookahead_minutes < 0:
+        print("--lookahead-minutes must be 0 (off) or more.", file=sys.stderr)
         return 2
     try:
         trace = parse_trace(json.loads(path.read_text(encoding="utf-8")))
@@ -401,7 +415,9 @@ def simulate(path: Path, policy_name: str, plot: Path | None = None) -> int:
         print(f"{kind}: {error}", file=sys.stderr)
         return 2
     policy = Policy(policy_name)
-    result = Simulation(trace, policy).run(_progress(trace) if sys.stderr.isatty() else None)
+    result = Simulation(trace, policy, lookahead=timedelta(minutes=lookahead_minutes) or None,
+                        solve=min_cost_assignment, answers=Answers() if answer_times else None
+                        ).run(_progress(trace) if sys.stderr.isatty() else None)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(json.dumps(report(trace, policy, result), indent=2))
@@ -476,6 +492,12 @@ def main(argv: list[str] | None = None) -> int:
     sim = commands.add_parser("simulate", help="replay a trace through the balancer")
     sim.add_argument("trace", type=Path)
     sim.add_argument("--policy", default="skilled", choices=POLICY_NAMES)
+    sim.add_argument("--lookahead-minutes", type=float, default=Settings.lookahead_minutes,
+                     metavar="N", help="re-match the waiting queue every N minutes, as the app "
+                     "does (LOOKAHEAD_MINUTES); 0: serve it one request at a time")
+    sim.add_argument("--answer-times", action="store_true",
+                     help="offers take time to answer (up to the 4 business-hour time-out) "
+                     "and some time out, instead of being answered at once")
     sim.add_argument("--plot", type=Path, metavar="FILE.png",
                      help="draw each FTA's utilisation and the waiting queue (needs matplotlib)")
     roster = commands.add_parser("roster", help="import or export the FTA roster")
@@ -487,7 +509,8 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--out", type=Path, default=ROOT / "dist" / "fta-assign.zip")
     args = parser.parse_args(argv)
     if args.command == "simulate":  # needs no settings: it touches no database
-        return simulate(args.trace, args.policy, args.plot)
+        return simulate(args.trace, args.policy, args.plot, args.lookahead_minutes,
+                        args.answer_times)
     try:
         settings = Settings.from_env()
     except SettingsError as error:

@@ -79,6 +79,9 @@ class Settings:
     balancer_load_band: float = 0.10
     balancer_scarcity_weight: float = 0.5
     late_lane_ageing_hours: float = 72.0
+    # The look-ahead's re-match of the waiting queue (bot/lookahead.py), minutes apart; 0:
+    # off, the worker then serves the queue one request at a time at every tick
+    lookahead_minutes: float = 5.0
     request_weights: tuple[tuple[str, int], ...] = (
         ("discovery_workshop", 3), ("ecif_review", 2), ("migration_exception", 1),
         ("engage_before_license", 1))
@@ -162,6 +165,8 @@ class Settings:
                                                env.get("BALANCER_SCARCITY_WEIGHT", "0.5")),
             late_lane_ageing_hours=_positive("LATE_LANE_AGEING_HOURS",
                                              env.get("LATE_LANE_AGEING_HOURS", "72")),
+            lookahead_minutes=_minutes_or_off("LOOKAHEAD_MINUTES",
+                                              env.get("LOOKAHEAD_MINUTES", "5")),
             account_team_channels=_channels(env.get("ACCOUNT_TEAM_CHANNELS", "")),
             graph_base_url=_https("GRAPH_BASE_URL", env.get(
                 "GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0"), allow_loopback_http=True),
@@ -304,6 +309,11 @@ def _positive(name: str, raw: str) -> float:
         raise SettingsError(f"{name} must be a positive number (of hours or seconds), "
                             f"not {raw!r}")
     return value
+
+
+def _minutes_or_off(name: str, raw: str) -> float:
+    """A positive number of minutes, or 0 for off."""
+    return 0.0 if raw.strip() in ("0", "0.0") else _positive(name, raw)
 
 
 def _weights(raw: str) -> tuple[tuple[str, int], ...]:

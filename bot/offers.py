@@ -24,7 +24,7 @@ from cards.offers import (
     create_offer_card,
     create_unreachable_card,
 )
-from domain.balancer import Policy
+from domain.balancer import Decision, Policy
 from domain.offers import UNREACHABLE, AssignmentDesk, Offer, OfferError, Outcome
 from domain.outbox import OutboxItem, UnitOfWork
 from domain.requests import FtaRequest, RequestRepository
@@ -101,6 +101,21 @@ class OfferRouter:
                 await self._desk.decline(outcome.offer.id, outcome.offer.architect_id,
                                          UNREACHABLE, self._clock())
                 await self._tell_managers_unreachable(outcome)
+
+    async def offer_matched(self, request_id: int, decision: Decision) -> Routed:
+        """Offer the request as the look-ahead matched it (bot/lookahead.py), if nothing
+        changed meanwhile; an FTA the bot cannot reach moves it on as `route` would."""
+        async with self._unit_of_work():
+            outcome = await self._desk.offer_matched(request_id, decision, self._clock())
+            if outcome.offer is None:
+                return Routed.UNCHANGED
+            if await self._send_offer(outcome.request, outcome.offer, outcome.architect):
+                await self._escalations.settled(outcome.request, _offered_card(outcome))
+                return Routed.OFFERED
+            await self._desk.decline(outcome.offer.id, outcome.offer.architect_id,
+                                     UNREACHABLE, self._clock())
+            await self._tell_managers_unreachable(outcome)
+        return await self.route(request_id)
 
     async def undeliverable(self, item: OutboxItem) -> None:
         """An offer card Teams refused for good (the FTA removed the app, say): the offer

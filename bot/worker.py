@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from bot.channels import Poster
 from bot.first_contact import FIRST_CONTACT_DUE, FirstContactChase
+from bot.lookahead import LOOKAHEAD, LookAhead
 from bot.offers import MOVED_ON, OfferRouter
 from bot.status_cards import StatusCards, managers_role
 from cards.offers import create_offer_answered_card, create_sla_card
@@ -36,8 +37,10 @@ class AssignmentWorker:
                  post_waiting_tickets: Callable[[], Awaitable[None]] | None = None,
                  late_ageing: timedelta = DEFAULT_AGEING,
                  engagement_due: Callable[[int], Awaitable[None]] | None = None,
-                 chase: FirstContactChase | None = None) -> None:
+                 chase: FirstContactChase | None = None,
+                 lookahead: LookAhead | None = None) -> None:
         self._late_ageing, self._engagement_due = late_ageing, engagement_due
+        self._lookahead = lookahead
         self._chase = chase
         self._post_waiting_tickets = post_waiting_tickets
         self._unit_of_work, self._audit = unit_of_work, audit
@@ -52,6 +55,9 @@ class AssignmentWorker:
         now = self._clock()
         ran = 0
         for timer in await self._timers.claim_due(now):
+            if timer.kind == LOOKAHEAD:
+                ran += await self._look_ahead(timer, now)
+                continue
             try:
                 async with self._unit_of_work():  # done, with its notices, or not at all
                     await self._run(timer, now)
@@ -62,7 +68,8 @@ class AssignmentWorker:
                 log.exception("timer %s (%s) failed", timer.id, timer.kind)
                 continue
             ran += 1
-        await self.serve_queue(now)
+        if self._lookahead is None:  # else the look-ahead serves the queue, every few minutes
+            await self.serve_queue(now)
         if self._post_waiting_tickets is not None:
             await self._post_waiting_tickets()
         return ran
@@ -76,6 +83,29 @@ class AssignmentWorker:
                                          for deadline, request_id in waiting],
                                         now, self._late_ageing):
             await self._router.route(request_id)
+
+    async def _look_ahead(self, timer: Timer, now: datetime) -> int:
+        """The look-ahead's re-match (bot/lookahead.py): each offer it makes is its own
+        transaction, so it runs outside the timer's unit of work; the next one is due one
+        interval later, whoever runs it."""
+        assert self._lookahead is not None
+        try:
+            offered = await self._lookahead.run(now)
+            async with self._unit_of_work():
+                await self._timers.complete(timer.id, now)
+                await self._timers.schedule(LOOKAHEAD, NO_REQUEST, now + self._lookahead.every)
+                await self._audit.record(Entry("worker", f"timer-{timer.id}", "worker",
+                                               LOOKAHEAD, timer.request_id),
+                                         f"done: {offered} offered", now)
+        except Exception:  # the lease lapses and another tick retries it
+            log.exception("timer %s (look-ahead) failed", timer.id)
+            return 0
+        return 1
+
+    async def schedule_lookahead(self) -> None:
+        """At start-up: the look-ahead's timer is pending, if the look-ahead is on."""
+        if self._lookahead is not None:
+            await self._timers.ensure(LOOKAHEAD, self._clock())
 
     async def schedule_purge(self) -> None:
         """At start-up: the retention purge's timer is pending (the instance that runs it

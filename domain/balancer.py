@@ -101,12 +101,15 @@ class Policy:
         """The first components of rank_key as one number, cheap to compute before anything
         is ranked."""
         if self.name == "skilled" and demand is not None and roster is not None:
-            band = self.load_band or 1e-12
-            wanted = demand.workloads
+            band, skilled_in = self.load_band or 1e-12, roster.skilled_in
+            wanted = frozenset(demand.workloads)
+            # A lower bound of the skilled order's first criteria: the scarce skills, which
+            # only add, are left to `refine` (working them out here for every eligible
+            # architect made this order twice as slow as the balanced one)
             return lambda a, load: (
-                (0 if a.skilled_in_all(wanted) else 1_000_000)
-                + (math.floor(self.charge(a, load.points + weight, wanted, roster) / band
-                              + 1e-9) if a.capacity else 999_999))
+                (0 if wanted <= skilled_in[a.id] else 1_000_000)
+                + (math.floor((load.points + weight) / a.capacity / band + 1e-9)
+                   if a.capacity else 999_999))
         if self.name == "least_loaded":
             return lambda a, load: load.points + weight
         if self.name == "round_robin":
@@ -117,11 +120,18 @@ class Policy:
         return lambda a, load: (math.floor((load.points + weight) / a.capacity / band + 1e-9)
                                 if a.capacity else math.inf)
 
-    def charge(self, architect: Architect, points_after: int, wanted: Sequence[str],
-               roster: RosterIndex) -> float:
-        """The skilled order's load: relative load after, plus the scarce skills spent."""
-        return (points_after / architect.capacity
-                + self.scarcity_weight * roster.scarcity(architect, wanted))
+    def refine(self, weight: int, demand: Demand,
+               roster: RosterIndex) -> Callable[[Architect, Load], float] | None:
+        """The first criteria in full where `primary` is only a lower bound of them (the
+        skilled order: plus the scarce skills the assignment would tie up), else None."""
+        if self.name != "skilled":
+            return None
+        band, spare, wanted = self.load_band or 1e-12, self.scarcity_weight, demand.workloads
+        return lambda a, load: (
+            (0 if roster.skilled_in[a.id].issuperset(wanted) else 1_000_000)
+            + (math.floor(((load.points + weight) / a.capacity
+                           + spare * roster.scarcity(a, wanted)) / band + 1e-9)
+               if a.capacity else 999_999))
 
     def rank_key(self) -> RankKey:
         if self.name == "skilled":
@@ -263,8 +273,13 @@ def decide(demand: Demand, roster: RosterIndex, loads: Mapping[str, Load], now: 
     excluded: Counter[str] = Counter({"not_covering": len(roster) - len(covering)})
     examples = _not_covering(roster, demand) if excluded["not_covering"] else []
     eligible: list[tuple[Architect, Load]] = []
+    declined = demand.declined_by
     for architect in covering:
         load = loads.get(architect.id) or NO_LOAD
+        if (architect.active and not architect.out_of_office and architect.id not in declined
+                and load.points + weight <= architect.capacity):  # hard_rule's common case
+            eligible.append((architect, load))
+            continue
         rule = hard_rule(architect, demand, load.points + weight, clock)
         if rule is None:
             eligible.append((architect, load))
@@ -273,7 +288,8 @@ def decide(demand: Demand, roster: RosterIndex, loads: Mapping[str, Load], now: 
         if excluded[rule] <= NAMED:
             examples.append((architect.id, rule))
     count = policy.runners_up + 1
-    shortlist = _shortlist(eligible, policy.primary(weight, demand, roster), count)
+    shortlist = _shortlist(eligible, policy.primary(weight, demand, roster), count,
+                           policy.refine(weight, demand, roster))
     key = policy.rank_key()
     spares = policy.name == "skilled"
     best = heapq.nsmallest(count, (_ranked(a, demand, load, weight, clock,
@@ -299,15 +315,28 @@ def _not_covering(roster: RosterIndex, demand: Demand) -> list[tuple[str, str]]:
 
 
 def _shortlist(eligible: list[tuple[Architect, Load]],
-               primary: Callable[[Architect, Load], float],
-               count: int) -> list[tuple[Architect, Load]]:
+               primary: Callable[[Architect, Load], float], count: int,
+               refine: Callable[[Architect, Load], float] | None = None,
+               ) -> list[tuple[Architect, Load]]:
     """Those whose first criterion is within the best ``count``: the full order's top ``count``
-    are all among them, so only they need ranking in full."""
+    are all among them, so only they need ranking in full.
+
+    With ``refine``, ``primary`` is a lower bound of the first criterion and ``refine`` the
+    criterion itself, worked out only for the few whose bound is low enough: the ``count``
+    best bounds give a cutoff the ``count``-th best criterion cannot exceed, and no one whose
+    bound is above it can come in under it."""
     if len(eligible) <= count:
         return eligible
     firsts = [primary(a, load) for a, load in eligible]
     cutoff = heapq.nsmallest(count, firsts)[-1]
-    return [pair for pair, first in zip(eligible, firsts, strict=True) if first <= cutoff]
+    near = [pair for pair, first in zip(eligible, firsts, strict=True) if first <= cutoff]
+    if refine is None:
+        return near
+    exact = [refine(*pair) for pair in near]
+    bound, cutoff = cutoff, heapq.nsmallest(count, exact)[-1]
+    kept = [pair for pair, first in zip(near, exact, strict=True) if first <= cutoff]
+    return kept + [pair for pair, first in zip(eligible, firsts, strict=True)
+                   if bound < first <= cutoff and refine(*pair) <= cutoff]
 
 
 def override(demand: Demand, architect: Architect, load: Load, now: datetime,

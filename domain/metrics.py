@@ -42,4 +42,5 @@ def summarise(trace: Trace, result: SimulationResult,
                         "range_mean": round(statistics.fmean(ranges), 4) if ranges else 0.0},
         "skill_match_rate": round(skilled / assigned, 4) if assigned else 0.0,
         "reassignments": result.declines,
+        "offers_timed_out": result.timeouts,
     }

@@ -7,9 +7,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from domain.balancer import Decision, Policy
+from domain.balancer import Decision, Load, Policy
+from domain.lookahead import LIMIT, Waiting
 from domain.requests import FtaRequest
-from domain.roster import Architect
+from domain.roster import Architect, RosterIndex
 
 OFFER_TIMEOUT_BUSINESS_HOURS = 4.0
 UNREACHABLE = "not reachable in Teams (no chat with the bot yet)"  # the reason it moved on
@@ -126,5 +127,11 @@ class AssignmentDesk(Protocol):
     async def waiting(self, limit: int = 50) -> list[int]: ...
 
     async def waiting_by_deadline(self, limit: int = 200) -> list[tuple[datetime, int]]: ...
+
+    async def lookahead_state(self, now: datetime, limit: int = LIMIT
+                              ) -> tuple[list[Waiting], RosterIndex, dict[str, Load]]: ...
+
+    async def offer_matched(self, request_id: int, decision: Decision,
+                            now: datetime) -> Outcome: ...
 
     async def points_by_architect(self, now: datetime) -> dict[str, int]: ...

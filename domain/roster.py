@@ -61,14 +61,18 @@ class RosterIndex:
 
     def __init__(self, architects: Iterable[Architect]) -> None:
         self.by_id: dict[str, Architect] = {}
+        # The workloads each architect is skilled (3+) in: the skilled order's first cut asks
+        # it of every eligible architect at every decision
+        self.skilled_in: dict[str, frozenset[str]] = {}
         self._cells: dict[tuple[str, str], list[Architect]] = defaultdict(list)
         self._skilled: Counter[str] = Counter()  # active architects skilled per workload
         self._rarity: dict[str, tuple[tuple[str, float], ...]] = {}
         for architect in sorted(architects, key=lambda a: a.id):
             self.by_id[architect.id] = architect
+            skilled = [w for w, level in architect.skills.items() if level >= SKILLED]
+            self.skilled_in[architect.id] = frozenset(skilled)
             if architect.active:
-                self._skilled.update(w for w, level in architect.skills.items()
-                                     if level >= SKILLED)
+                self._skilled.update(skilled)
             for segment in architect.segments:
                 for region in architect.regions:
                     self._cells[(segment, region)].append(architect)
@@ -87,7 +91,7 @@ class RosterIndex:
             rarity = self._rarity[architect.id] = tuple(
                 (w, 1 / self._skilled[w]) for w, level in architect.skills.items()
                 if level >= SKILLED and self._skilled[w])
-        return sum(value for workload, value in rarity if workload not in wanted)
+        return sum([value for workload, value in rarity if workload not in wanted])
 
 
 class Roster(Protocol):

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.balancer import Decision, Load, Policy, decide
-from domain.calendar import assignment_deadline, business_days_later
+from domain.calendar import assignment_deadline, business_days_later, business_hours_later
+from domain.lookahead import Solver, Waiting, rematch
 from domain.metrics import summarise
+from domain.offers import OFFER_TIMEOUT_BUSINESS_HOURS
 from domain.queue import DEFAULT_AGEING, DeadlineQueue, Lanes
 from domain.roster import RosterIndex
 from domain.trace import Trace, TraceRequest
@@ -34,6 +37,27 @@ class SimulationResult:
     utilisation: list[tuple[datetime, dict[str, float]]] = field(default_factory=list)
     queue: list[tuple[datetime, Lanes]] = field(default_factory=list)
     declines: int = 0
+    timeouts: int = 0  # offers never answered (with Answers)
+
+
+@dataclass(frozen=True)
+class Answers:
+    """How FTAs answer offers, as the app lives with it: each answer comes some business time
+    after the offer, up to the time-out (4 business hours); a share of offers are never
+    answered and time out; the FTAs in a request's ``declined_by`` decline it. The offer holds
+    the FTA's points until then, as in the app. Drawn per (request, FTA) from ``seed``, so a
+    run is the same every time."""
+
+    timeout_hours: float = OFFER_TIMEOUT_BUSINESS_HOURS
+    timeout_share: float = 0.05
+    seed: int = 1
+
+    def of(self, request_id: str, architect_id: str) -> tuple[float, bool]:
+        """(business hours until the answer, whether it is the time-out)."""
+        draw = random.Random(f"{self.seed}/{request_id}/{architect_id}")
+        if draw.random() < self.timeout_share:
+            return self.timeout_hours, True
+        return draw.uniform(0.0, self.timeout_hours), False
 
 
 def deadline_of(request: TraceRequest) -> datetime:
@@ -41,9 +65,19 @@ def deadline_of(request: TraceRequest) -> datetime:
 
 
 class Simulation:
-    def __init__(self, trace: Trace, policy: Policy,
-                 ageing: timedelta = DEFAULT_AGEING) -> None:
+    def __init__(self, trace: Trace, policy: Policy, ageing: timedelta = DEFAULT_AGEING,
+                 lookahead: timedelta | None = None, solve: Solver | None = None,
+                 answers: Answers | None = None) -> None:
+        """With ``lookahead`` (and its ``solve``), freed capacity is not served at once but
+        by a re-match of the whole queue at the next look-ahead instant, as in the app. With
+        ``answers``, offers take time to answer (else they are answered at once)."""
+        self.answers = answers
+        self._declined: dict[str, set[str]] = {}  # who declined, per request
+        self._offers: dict[str, list[str]] = {}  # with answers: to whom it was offered
         self.trace, self.policy = trace, replace(policy, weights=trace.weights)
+        self.lookahead = lookahead if solve is not None else None
+        self._solve = solve
+        self._rematch_due: datetime | None = None
         self.roster = RosterIndex(trace.architects)
         self.loads: dict[str, Load] = {}
         self.queue: DeadlineQueue[TraceRequest] = DeadlineQueue(ageing)
@@ -86,16 +120,31 @@ class Simulation:
             weight: int = payload[1]
             load = self.loads[architect_id]
             self.loads[architect_id] = replace(load, points=load.points - weight)
-            self._retry(moment, architect_id)
+            self._freed(moment, architect_id)
         elif kind == "return":
-            self._retry(moment, str(payload))
+            self._freed(moment, str(payload))
+        elif kind == "rematch":
+            self._rematch(moment)
+        elif kind == "answer":
+            assert isinstance(payload, tuple)
+            self._answered(moment, *payload)
         else:
             self.result.utilisation.append((moment, self._utilisation()))
             self.result.queue.append((moment, self.queue.lanes(moment)))
 
     def _assign(self, request: TraceRequest, moment: datetime) -> bool:
-        declined: set[str] = set()
-        offers: list[str] = []
+        """Offer the request (answered at once, or later with ``answers``); False if nobody
+        eligible has room."""
+        if self.answers is not None:
+            request_id = request.demand.request_id
+            decision = self._decide(request, frozenset(self._declined.get(request_id, ())),
+                                    moment)
+            if decision.chosen is None:
+                return False
+            self._offer(request, decision, moment)
+            return True
+        declined = self._declined.setdefault(request.demand.request_id, set())  # remembered,
+        offers: list[str] = []  # as the app does: nobody is offered a request twice
         while True:
             decision = self._decide(request, frozenset(declined), moment)
             if decision.chosen is None:
@@ -108,16 +157,81 @@ class Simulation:
             self._commit(request, decision, moment, offers)
             return True
 
+    def _offer(self, request: TraceRequest, decision: Decision, moment: datetime) -> None:
+        """The offer holds the FTA's points until its answer (``answers``)."""
+        assert self.answers is not None
+        chosen = self.roster.by_id[decision.chosen or ""]
+        self._offers.setdefault(request.demand.request_id, []).append(chosen.id)
+        load = self.loads.get(chosen.id) or Load()
+        self.loads[chosen.id] = replace(load, points=load.points + decision.weight)
+        hours, timed_out = self.answers.of(request.demand.request_id, chosen.id)
+        answer_at = business_hours_later(moment, hours, chosen.timezone, chosen.holiday_country,
+                                         chosen.holiday_subdivision)
+        self._at(answer_at, "answer", (request, decision, timed_out))
+
+    def _answered(self, moment: datetime, request: TraceRequest, decision: Decision,
+                  timed_out: bool) -> None:
+        chosen, request_id = decision.chosen or "", request.demand.request_id
+        architect = self.roster.by_id[chosen]
+        away = architect.is_away_on(moment.astimezone(ZoneInfo(architect.timezone)).date())
+        timed_out = timed_out or away  # gone out of office before answering: no answer
+        if not timed_out and chosen not in request.declined_by:
+            self._commit(request, decision, moment, self._offers.pop(request_id), held=True)
+            return
+        self.result.timeouts += timed_out
+        self.result.declines += 1
+        self._declined.setdefault(request_id, set()).add(chosen)
+        load = self.loads[chosen]
+        self.loads[chosen] = replace(load, points=load.points - decision.weight)
+        if not self._assign(request, moment):  # the next FTA, or the queue
+            deadline = self._deadlines[request_id] = deadline_of(request)
+            self.queue.add(deadline, request_id, request)
+        self._freed(moment, chosen)
+
     def _commit(self, request: TraceRequest, decision: Decision, moment: datetime,
-                offers: list[str]) -> None:
+                offers: list[str], held: bool = False) -> None:
+        """``held``: the offer already holds the points (``answers``)."""
         chosen = self.roster.by_id[decision.chosen or ""]
         load = self.loads.get(chosen.id) or Load()
-        self.loads[chosen.id] = Load(load.points + decision.weight, moment,
+        self.loads[chosen.id] = Load(load.points + (0 if held else decision.weight), moment,
                                      load.customers | {request.demand.customer})
         ends = business_days_later(moment, request.engagement_business_days, chosen.timezone,
                                    chosen.holiday_country, chosen.holiday_subdivision)
         self._at(ends, "release", (chosen.id, decision.weight))
         self.result.assignments.append(Assignment(request, chosen.id, moment, offers, decision))
+
+    def _freed(self, moment: datetime, architect_id: str) -> None:
+        if self.lookahead is None:
+            self._retry(moment, architect_id)
+        elif self._rematch_due is None and len(self.queue):
+            self._rematch_due = _next_instant(moment, self.lookahead)
+            self._at(self._rematch_due, "rematch", None)
+
+    def _rematch(self, moment: datetime) -> None:
+        """The look-ahead (domain/lookahead.py): the queue matched with the room there is; an
+        offer the matched architect declines goes on as the app's router would."""
+        self._rematch_due = None
+        assert self._solve is not None
+        by_id = {r.demand.request_id: r for r in self.queue}
+        waiting = [Waiting(replace(r.demand, declined_by=frozenset(
+                               self._declined.get(r.demand.request_id, ()))),
+                           self._deadlines[r.demand.request_id]) for r in by_id.values()]
+        for match in rematch(waiting, self.roster, self.loads, moment, self.policy,
+                             self._solve, self.queue.ageing):
+            request, chosen = by_id[match.request_id], match.decision.chosen or ""
+            room = self.roster.by_id[chosen].capacity - (self.loads.get(chosen) or Load()).points
+            fits = match.decision.weight <= room
+            if fits and self.answers is not None:
+                self._offer(request, match.decision, moment)
+            elif fits and chosen not in request.declined_by:
+                self._commit(request, match.decision, moment, [chosen])
+            else:  # declined at once, or the room went to an earlier decline's next offer
+                if fits:
+                    self.result.declines += 1
+                    self._declined.setdefault(match.request_id, set()).add(chosen)
+                if not self._assign(request, moment):
+                    continue
+            self.queue.remove(self._deadlines.pop(match.request_id), match.request_id)
 
     def _retry(self, moment: datetime, freed: str) -> None:
         """Capacity freed at ``freed``: the queued requests it could take, in the deadline
@@ -155,6 +269,12 @@ class Simulation:
 
     def _at(self, moment: datetime, kind: str, payload: object) -> None:
         heapq.heappush(self._events, (moment, next(self._order), kind, payload))
+
+
+def _next_instant(moment: datetime, every: timedelta) -> datetime:
+    """The first multiple of ``every`` since the epoch after ``moment``."""
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    return epoch + ((moment - epoch) // every + 1) * every
 
 
 def simulate(trace: Trace, policy: Policy,

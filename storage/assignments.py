@@ -12,8 +12,18 @@ from typing import Any
 
 from sqlalchemy import RowMapping, bindparam, insert, or_, select, update
 
-from domain.balancer import Decision, Demand, Load, Policy, decide, override
+from domain.balancer import (
+    Decision,
+    DecisionClock,
+    Demand,
+    Load,
+    Policy,
+    decide,
+    hard_rule,
+    override,
+)
 from domain.calendar import business_days_later, business_hours_later
+from domain.lookahead import LIMIT, Waiting
 from domain.offers import (
     ENGAGEMENT_BUSINESS_DAYS,
     ENGAGEMENT_CHECK,
@@ -26,7 +36,7 @@ from domain.offers import (
     Outcome,
 )
 from domain.requests import FtaRequest, State
-from domain.roster import Architect
+from domain.roster import Architect, RosterIndex
 from storage import loads
 from storage.database import Connection, Database
 from storage.requests import REQUEST_BY_ID, request_from
@@ -116,18 +126,72 @@ class SqlAssignmentDesk:
                               policy)
             if decision.chosen is None:
                 return Outcome(request, None, decision)
-            chosen = roster.by_id[decision.chosen]
-            offer = Offer(request.id, chosen.id, decision.weight, now,
-                          business_hours_later(now, self._offer_hours, chosen.timezone,
-                                               chosen.holiday_country,
-                                               chosen.holiday_subdivision),
-                          decision.as_dict(), customer=demand.customer)
-            offer.id = await _insert_offer(connection, offer)
-            await loads.offered(connection, chosen.id, offer.weight, now)
-            await connection.execute(_ADD_TIMER, {
-                "kind": "offer_timeout", "request_id": request.id, "offer_id": offer.id,
-                "due_at": offer.expires_at})
-            return Outcome(request, offer, decision, architect=chosen)
+            return await self._offer(connection, request, roster.by_id[decision.chosen],
+                                     decision, now, demand.customer)
+
+    async def lookahead_state(self, now: datetime, limit: int = LIMIT
+                              ) -> tuple[list[Waiting], RosterIndex, dict[str, Load]]:
+        """What the look-ahead matches (domain/lookahead.py): the requests waiting with no
+        live offer, the roster and every architect's load. Read outside the balancing lock;
+        `offer_matched` checks under it that nothing changed."""
+        waiting: list[Waiting] = []
+        queue = await self.waiting_by_deadline(limit)
+        async with self._database.connect() as connection:
+            found = await loads.counted(connection, now)
+            version = None
+            for deadline, request_id in queue:
+                rows = (await connection.execute(_BEFORE_DECIDING, {"request_id": request_id})
+                        ).mappings().all()
+                if not rows:
+                    continue
+                request, (live, declined) = request_from(rows[0]), _earlier_offers(rows)
+                version = rows[0]["roster_version"]
+                if request.state is State.AWAITING_FTA and not live:
+                    waiting.append(Waiting(demand_of(request, declined), deadline))
+            if version is None:
+                version = (await connection.execute(select(VERSION_COLUMN))).scalar()
+            roster = await self._roster.index(connection, version)
+        return waiting, roster, {a: Load(load.points) for a, load in found.items()}
+
+    async def offer_matched(self, request_id: int, decision: Decision,
+                            now: datetime) -> Outcome:
+        """Offer the request to the architect the look-ahead matched it with, if nothing
+        changed since it read the state: the request still waits with no live offer (so a
+        manager's hand assignment or offer stands), and the architect still keeps every hard
+        rule with the load there is now. Otherwise no offer (note "changed")."""
+        async with self._database.serialized() as connection:
+            rows = (await connection.execute(_BEFORE_DECIDING, {"request_id": request_id})
+                    ).mappings().all()
+            if not rows:
+                raise OfferError("That request no longer exists.")
+            request, (live, declined) = request_from(rows[0]), _earlier_offers(rows)
+            roster = await self._roster.index(connection, rows[0]["roster_version"])
+            chosen = roster.by_id.get(decision.chosen or "")
+            demand = demand_of(request, declined)
+            load = (await loads.current(connection, now, demand.customer)).get(
+                decision.chosen or "") or Load()
+            if (request.state is not State.AWAITING_FTA or live or chosen is None
+                    or demand.segment not in chosen.segments
+                    or demand.region not in chosen.regions
+                    or hard_rule(chosen, demand, load.points + decision.weight,
+                                 DecisionClock(now)) is not None):
+                return Outcome(request, None, note="changed")
+            return await self._offer(connection, request, chosen, decision, now,
+                                     demand.customer)
+
+    async def _offer(self, connection: Connection, request: FtaRequest, chosen: Architect,
+                     decision: Decision, now: datetime, customer: str) -> Outcome:
+        offer = Offer(request.id, chosen.id, decision.weight, now,
+                      business_hours_later(now, self._offer_hours, chosen.timezone,
+                                           chosen.holiday_country,
+                                           chosen.holiday_subdivision),
+                      decision.as_dict(), customer=customer)
+        offer.id = await _insert_offer(connection, offer)
+        await loads.offered(connection, chosen.id, offer.weight, now)
+        await connection.execute(_ADD_TIMER, {
+            "kind": "offer_timeout", "request_id": request.id, "offer_id": offer.id,
+            "due_at": offer.expires_at})
+        return Outcome(request, offer, decision, architect=chosen)
 
     # Answering an offer leaves every architect's load as it was (an offer and an accepted
     # engagement weigh the same; a decline only frees points), so it needs no place in the

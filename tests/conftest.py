@@ -82,8 +82,11 @@ def clock() -> MovableClock:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    # The worker is ticked by the tests themselves, never by its own loop.
+    # The worker is ticked by the tests themselves, never by its own loop; it serves the
+    # waiting queue at every tick (tests/integration/test_lookahead_over_http.py turns the
+    # look-ahead's re-match, the default, on).
     return Settings(database_url=database_url, default_timezone="Europe/Paris",
+                    lookahead_minutes=0,
                     ftchelp_channel_id=FTCHELP_CHANNEL, managers_channel_id=MANAGERS_CHANNEL,
                     account_team_channels=(("enterprise/NA", ACCOUNT_TEAM_CHANNEL),),
                     worker_interval_seconds=3600, outbox_max_attempts=3,

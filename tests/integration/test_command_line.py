@@ -72,6 +72,25 @@ def test_package_builds_the_zip(tmp_path: Path, database_url: str) -> None:
     assert out.exists()
 
 
+def test_simulate_runs_the_look_ahead_and_answer_times_when_asked(tmp_path: Path,
+                                                                  database_url: str) -> None:
+    import json
+
+    from bench.traces import synthetic_trace
+
+    trace = tmp_path / "trace.json"
+    trace.write_text(json.dumps(synthetic_trace(10, 200, seed=3)))
+
+    at_once = run("simulate", str(trace), "--lookahead-minutes", "0")
+    answered = run("simulate", str(trace), "--answer-times")
+    refused = run("simulate", str(trace), "--lookahead-minutes", "-5")
+
+    assert at_once.returncode == answered.returncode == 0, answered.stderr
+    assert json.loads(at_once.stdout)["metrics"]["offers_timed_out"] == 0
+    assert json.loads(answered.stdout)["metrics"]["offers_timed_out"] > 0
+    assert refused.returncode == 2 and "--lookahead-minutes" in refused.stderr
+
+
 def test_sample_data_is_added_once(tmp_path: Path, database_url: str) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
     first, second = run("sample-data", DATABASE_URL=url), run("sample-data", DATABASE_URL=url)

@@ -7,7 +7,17 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.balancer import POLICY_NAMES, Demand, Load, Policy, decide, override, why_chosen
+from domain.balancer import (
+    POLICY_NAMES,
+    DecisionClock,
+    Demand,
+    Load,
+    Policy,
+    _ranked,
+    decide,
+    override,
+    why_chosen,
+)
 from domain.roster import Absence, Architect, RosterIndex
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -63,6 +73,25 @@ def test_a_chosen_architect_never_breaks_a_hard_rule(roster, wanted, points, pol
         return
     assert chosen in eligible
     assert sum(decision.excluded.values()) + len(eligible) == len(roster)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(architects, min_size=5, max_size=14, unique_by=lambda a: a.id), demands,
+       st.dictionaries(st.text("abcdefgh", min_size=1, max_size=4), st.integers(0, 12)),
+       st.sampled_from(POLICY_NAMES), st.sampled_from([0.0, 0.05, 0.1, 0.5]))
+def test_the_shortlist_ranks_as_a_full_ranking_of_every_eligible_architect_would(
+        roster, wanted, points, policy, band) -> None:
+    loads = {a: Load(p) for a, p in points.items()}
+    index, chosen_by = RosterIndex(roster), Policy(policy, load_band=band, scarcity_weight=3.0)
+    decision = decide(wanted, index, loads, NOW, chosen_by)
+    weight, clock = decision.weight, DecisionClock(NOW)
+    full = sorted((_ranked(a, wanted, loads.get(a.id) or Load(), weight, clock,
+                           index.scarcity(a, wanted.workloads) if policy == "skilled" else 0.0)
+                   for a in roster if _eligible(a, wanted, loads, weight)),
+                  key=chosen_by.rank_key())
+    if policy != "random":  # its draws follow the order architects are ranked in
+        assert [r.architect_id for r in decision.ranked] == [
+            r.architect_id for r in full[:chosen_by.runners_up + 1]]
 
 
 def _eligible(a: Architect, wanted: Demand, loads: dict[str, Load], weight: int) -> bool:
@@ -178,3 +207,14 @@ def test_the_only_intune_architect_is_kept_for_intune_when_others_can_take_excha
     assert "counting the scarce skills it would tie up" in passed.passed_over
     assert decide(demand(workloads=("exchange",)), roster, loads, NOW,
                   Policy()).chosen == "intune"  # balanced spends it
+
+
+def test_scarce_skills_count_even_when_the_lightest_architects_all_hold_one() -> None:
+    rare = [architect(f"rare{n}", skills={"exchange": 4, f"only{n}": 5}) for n in range(5)]
+    plain = architect("plain", skills={"exchange": 4})
+    loads = {"plain": Load(3)}  # heavier than every rare one, yet only it spares no skill
+
+    decision = decide(demand(workloads=("exchange",)), RosterIndex([*rare, plain]), loads, NOW,
+                      Policy("skilled"))
+
+    assert decision.chosen == "plain"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bench.traces import synthetic_trace
 from domain.balancer import POLICY_NAMES, Policy
-from domain.simulation import simulate
+from domain.simulation import Answers, Simulation, SimulationResult, simulate
 from domain.trace import TraceError, parse_trace
 
 ARCHITECT = {"id": "a01", "capacity": 10, "timezone": "America/New_York",
@@ -132,3 +133,53 @@ def test_an_invalid_trace_names_the_field(change, field) -> None:
     change(raw)
     with pytest.raises(TraceError, match=field.replace("[", r"\[").replace("]", r"\]")):
         parse_trace(raw)
+
+
+def answered(raw: dict[str, Any], answers: Answers) -> SimulationResult:
+    return Simulation(parse_trace(raw), Policy("skilled"), answers=answers).run()
+
+
+def test_with_answer_times_an_offer_is_accepted_within_the_four_business_hour_time_out() -> None:
+    free = {**ARCHITECT, "out_of_office": []}
+    result = answered(trace([free], [request("r1", "2027-01-04T15:30:00Z")]),
+                      Answers(timeout_share=0))
+
+    [assignment] = result.assignments
+    # offered Monday 10:30 in New York: answered by 14:30 there at the latest
+    assert datetime(2027, 1, 4, 15, 30, tzinfo=UTC) < assignment.assigned_at \
+        <= datetime(2027, 1, 4, 19, 30, tzinfo=UTC)
+
+
+def test_an_offer_waiting_for_its_answer_holds_the_capacity() -> None:
+    small = {**ARCHITECT, "capacity": 3, "out_of_office": []}
+    result = answered(trace([small], [request("r1", "2027-01-04T15:30:00Z"),
+                                      request("r2", "2027-01-04T15:31:00Z")]),
+                      Answers(timeout_share=0))
+
+    assigned = {a.request.demand.request_id: a.assigned_at for a in result.assignments}
+    assert assigned["r2"] > assigned["r1"] + timedelta(days=14)  # after r1's engagement
+
+
+def test_a_decline_comes_with_its_answer_and_an_unanswered_offer_times_out() -> None:
+    b = {**ARCHITECT, "id": "a02", "out_of_office": []}
+    requests = [request("r1", "2027-01-04T15:30:00Z", declined_by=["a01"])]
+    declined = answered(trace([ARCHITECT, b], requests), Answers(timeout_share=0))
+    silent = answered(trace([ARCHITECT, b], requests), Answers(timeout_share=1))
+
+    [assignment] = declined.assignments
+    assert assignment.offers == ["a01", "a02"] and assignment.architect == "a02"
+    assert assignment.assigned_at > datetime(2027, 1, 4, 15, 30, tzinfo=UTC)
+    assert declined.declines == 1 and declined.timeouts == 0
+    assert silent.assignments == [] and silent.timeouts == 2  # both, 4 business hours each
+    assert "r1" in silent.unassigned
+
+
+@pytest.mark.parametrize("policy", POLICY_NAMES)
+def test_with_answer_times_no_architect_ever_holds_more_than_their_capacity(policy) -> None:
+    raw = synthetic_trace(30, 900, seed=4)
+    result = Simulation(parse_trace(raw), Policy(policy), answers=Answers()).run()
+
+    for _, utilisation in result.utilisation:
+        assert all(u <= 1.0 for u in utilisation.values())
+    assert len(result.assignments) + len(result.unassigned) == 900
+    assert result.timeouts > 0 and result.declines > result.timeouts
