@@ -260,13 +260,12 @@ class Dispatcher:
         """Dead letter: kept for the record, and the managers hear what did not arrive."""
         log.warning("outbox item %s (%s) dead after %s attempts, last HTTP %s", item.id,
                     item.notice.kind, item.attempts, status)
+        # The follow-up (an offer moved to the next FTA, say) commits with the dead letter: no
+        # moment in between shows the outbox with nothing left to do while work remains.
         async with self._unit_of_work():
             await self._store.dead(item.id, status)
             if not item.notice.purpose.get(DEAD_LETTER_NOTICE):
                 await self._undelivered(item, status)
-        for purpose, callback in self._on_dead.items():
-            if purpose in item.notice.purpose:
-                try:
+            for purpose, callback in self._on_dead.items():
+                if purpose in item.notice.purpose:
                     await callback(item)
-                except Exception:
-                    log.exception("dead-letter follow-up for outbox item %s failed", item.id)
