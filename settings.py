@@ -81,7 +81,9 @@ class Settings:
     late_lane_ageing_hours: float = 72.0
     # The look-ahead's re-match of the waiting queue (bot/lookahead.py), minutes apart; 0:
     # off, the worker then serves the queue one request at a time at every tick
-    lookahead_minutes: float = 5.0
+    # Off by default: in the simulator it gained no SLA over serving the queue as capacity frees,
+    # and while on, the worker leaves waiting requests to it (README, Benchmarks).
+    lookahead_minutes: float = 0.0
     request_weights: tuple[tuple[str, int], ...] = (
         ("discovery_workshop", 3), ("ecif_review", 2), ("migration_exception", 1),
         ("engage_before_license", 1))
@@ -166,7 +168,7 @@ class Settings:
             late_lane_ageing_hours=_positive("LATE_LANE_AGEING_HOURS",
                                              env.get("LATE_LANE_AGEING_HOURS", "72")),
             lookahead_minutes=_minutes_or_off("LOOKAHEAD_MINUTES",
-                                              env.get("LOOKAHEAD_MINUTES", "5")),
+                                              env.get("LOOKAHEAD_MINUTES", "0")),
             account_team_channels=_channels(env.get("ACCOUNT_TEAM_CHANNELS", "")),
             graph_base_url=_https("GRAPH_BASE_URL", env.get(
                 "GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0"), allow_loopback_http=True),

@@ -43,7 +43,7 @@ from domain.ftop import (
 from domain.mail import assignment_mail
 from domain.offers import AssignmentDesk
 from domain.outbox import UnitOfWork
-from domain.requests import FtaRequest, RequestError, RequestRepository
+from domain.requests import FtaRequest, RequestError, RequestRepository, State
 from domain.reviews import (
     entry_label,
     record_answer,
@@ -225,7 +225,8 @@ class AssignmentWork:
         """The estimate passed and nobody marked the engagement finished: ask the FTA."""
         record = await self._ftop.get(request_id)
         request = await self._requests.get(request_id)
-        if record is None or request is None or record.engagement_finished:
+        if record is None or request is None or record.engagement_finished \
+                or request.state is not State.ASSIGNED:  # withdrawn meanwhile, say
             return
         architect = await self._roster.get(record.fta_id)
         if architect is not None:

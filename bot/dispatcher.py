@@ -262,10 +262,18 @@ class Dispatcher:
                     item.notice.kind, item.attempts, status)
         # The follow-up (an offer moved to the next FTA, say) commits with the dead letter: no
         # moment in between shows the outbox with nothing left to do while work remains.
-        async with self._unit_of_work():
-            await self._store.dead(item.id, status)
-            if not item.notice.purpose.get(DEAD_LETTER_NOTICE):
-                await self._undelivered(item, status)
-            for purpose, callback in self._on_dead.items():
-                if purpose in item.notice.purpose:
-                    await callback(item)
+        try:
+            async with self._unit_of_work():
+                await self._dead_letter(item, status)
+                for purpose, callback in self._on_dead.items():
+                    if purpose in item.notice.purpose:
+                        await callback(item)
+        except Exception:  # a follow-up that keeps failing must not hold its lane for ever
+            log.exception("dead-letter follow-up for outbox item %s failed", item.id)
+            async with self._unit_of_work():
+                await self._dead_letter(item, status)
+
+    async def _dead_letter(self, item: OutboxItem, status: int) -> None:
+        await self._store.dead(item.id, status)
+        if not item.notice.purpose.get(DEAD_LETTER_NOTICE):
+            await self._undelivered(item, status)

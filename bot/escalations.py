@@ -24,6 +24,7 @@ from cards.offers import (
     create_unreachable_card,
     create_with_managers_card,
 )
+from cards.text import inert
 from domain.balancer import Decision, Policy, exclusions
 from domain.offers import AssignmentDesk, OfferError, OfferState, outcome_of
 from domain.outbox import UnitOfWork
@@ -115,7 +116,7 @@ class Escalations:
             request, f"{request.number} was assigned by a manager",
             f"A manager assigned it to {architect.name}; nothing more to do here."))
         await self._status.refresh(request.id)
-        lines = [f"Assigned by {manager}.", await self._load_of(architect)]
+        lines = [f"Assigned by {inert(manager)}.", await self._load_of(architect)]
         if not await self._poster.to_person(architect.aad_id, work, audience=architect.name,
                                             what=f"The work card of {request.number}"):
             lines.append(f"⚠ {architect.name} cannot be reached in Teams (no chat with the bot "

@@ -55,7 +55,8 @@ class Withdrawal:
         cancelled = await self._cancel_call(record, request) if record is not None else False
         try:
             async with self._unit_of_work():  # withdrawn and announced together, or neither
-                withdrawn, ended = await self._desk.withdraw(request.id, self._clock())
+                withdrawn, ended = await self._desk.withdraw(request.id, request.state,
+                                                             self._clock())
                 if record is not None:
                     await self._close_assignment(withdrawn, record, ended, cancelled)
                 else:

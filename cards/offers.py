@@ -59,8 +59,9 @@ def _type_title(request: FtaRequest) -> str:
 
 
 def create_offer_answered_card(request: FtaRequest, heading: str, detail: str) -> Card:
-    return build([title(heading), FactSet(facts=_summary(request)),
-                  paragraph(detail, is_subtle=True)])
+    """``heading`` and ``detail`` may name people (display names): shown as written."""
+    return build([title(inert(heading)), FactSet(facts=_summary(request)),
+                  paragraph(inert(detail), is_subtle=True)])
 
 
 def create_escalation_card(request: FtaRequest, not_eligible: Sequence[str],

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from domain.balancer import Decision, Load, Policy
 from domain.lookahead import LIMIT, Waiting
-from domain.requests import FtaRequest
+from domain.requests import FtaRequest, State
 from domain.roster import Architect, RosterIndex
 
 OFFER_TIMEOUT_BUSINESS_HOURS = 4.0
@@ -109,7 +109,8 @@ class AssignmentDesk(Protocol):
 
     async def offers_for(self, request_id: int) -> list[Offer]: ...
 
-    async def withdraw(self, request_id: int, now: datetime) -> tuple[FtaRequest, list[Offer]]:
+    async def withdraw(self, request_id: int, seen: State,
+                       now: datetime) -> tuple[FtaRequest, list[Offer]]:
         """The seller withdraws a request waiting for an FTA or assigned to one: its open
         offer ends, or its accepted engagement ends now, and either frees the FTA's points.
         The request and the offers ended; OfferError if it can no longer be withdrawn."""

@@ -83,9 +83,10 @@ _LIVE_OFFERS_OF = (select(offers)
 _LIVE_OFFERS_TO_WITHDRAW = select(offers.c.id).where(
     offers.c.request_id == bindparam("request_id"), LIVE
 ).order_by(offers.c.id).with_for_update()
+# Only from the state the seller's withdrawal was decided on: an accept that commits between the
+# read and this update must not turn an open offer's withdrawal into a half-closed assignment.
 _WITHDRAW = update(requests).where(
-    requests.c.id == bindparam("request_id"),
-    requests.c.state.in_([State.AWAITING_FTA, State.ASSIGNED])
+    requests.c.id == bindparam("request_id"), requests.c.state == bindparam("seen_state")
 ).values(state=State.WITHDRAWN, version=requests.c.version + 1).returning(*requests.c)
 # An accepted engagement ends now: the FTA's capacity is free again.
 _END_ENGAGEMENTS = update(offers).where(
@@ -246,7 +247,8 @@ class SqlAssignmentDesk:
             row = (await connection.execute(
                 select(offers.c.id.label("accepted_offer"), architects).join(
                     architects, architects.c.id == offers.c.architect_id)
-                .where(offers.c.request_id == request_id,
+                .join(requests, requests.c.id == offers.c.request_id)
+                .where(offers.c.request_id == request_id, requests.c.state == State.ASSIGNED,
                        offers.c.state == OfferState.ACCEPTED))).mappings().first()
             if row is None:
                 return None
@@ -300,10 +302,13 @@ class SqlAssignmentDesk:
                     ).mappings()
             return [offer_from(row) for row in rows]
 
-    async def withdraw(self, request_id: int, now: datetime) -> tuple[FtaRequest, list[Offer]]:
-        async with self._database.begin() as connection:
+    async def withdraw(self, request_id: int, seen: State,
+                       now: datetime) -> tuple[FtaRequest, list[Offer]]:
+        # Serialized as offering is: no offer can be made for it while it is withdrawn.
+        async with self._database.serialized() as connection:
             await connection.execute(_LIVE_OFFERS_TO_WITHDRAW, {"request_id": request_id})
-            row = (await connection.execute(_WITHDRAW, {"request_id": request_id})
+            row = (await connection.execute(_WITHDRAW, {"request_id": request_id,
+                                                        "seen_state": seen})
                    ).mappings().first()
             if row is None:
                 raise OfferError("That request can no longer be withdrawn.")
@@ -313,6 +318,8 @@ class SqlAssignmentDesk:
             await loads.let_go(connection, [offer.architect_id for offer in ended])
             for offer in ended:
                 await _finish_timers(connection, offer.id, now)
+            await connection.execute(_ENGAGEMENT_CHECKS_DONE, {"finished_request": request_id,
+                                                               "finished_at": now})
         return request_from(row), ended
 
     async def live_offers_of(self, architect_id: str, limit: int = 50) -> list[Offer]:

@@ -105,3 +105,17 @@ async def test_nobody_is_asked_about_an_engagement_marked_finished_before_its_es
     await tick(bot)
 
     assert not [c for c in cards_in(connector, "a:personal-5") if "finished?" in str(c)]
+
+
+async def test_a_withdrawn_engagement_is_never_asked_about_nor_held_again(
+        bot, connector, clock, database_url) -> None:
+    architect, seller, first, _ = await accepted(bot, connector, database_url,
+                                                 "discovery_workshop")
+    [status] = await seller.say(f"status FTA-2026-{first:05d}")
+    await seller.press("withdraw_request", buttons(status.cards[0])["Withdraw request"]["data"])
+    clock.advance(timedelta(days=22))  # past the workshop's 15 business days
+    await tick(bot)
+    held = await architect.press("engagement_continues", {"request_id": first})
+
+    assert not [c for c in cards_in(connector, "a:personal-5") if "finished?" in str(c)]
+    assert "Your capacity stays held" not in str(held["value"])
