@@ -27,7 +27,7 @@ from sqlalchemy import (
     update,
 )
 
-from domain.offers import UNREACHABLE
+from domain.offers import UNREACHABLE, OfferState
 from domain.retention import (
     PURGED,
     purged_decision,
@@ -90,9 +90,14 @@ def untouched_since(before: datetime) -> Select[Any]:
     touched = exists().where(activity_log.c.subject == requests.c.id,
                              activity_log.c.started_at >= before,
                              activity_log.c.actor != WORKER)
+    # An engagement still running is in use, touched or not: its FTA works from its details.
+    running = exists().where(offers.c.request_id == requests.c.id,
+                             offers.c.state == OfferState.ACCEPTED,
+                             offers.c.engagement_ends_at >= before)
     return select(requests.c.id, requests.c["values"]).where(
         func.coalesce(requests.c.submitted_at, requests.c.created_at) < before,
-        requests.c.requester_name != PURGED, not_(touched)).order_by(requests.c.id).limit(BATCH)
+        requests.c.requester_name != PURGED, not_(touched), not_(running)
+    ).order_by(requests.c.id).limit(BATCH)
 
 
 async def _purge_requests(connection: Connection, rows: list[Any]) -> int:

@@ -7,10 +7,10 @@ import logging
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import MetaData, Text, cast, select
+from sqlalchemy import MetaData, Text, cast, select, update
 
 from app import database_key
-from storage.tables import bot_state, ftop_assignments, requests, timers
+from storage.tables import bot_state, ftop_assignments, offers, requests, timers
 from tests.conftest import FTCHELP_CHANNEL
 from tests.integration.test_offers_over_http import (
     cards_in,
@@ -188,3 +188,19 @@ async def test_after_the_retention_period_no_table_holds_a_name_or_anything_type
     assert filled >= {"requests", "offers", "activity_log", "outbox", "ftop_assignments",
                       "bot_state"}
     assert sorted({(table, column) for table, column, _ in await marked_cells(database)}) == []
+
+
+async def test_an_engagement_still_running_keeps_its_details_however_long_untouched(
+        bot, connector, clock, database_url) -> None:
+    request_id = await assign_one(bot, connector, database_url)
+    database = bot.server.app[database_key]
+    async with database.begin() as connection:  # an engagement of more than a year
+        await connection.execute(update(offers).where(offers.c.request_id == request_id)
+                                 .values(engagement_ends_at=clock() + timedelta(days=500)))
+    clock.advance(timedelta(days=400))
+    await tick(bot)
+
+    async with database.connect() as connection:
+        row = (await connection.execute(select(requests).where(
+            requests.c.id == request_id))).one()
+    assert row.requester_name == "Seller 1" and row.values["customer"] == "Contoso Ltd"
