@@ -95,12 +95,8 @@ class OfferRouter:
                         return Routed.UNCHANGED
                     told = await self._escalations.escalate(outcome.request, outcome.decision)
                     return Routed.ESCALATED if told else Routed.UNTOLD
-                if await self._send_offer(outcome.request, outcome.offer, outcome.architect):
-                    await self._escalations.settled(outcome.request, _offered_card(outcome))
+                if await self._offer_or_move_on(outcome):
                     return Routed.OFFERED
-                await self._desk.decline(outcome.offer.id, outcome.offer.architect_id,
-                                         UNREACHABLE, self._clock())
-                await self._tell_managers_unreachable(outcome)
 
     async def offer_matched(self, request_id: int, decision: Decision) -> Routed:
         """Offer the request as the look-ahead matched it (bot/lookahead.py), if nothing
@@ -109,13 +105,21 @@ class OfferRouter:
             outcome = await self._desk.offer_matched(request_id, decision, self._clock())
             if outcome.offer is None:
                 return Routed.UNCHANGED
-            if await self._send_offer(outcome.request, outcome.offer, outcome.architect):
-                await self._escalations.settled(outcome.request, _offered_card(outcome))
+            if await self._offer_or_move_on(outcome):
                 return Routed.OFFERED
-            await self._desk.decline(outcome.offer.id, outcome.offer.architect_id,
-                                     UNREACHABLE, self._clock())
-            await self._tell_managers_unreachable(outcome)
         return await self.route(request_id)
+
+    async def _offer_or_move_on(self, outcome: Outcome) -> bool:
+        """Send the offer just made; if its FTA cannot be reached, it is declined as such (the
+        managers told) and False tells the caller to route on."""
+        assert outcome.offer is not None
+        if await self._send_offer(outcome.request, outcome.offer, outcome.architect):
+            await self._escalations.settled(outcome.request, _offered_card(outcome))
+            return True
+        await self._desk.decline(outcome.offer.id, outcome.offer.architect_id, UNREACHABLE,
+                                 self._clock())
+        await self._tell_managers_unreachable(outcome)
+        return False
 
     async def undeliverable(self, item: OutboxItem) -> None:
         """An offer card Teams refused for good (the FTA removed the app, say): the offer
