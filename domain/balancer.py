@@ -270,8 +270,13 @@ def decide(demand: Demand, roster: RosterIndex, loads: Mapping[str, Load], now: 
     weight = policy.weight_of(demand.type_key)
     clock = DecisionClock(now)
     covering = roster.covering(demand.segment, demand.region)
-    excluded: Counter[str] = Counter({"not_covering": len(roster) - len(covering)})
+    inactive = roster.inactive_covering(demand.segment, demand.region)
+    excluded: Counter[str] = Counter(
+        {"not_covering": len(roster) - len(covering) - len(inactive)})
     examples = _not_covering(roster, demand) if excluded["not_covering"] else []
+    if inactive:
+        excluded["inactive"] = len(inactive)
+        examples += [(architect_id, "inactive") for architect_id in inactive[:NAMED]]
     eligible: list[tuple[Architect, Load]] = []
     declined = demand.declined_by
     for architect in covering:

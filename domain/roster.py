@@ -65,6 +65,9 @@ class RosterIndex:
         # it of every eligible architect at every decision
         self.skilled_in: dict[str, frozenset[str]] = {}
         self._cells: dict[tuple[str, str], list[Architect]] = defaultdict(list)
+        # Inactive architects (those who left) by the cells they covered: counted and named by a
+        # decision, never checked one by one: years of them would cost every decision.
+        self._inactive: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._skilled: Counter[str] = Counter()  # active architects skilled per workload
         self._rarity: dict[str, tuple[tuple[str, float], ...]] = {}
         for architect in sorted(architects, key=lambda a: a.id):
@@ -73,12 +76,21 @@ class RosterIndex:
             self.skilled_in[architect.id] = frozenset(skilled)
             if architect.active:
                 self._skilled.update(skilled)
+            cells = self._cells if architect.active else None
             for segment in architect.segments:
                 for region in architect.regions:
-                    self._cells[(segment, region)].append(architect)
+                    if cells is not None:
+                        cells[(segment, region)].append(architect)
+                    else:
+                        self._inactive[(segment, region)].append(architect.id)
 
     def covering(self, segment: str, region: str) -> list[Architect]:
+        """The active architects who cover both."""
         return self._cells.get((segment, region), [])
+
+    def inactive_covering(self, segment: str, region: str) -> list[str]:
+        """The ids of inactive architects who cover both, in id order."""
+        return self._inactive.get((segment, region), [])
 
     def __len__(self) -> int:
         return len(self.by_id)

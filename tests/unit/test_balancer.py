@@ -143,6 +143,18 @@ def test_nobody_eligible_says_why() -> None:
     assert "1 is not active" in decision.reason() and "no capacity left" in decision.reason()
 
 
+def test_architects_who_left_are_counted_and_named_not_checked_one_by_one() -> None:
+    gone = [architect(f"gone-{n:04d}", active=False) for n in range(5000)]
+    roster = RosterIndex([architect("here"), architect("elsewhere", regions=frozenset({"EMEA"})),
+                          *gone])
+    decision = decide(demand(), roster, {}, NOW, Policy())
+    assert decision.chosen == "here" and roster.covering("enterprise", "NA") == [
+        roster.by_id["here"]]  # a decision looks at one architect, not 5,001
+    assert decision.excluded == {"not_covering": 1, "inactive": 5000}
+    assert [who for who, rule in decision.examples if rule == "inactive"] == [
+        "gone-0000", "gone-0001", "gone-0002"]
+
+
 def test_why_chosen_speaks_to_people_without_the_id_also_for_older_stored_decisions() -> None:
     decision = decide(demand(), RosterIndex([architect("fta-7")]), {}, NOW, Policy())
     stored = decision.as_dict()
