@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 import msal
 import requests
@@ -20,7 +21,11 @@ IDENTITY_TIMEOUT_SECONDS = 10.0
 
 
 class _CachedTokens:
-    def __init__(self) -> None:
+    """A token kept until five minutes before it expires; ``acquire`` (blocking) gets a new
+    one and says how long it lives."""
+
+    def __init__(self, acquire: Callable[[], tuple[str, float]]) -> None:
+        self._acquire = acquire
         self._token, self._expires = "", 0.0
         self._lock = asyncio.Lock()
 
@@ -33,19 +38,16 @@ class _CachedTokens:
                 self._expires = time.monotonic() + max(0.0, lifetime - EARLY_SECONDS)
         return self._token
 
-    def _acquire(self) -> tuple[str, float]:
-        raise NotImplementedError
-
 
 class AppTokens(_CachedTokens):
     def __init__(self, *, authority: str, client_id: str, client_secret: str,
                  scope: str) -> None:
-        super().__init__()
+        super().__init__(self._from_secret)
         self._authority, self._client = authority, (client_id, client_secret)
         self._scope = scope
         self._msal: msal.ConfidentialClientApplication | None = None
 
-    def _acquire(self) -> tuple[str, float]:
+    def _from_secret(self) -> tuple[str, float]:
         if self._msal is None:  # its constructor reads the authority's metadata: not at start-up
             self._msal = msal.ConfidentialClientApplication(
                 self._client[0], client_credential=self._client[1], authority=self._authority,
@@ -62,11 +64,11 @@ class ManagedIdentityTokens(_CachedTokens):
     https://api.botframework.com: no secret, no tenant, no authority to name."""
 
     def __init__(self, *, client_id: str, resource: str) -> None:
-        super().__init__()
+        super().__init__(self._from_identity)
         self._client_id, self._resource = client_id, resource
         self._msal: msal.ManagedIdentityClient | None = None
 
-    def _acquire(self) -> tuple[str, float]:
+    def _from_identity(self) -> tuple[str, float]:
         if self._msal is None:
             self._msal = msal.ManagedIdentityClient(
                 msal.UserAssignedManagedIdentity(client_id=self._client_id),
