@@ -18,7 +18,10 @@ DEMO_DB ?= sqlite+aiosqlite:///$(CURDIR)/var/demo.db
 DEMO_ENV = DATABASE_URL=$(DEMO_DB) FTCHELP_CHANNEL_ID=ftchelp-channel-id \
 	FTA_MANAGERS_CHANNEL_ID=team-id ACCOUNT_TEAM_CHANNELS='*=team-id'
 
-.PHONY: demo test conformance lint typecheck lock clean
+# The managers' desk tab (web/), built by esbuild into web/dist, which the bot serves at /tabs/.
+WEB_SOURCES := $(wildcard web/src/*.ts) web/queue.html web/config.html web/styles.css web/build.mjs
+
+.PHONY: demo test conformance lint typecheck lock clean web
 
 $(VENV)/.installed: requirements-test.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +39,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: $(VENV)/.installed node_modules/.installed
+web/dist/.built: node_modules/.installed $(WEB_SOURCES)
+	npm run --silent build:web
+	touch $@
+
+web: web/dist/.built
+
+demo: $(VENV)/.installed node_modules/.installed web/dist/.built
 	$(DEMO_ENV) $(PY) app.py sample-data
 	@echo
-	@echo "  Open http://127.0.0.1:$(PLAYGROUND_PORT)/ to chat with the bot (Ctrl+C stops both)."
+	@echo "  Open http://127.0.0.1:$(PLAYGROUND_PORT)/ to chat with the bot (Ctrl+C stops both);"
+	@echo "  the managers' desk is at http://127.0.0.1:$(PORT)/tabs/queue"
 	@echo
 	trap 'kill 0' EXIT INT TERM; \
 	($(DEMO_ENV) PORT=$(PORT) $(PY) app.py serve || kill 0) & \
@@ -52,7 +62,7 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
-test: $(VENV)/.installed node_modules/.installed lint typecheck
+test: $(VENV)/.installed node_modules/.installed web/dist/.built lint typecheck
 	$(PY) -m pytest
 	$(MAKE) conformance
 
@@ -73,4 +83,5 @@ lock:
 		requirements-conformance.in -o requirements-conformance.lock
 
 clean:
-	rm -rf $(VENV) $(CONFORMANCE_VENV) $(LOCK_VENV) node_modules var dist tests/e2e/artifacts
+	rm -rf $(VENV) $(CONFORMANCE_VENV) $(LOCK_VENV) node_modules var dist web/dist \
+		tests/e2e/artifacts

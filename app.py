@@ -45,6 +45,7 @@ def utc_now() -> datetime:
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     """Build the web app; the database and bot are opened in cleanup_ctx, not here."""
     from bot.admission import Admission
+    from bot.desk_page import add_desk_routes
     from bot.http import MAX_BODY, admission_key, messages
 
     app = web.Application(client_max_size=MAX_BODY)
@@ -56,6 +57,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    add_desk_routes(app)
     return app
 
 
