@@ -66,7 +66,7 @@ export class ActionDialog {
       case "reassign":
         return { title: `Reassign ${row.number}`, verb: "Reassign", path: `${base}/reassign`,
           fields: [about, choice("architect_id", "New FTA", others()),
-            text("reason", "Reason (the FTAs are told)")],
+            text("reason", "Reason")],
           body: (form) => ({ architect_id: String(form.get("architect_id") ?? ""),
             reason: String(form.get("reason") ?? "").trim() }) };
       case "extend":
@@ -98,7 +98,8 @@ export class ActionDialog {
     });
     fill(this.dialog, form);
     this.dialog.showModal();
-    form.querySelector<HTMLElement>("select, input, textarea")?.focus();
+    // The first thing to fill in, or (a confirmation) the button that does it.
+    (form.querySelector<HTMLElement>("select, input, textarea") ?? submit).focus();
   }
 
   private async send(plan: Plan, form: HTMLFormElement, submit: HTMLElement,
