@@ -468,19 +468,35 @@ async def roster_command(settings: Settings, action: str, path: Path | None, kin
 
 
 def package(settings: Settings, out: Path) -> Path:
-    """Zip manifest.json (app id filled in) with its two icons: the Teams app package."""
+    """Zip manifest.json (app id and public host filled in) with its two icons: the Teams app
+    package."""
     if settings.anonymous:
         raise SettingsError("MicrosoftAppId must be set to build the Teams app package")
+    if not settings.public_host:
+        raise SettingsError("PUBLIC_HOST must be set to build the Teams app package: the host "
+                            "name Teams reaches the bot at, which serves the desk tab")
     folder = ROOT / "manifest"
     manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["id"] = settings.app_id
-    manifest["bots"][0]["botId"] = settings.app_id
+    fill_in_manifest(manifest, settings.app_id, settings.public_host)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest, indent=2))
         for icon in ("color.png", "outline.png"):
             archive.write(folder / icon, icon)
     return out
+
+
+def fill_in_manifest(manifest: dict[str, Any], app_id: str, host: str) -> None:
+    """The app id, the desk tab's pages on ``host``, and the SSO resource (the Application ID
+    URI the tab's token is issued for, `api://host/app id`)."""
+    manifest["id"] = app_id
+    manifest["bots"][0]["botId"] = app_id
+    for tab in manifest["staticTabs"]:
+        tab["contentUrl"] = tab["websiteUrl"] = f"https://{host}/tabs/queue"
+    for tab in manifest["configurableTabs"]:
+        tab["configurationUrl"] = f"https://{host}/tabs/config"
+    manifest["validDomains"] = [host]
+    manifest["webApplicationInfo"] = {"id": app_id, "resource": f"api://{host}/{app_id}"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,6 +33,8 @@ class Settings:
     app_password: str = field(default="", repr=False)
     app_type: str = "SingleTenant"  # new multi-tenant Azure Bots stopped in July 2025
     app_tenant_id: str = ""
+    # The host name Teams reaches the bot at (the tabs' pages, the SSO Application ID URI)
+    public_host: str = ""
     log_level: str = "INFO"
     log_format: str = "json"
     ftchelp_channel_id: str = ""
@@ -120,6 +122,7 @@ class Settings:
             app_type=_one_of("MicrosoftAppType", env.get("MicrosoftAppType", "SingleTenant"),
                              APP_TYPES),
             app_tenant_id=env.get("MicrosoftAppTenantId", "").strip(),
+            public_host=_public_host(env.get("PUBLIC_HOST", "")),
             log_level=_one_of("LOG_LEVEL", env.get("LOG_LEVEL", "INFO").upper(), LOG_LEVELS),
             log_format=_one_of("LOG_FORMAT", env.get("LOG_FORMAT", "json").lower(),
                                ("json", "text")),
@@ -254,6 +257,15 @@ def _hosts(name: str, value: str) -> tuple[str, ...]:
         if not DOMAIN.match(host):
             raise SettingsError(f"{name}: {host!r} is not a host name like sharepoint.com")
     return hosts
+
+
+def _public_host(raw: str) -> str:
+    """A bare host name (fta-bot.contoso.com); a URL's scheme and a trailing slash are
+    forgiven, anything else (a path, a port, spaces) is refused."""
+    host = raw.strip().lower().removeprefix("https://").rstrip("/")
+    if host and not DOMAIN.match(host):
+        raise SettingsError(f"PUBLIC_HOST: {raw!r} is not a host name like fta-bot.contoso.com")
+    return host
 
 
 def _port(raw: str) -> int:

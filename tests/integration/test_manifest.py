@@ -62,19 +62,54 @@ def test_the_outline_icon_is_32_square_white_on_transparent() -> None:
     assert any(pixel[3] == 0 for pixel in pixels)
 
 
-def test_the_package_fills_in_the_app_id(tmp_path: Path) -> None:
-    app_id = "11111111-2222-3333-4444-555555555555"
-    settings = Settings(app_id=app_id, app_password="secret")
+def test_the_desk_is_a_personal_tab_and_a_channel_tab() -> None:
+    manifest = json.loads(MANIFEST.read_text())
+    [desk] = manifest["staticTabs"]
+    assert desk["name"] == "Desk" and desk["scopes"] == ["personal"]
+    assert desk["contentUrl"].endswith("/tabs/queue")
+    [channel] = manifest["configurableTabs"]
+    assert channel["scopes"] == ["team"] and channel["configurationUrl"].endswith("/tabs/config")
+    assert "resource" in manifest["webApplicationInfo"]
 
-    out = package(settings, tmp_path / "app.zip")
 
+APP_ID = "11111111-2222-3333-4444-555555555555"
+
+
+def built_package(tmp_path: Path, **settings: str) -> dict:
+    out = package(Settings(app_id=APP_ID, app_password="secret", **settings),
+                  tmp_path / "app.zip")
     with zipfile.ZipFile(out) as archive:
         assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
-        manifest = json.loads(archive.read("manifest.json"))
-    assert manifest["id"] == app_id and manifest["bots"][0]["botId"] == app_id
+        return json.loads(archive.read("manifest.json"))
+
+
+def test_the_package_fills_in_the_app_id(tmp_path: Path) -> None:
+    manifest = built_package(tmp_path, public_host="fta-bot.contoso.com")
+
+    assert manifest["id"] == APP_ID and manifest["bots"][0]["botId"] == APP_ID
+    validate(manifest)
+
+
+def test_the_package_points_the_tabs_and_sso_at_the_public_host(tmp_path: Path) -> None:
+    manifest = built_package(tmp_path, public_host="fta-bot.contoso.com")
+
+    [desk] = manifest["staticTabs"]
+    assert desk["contentUrl"] == "https://fta-bot.contoso.com/tabs/queue"
+    assert desk["websiteUrl"] == "https://fta-bot.contoso.com/tabs/queue"
+    assert manifest["configurableTabs"][0]["configurationUrl"] == \
+        "https://fta-bot.contoso.com/tabs/config"
+    assert manifest["webApplicationInfo"] == {
+        "id": APP_ID, "resource": f"api://fta-bot.contoso.com/{APP_ID}"}
+    assert manifest["validDomains"] == ["fta-bot.contoso.com"]
+    assert "example.com" not in json.dumps(manifest)  # no placeholder left behind
     validate(manifest)
 
 
 def test_the_package_needs_an_app_id(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="MicrosoftAppId"):
-        package(Settings(), tmp_path / "app.zip")
+        package(Settings(public_host="fta-bot.contoso.com"), tmp_path / "app.zip")
+
+
+def test_the_package_needs_the_public_host(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="PUBLIC_HOST"):
+        package(Settings(app_id=APP_ID, app_password="secret"), tmp_path / "app.zip")

@@ -64,6 +64,8 @@ def test_the_password_never_appears_in_the_repr() -> None:
     ({"FILE_HOSTS": "https://contoso.sharepoint.com"}, "FILE_HOSTS"),
     ({"ALLOWED_CHANNEL_IDS": ","}, "ALLOWED_CHANNEL_IDS"),
     ({"FIRST_CONTACT_BUSINESS_DAYS": "0"}, "FIRST_CONTACT_BUSINESS_DAYS"),
+    ({"PUBLIC_HOST": "https://fta-bot.contoso.com/desk"}, "PUBLIC_HOST"),
+    ({"PUBLIC_HOST": "fta-bot.contoso.com:8443"}, "PUBLIC_HOST"),
 ])
 def test_a_bad_value_is_refused_naming_the_setting(env, named) -> None:
     with pytest.raises(SettingsError, match=named):
@@ -117,3 +119,9 @@ def test_the_default_app_type_is_single_tenant() -> None:
     assert settings.app_type == "SingleTenant"
     with pytest.raises(SettingsError, match="set MicrosoftAppType=MultiTenant"):
         Settings.from_env({"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "secret"})
+
+
+def test_the_public_host_is_a_bare_host_name_even_when_given_as_a_url() -> None:
+    assert Settings.from_env({"PUBLIC_HOST": "https://FTA-Bot.contoso.com/"}).public_host == \
+        "fta-bot.contoso.com"
+    assert Settings.from_env({}).public_host == ""
