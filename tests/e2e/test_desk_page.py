@@ -44,9 +44,9 @@ def stub(served: Served) -> DeskStub:
 
 
 def open_desk(browser: Browser, served: Served, theme: str = "light", width: int = 1280,
-              **context: Any) -> Page:
+              height: int = 900, **context: Any) -> Page:
     options: dict[str, Any] = {"locale": "en-GB", "timezone_id": "Europe/Paris", **context}
-    page = browser.new_context(viewport={"width": width, "height": 900}, **options).new_page()
+    page = browser.new_context(viewport={"width": width, "height": height}, **options).new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{served.url}/tabs/queue?theme={theme}")
     return page
@@ -203,6 +203,7 @@ def test_a_seller_sees_their_requests_and_no_more(browser: Browser, served: Serv
         expect(page.get_by_role("heading", name=part)).to_have_count(0)
     expect(page.get_by_role("note")).to_have_count(0)  # no demo banner
     expect(page.locator("[data-action]")).to_have_count(0)
+    expect(page.get_by_role("columnheader", name="Actions")).to_be_hidden()
     assert {query["section"] for query in served.stub.queries} == {"requests"}
     page.context.close()
 
@@ -292,10 +293,10 @@ def test_the_configuration_page_says_to_open_it_from_teams(browser: Browser,
 def test_screenshots(browser: Browser, served: Served, name: str, theme: str,
                      width: int) -> None:
     """What a manager sees, for the README (copied into docs/ by hand after a look)."""
-    page = open_desk(browser, served, theme=theme, width=width)
+    page = open_desk(browser, served, theme=theme, width=width, height=1040)
     expect(page.get_by_role("img", name=re.compile("Declines by reason"))).to_be_visible()
     harness.ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = harness.ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=width > 320)  # a phone: its first screen
     assert path.stat().st_size > 20_000
     page.context.close()

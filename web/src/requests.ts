@@ -31,6 +31,7 @@ export class RequestsPart {
   private readonly form: HTMLFormElement;
   private readonly selects = new Map<string, HTMLSelectElement>();
   private readonly tbody = h("tbody");
+  private table!: HTMLTableElement;
   private readonly empty = h("p", { class: "empty", hidden: true });
   private optionSignatures = new Map<string, string>();
 
@@ -49,7 +50,7 @@ export class RequestsPart {
       this.form.appendChild(h("div", { class: "field", "data-filter": filter.name },
         h("label", { for: id }, filter.label), select));
     }
-    const clear = button("Clear filters", { "data-focus": "clear" });
+    const clear = button("Clear filters", { "data-focus": "clear", size: "medium" });
     clear.addEventListener("click", () => {
       for (const select of this.selects.values()) select.value = "";
       this.pager.page = 1;
@@ -57,7 +58,7 @@ export class RequestsPart {
     });
     this.form.appendChild(h("div", { class: "field field-action" }, clear));
     this.form.addEventListener("submit", (event) => event.preventDefault());
-    const table = h("table", { class: "rows" },
+    const table = this.table = h("table", { class: "rows" },
       h("caption", { class: "visually-hidden" }, title),
       header(["Request", "Customer", "Segment and region", "Submitted", "Deadline",
         "Where it stands", "Actions"]),
@@ -81,6 +82,8 @@ export class RequestsPart {
     this.empty.hidden = answer.rows.length > 0;
     fill(this.empty, filtered ? "No open request matches these filters."
       : "No open requests right now.");
+    // Nobody may act on any row here (a seller, say): no column of dashes.
+    this.table.classList.toggle("no-actions", answer.rows.every((row) => !row.actions.length));
     reconcile(this.tbody, answer.rows.map((row) => ({
       key: String(row.id), signature: JSON.stringify(row), render: () => this.row(row),
     })));

@@ -14,6 +14,7 @@ export class TicketsPart {
   readonly section: Section;
   readonly pager: Pager;
   private readonly tbody = h("tbody");
+  private table!: HTMLTableElement;
   private readonly empty = h("p", { class: "empty", hidden: true }, "No open FTCHelp tickets.");
 
   constructor(private readonly clock: Clock, private readonly open: OpenTicketAction,
@@ -21,7 +22,7 @@ export class TicketsPart {
     this.section = section("tickets", "FTCHelp tickets",
       "Open tickets, with the impact the seller gave and FTCHelp's own SLA.");
     this.pager = new Pager("Pages of tickets", ["ticket", "tickets"], changed);
-    const table = h("table", { class: "rows" },
+    const table = this.table = h("table", { class: "rows" },
       h("caption", { class: "visually-hidden" }, "FTCHelp tickets"),
       header(["Ticket", "Topic", "Impact", "Age", "Agent", "SLA due", "Actions"]), this.tbody);
     fill(this.section.body, this.empty, h("div", { class: "table-box" }, table),
@@ -35,6 +36,8 @@ export class TicketsPart {
   show(answer: Answer<TicketRow>): void {
     this.pager.show(answer);
     this.empty.hidden = answer.rows.length > 0;
+    // Nobody may act on any row here (a seller, say): no column of dashes.
+    this.table.classList.toggle("no-actions", answer.rows.every((row) => !row.actions.length));
     reconcile(this.tbody, answer.rows.map((row) => ({
       key: String(row.id), signature: JSON.stringify(row), render: () => this.row(row),
     })));
