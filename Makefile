@@ -19,7 +19,8 @@ DEMO_ENV = DATABASE_URL=$(DEMO_DB) FTCHELP_CHANNEL_ID=ftchelp-channel-id \
 	FTA_MANAGERS_CHANNEL_ID=team-id ACCOUNT_TEAM_CHANNELS='*=team-id'
 
 # The managers' desk tab (web/), built by esbuild into web/dist, which the bot serves at /tabs/.
-WEB_SOURCES := $(wildcard web/src/*.ts) web/queue.html web/config.html web/styles.css web/build.mjs
+WEB_SOURCES := $(wildcard web/src/*.ts) web/queue.html web/config.html web/styles.css web/build.mjs \
+	web/tsconfig.json web/globals.d.ts
 
 .PHONY: demo test conformance lint typecheck lock clean web
 
@@ -59,8 +60,9 @@ demo: $(VENV)/.installed node_modules/.installed web/dist/.built
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
-typecheck: $(VENV)/.installed
+typecheck: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/mypy
+	npm run --silent check:web
 
 test: $(VENV)/.installed node_modules/.installed web/dist/.built lint typecheck
 	$(PY) -m pytest

@@ -19,7 +19,7 @@ export function reconcile(parent: Element, items: Keyed[]): void {
   let cursor = parent.firstElementChild;
   for (const node of nodes) {
     if (node === cursor) {
-      cursor = cursor.nextElementSibling;
+      cursor = node.nextElementSibling;
     } else {
       parent.insertBefore(node, cursor);
     }
