@@ -152,9 +152,43 @@ class DeskStub:
         return web.json_response(body, status=status)
 
 
+# A stand-in for the Teams client around the tab: it frames the desk and answers TeamsJS's
+# messages (initialize, getContext, authentication.getAuthToken) as Teams would, and can send
+# it a theme change. Same origin as the tab, which TeamsJS trusts without its host list.
+FAKE_TEAMS = """<!doctype html><html lang="en"><title>Teams</title>
+<iframe title="Desk" src="/tabs/queue" style="width:1200px;height:800px"></iframe>
+<script>
+window.calls = [];
+const runtime = JSON.stringify({apiVersion: 4, hostVersionsInfo: {}, isLegacyTeams: false,
+  supports: {app: {}, appInitialization: {}, authentication: {}, pages: {config: {}},
+             teamsCore: {}}});
+const answers = {
+  initialize: ["content", "web", runtime, "2.58.0"],
+  getContext: [{locale: "de-DE", theme: "dark", userObjectId: "0000-user", hostClientType: "web",
+                frameContext: "content"}],
+  "authentication.getAuthToken": [true, "sso-token-from-teams"],
+};
+window.addEventListener("message", (event) => {
+  const message = event.data;
+  if (!message || typeof message.func !== "string" || message.id === undefined) return;
+  window.calls.push(message.func);
+  const args = answers[message.func];
+  if (args) event.source.postMessage({id: message.id, uuidAsString: message.uuidAsString, args},
+                                     event.origin);
+});
+window.changeTheme = (name) => document.querySelector("iframe").contentWindow.postMessage(
+  {func: "themeChange", args: [name]}, location.origin);
+</script></html>"""
+
+
+async def fake_teams(request: web.Request) -> web.Response:
+    return web.Response(text=FAKE_TEAMS, content_type="text/html")
+
+
 def stub_app(stub: DeskStub) -> web.Application:
     app = web.Application()
     add_desk_routes(app)  # the app's real routes, serving the real build
+    app.router.add_get("/fake-teams", fake_teams)
     app.router.add_get("/api/queue", stub.queue)
     app.router.add_post("/api/requests/{id}/{action}", stub.act)
     app.router.add_post("/api/tickets/{id}/transfer", stub.act)

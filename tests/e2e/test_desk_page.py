@@ -99,6 +99,20 @@ def test_times_are_shown_in_the_viewers_zone_and_language(browser: Browser,
     page.context.close()
 
 
+def test_text_from_people_is_shown_as_text_never_as_markup(browser: Browser,
+                                                          served: Served) -> None:
+    hostile = '<img src=x onerror="window.pwned=1">Contoso<b>bold</b>'
+    served.stub.requests[0]["customer"] = hostile
+    served.stub.requests[0]["declines"][0]["reason"] = "<script>window.pwned=2</script>"
+    page = open_desk(browser, served)
+    row = request_row(page, "FTA-2026-00042")
+    expect(row).to_contain_text(hostile)
+    expect(row).to_contain_text("<script>window.pwned=2</script>")
+    assert row.locator("img, b, script").count() == 0
+    assert page.evaluate("window.pwned") is None
+    page.context.close()
+
+
 def test_the_demo_mode_is_said_in_a_banner(desk: Page) -> None:
     expect(desk.get_by_role("note")).to_contain_text("Demo mode")
 
@@ -221,6 +235,31 @@ def test_the_desk_refreshes_in_place_keeping_focus_and_says_what_changed(
     expect(target).to_be_focused()  # the row that did not change is the same node
     assert len(stub.queries) > polls
     assert desk.evaluate("location.href").endswith("/tabs/queue?theme=light")  # no reload
+
+
+def test_in_teams_the_desk_sends_the_sso_token_and_follows_the_teams_theme(
+        browser: Browser, served: Served) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
+                                  timezone_id="Europe/Paris")
+    # TeamsJS asks Microsoft's CDN for its list of Teams hosts: never leave this machine.
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
+    page = context.new_page()
+    page.goto(f"{served.url}/fake-teams")
+    tab = page.frame_locator("iframe")
+    expect(tab.get_by_role("row", name=re.compile("FTA-2026-00042"))).to_be_visible()
+
+    assert {query["authorization"] for query in served.stub.queries} == {
+        "Bearer sso-token-from-teams"}
+    assert {"initialize", "getContext", "authentication.getAuthToken"} <= set(
+        page.evaluate("window.calls"))
+    desk = tab.locator("html")
+    expect(desk).to_have_attribute("data-theme", "dark")  # from the Teams context
+    expect(desk).to_have_attribute("lang", "de-DE")
+    expect(tab.get_by_role("row", name=re.compile("FTA-2026-00044"))).to_contain_text(
+        "01.12.2026, 10:30")  # the viewer's language (German) and zone (Paris)
+    page.evaluate("window.changeTheme('contrast')")
+    expect(desk).to_have_attribute("data-theme", "contrast")
+    context.close()
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
