@@ -67,9 +67,17 @@ def test_serve_migrates_and_answers_healthz(tmp_path: Path, database_url: str) -
 def test_package_builds_the_zip(tmp_path: Path, database_url: str) -> None:
     out = tmp_path / "fta.zip"
     result = run("package", "--out", str(out), MicrosoftAppId="app-id",
-                 MicrosoftAppPassword="secret", MicrosoftAppTenantId="tenant-id")
+                 MicrosoftAppPassword="secret", MicrosoftAppTenantId="tenant-id",
+                 PUBLIC_HOST="fta-bot.contoso.com")
     assert result.returncode == 0, result.stderr
     assert out.exists()
+
+
+def test_package_says_it_needs_the_public_host(tmp_path: Path, database_url: str) -> None:
+    result = run("package", "--out", str(tmp_path / "fta.zip"), MicrosoftAppId="app-id",
+                 MicrosoftAppPassword="secret", MicrosoftAppTenantId="tenant-id")
+    assert result.returncode == 2
+    assert "PUBLIC_HOST must be set" in result.stderr
 
 
 def test_simulate_runs_the_look_ahead_and_answer_times_when_asked(tmp_path: Path,

@@ -24,8 +24,19 @@ export class ActionDialog {
   constructor(private readonly api: DeskApi, private readonly clock: Clock,
     private readonly choices: Choices, private readonly done: (message: string) => void) {
     this.dialog = h("dialog", { class: "action-dialog", "aria-labelledby": "action-title" });
-    this.dialog.addEventListener("close", () => this.trigger?.isConnected && this.trigger.focus());
+    this.dialog.addEventListener("close", () => this.returnFocus());
     document.body.appendChild(this.dialog);
+  }
+
+  /** Back to the button that opened the dialog, or to its row's new one if a poll redrew it. */
+  private returnFocus(): void {
+    const trigger = this.trigger;
+    if (!trigger) return;
+    if (trigger.isConnected) { trigger.focus(); return; }
+    const key = trigger.dataset.key ?? trigger.closest<HTMLElement>("[data-key]")?.dataset.key;
+    const again = key && document.querySelector<HTMLElement>(
+      `[data-key="${CSS.escape(key)}"] [data-focus="${CSS.escape(trigger.dataset.focus ?? "")}"]`);
+    if (again) again.focus();
   }
 
   openRequest(action: string, row: RequestRow, trigger: HTMLElement): void {
@@ -85,6 +96,9 @@ export class ActionDialog {
 
   private show(plan: Plan, trigger: HTMLElement): void {
     this.trigger = trigger;
+    // Its row's key, kept should a poll redraw the row while the dialog is open.
+    const row = trigger.closest<HTMLElement>("[data-key]");
+    if (row?.dataset.key) trigger.dataset.key = row.dataset.key;
     const error = h("p", { class: "dialog-error", role: "alert" });
     const submit = button(plan.verb, { appearance: "primary", size: "medium", type: "submit" });
     const cancel = button("Cancel", { size: "medium", type: "button" });
