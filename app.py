@@ -45,6 +45,7 @@ def utc_now() -> datetime:
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     """Build the web app; the database and bot are opened in cleanup_ctx, not here."""
     from bot.admission import Admission
+    from bot.desk_http import add_desk_routes
     from bot.http import MAX_BODY, admission_key, messages
 
     app = web.Application(client_max_size=MAX_BODY)
@@ -56,6 +57,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    add_desk_routes(app)
     return app
 
 
@@ -68,6 +70,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.basics import Basics
     from bot.channels import Poster
     from bot.connector import BotConnector
+    from bot.desk_auth import DeskAuth, desk_auth_key
+    from bot.desk_reader import DeskReader, desk_reader_key
     from bot.dispatcher import Deliver, Dispatcher
     from bot.first_contact import FirstContactChase
     from bot.form_defaults import FormDefaults
@@ -77,6 +81,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.intake import Intake
     from bot.internal_call import InternalCallDesk
     from bot.lookahead import LookAhead
+    from bot.members import ChannelMembers
     from bot.my_assignments import MyAssignments
     from bot.my_requests import MyRequests
     from bot.offers import OfferRouter
@@ -98,6 +103,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from storage.assignments import SqlAssignmentDesk
     from storage.conversations import SqlCardPosts, SqlConversationDirectory
     from storage.database import open_database
+    from storage.desk import SqlDesk
     from storage.documents import SqlDocuments
     from storage.figures import figures
     from storage.ftop_http import FtopSync
@@ -153,7 +159,10 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         search_business_days=settings.call_search_business_days, calendar=graph,
         unit_of_work=unit_of_work)]
     roles = Roles(settings.managers_channel_id, settings.ftchelp_channel_id,
-                  settings.admin_aad_ids)
+                  settings.admin_aad_ids,
+                  ChannelMembers(directory, connector, settings.roles_cache_seconds))
+    app[desk_auth_key] = DeskAuth(settings, roles)
+    app[desk_reader_key] = DeskReader(SqlDesk(database), roles, clock, settings.managers_timezone)
     policy = Policy(settings.balancer_policy, weights=dict(settings.request_weights),
                     load_band=settings.balancer_load_band,
                     scarcity_weight=settings.balancer_scarcity_weight)
