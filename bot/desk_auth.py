@@ -132,14 +132,15 @@ class DeskAuth:
 
 
 desk_auth_key = web.AppKey("desk_auth", DeskAuth)
+_viewer_key = web.RequestKey("desk_viewer", Viewer)
 
 
 async def viewer_of(request: web.Request) -> Viewer:
     """The viewer of a /api/* request; raises web.HTTPUnauthorized (401 JSON) otherwise.
     Once per request: a handler that asks again gets the same answer."""
-    found = request.get("desk_viewer")
-    if isinstance(found, Viewer):
+    found = request.get(_viewer_key)
+    if found is not None:
         return found
     viewer = await request.app[desk_auth_key].viewer(request)
-    request["desk_viewer"] = viewer
+    request[_viewer_key] = viewer
     return viewer

@@ -66,9 +66,8 @@ Answer = tuple[int, list[dict[str, Any]], dict[str, Any], dict[str, Any]]
 async def _requests(reader: DeskReader, query: QueueQuery, roles: rules.Roles,
                     viewer: Viewer, now: datetime) -> Answer:
     scope: dict[str, str] = {}
-    if not roles.manager:
-        scope = {"architect": roles.architect_id} if roles.architect_id \
-            else {"requester": viewer.id}
+    if not roles.manager:  # their own requests, and their offers and assignments
+        scope = {"requester": viewer.id, "architect": roles.architect_id}
     total, found = await reader.desk.open_requests(query, now, **scope)
     if roles.manager:
         ftas = await reader.kept("ftas", reader.desk.fta_names)

@@ -133,7 +133,7 @@ class SqlDesk:
     async def open_requests(self, query: QueueQuery, now: datetime, *, requester: str = "",
                             architect: str = "") -> tuple[int, list[OpenRequest]]:
         """The total and one page of open requests, earliest deadline first; only the
-        requester's own or the architect's own when given."""
+        requester's own (and those offered to or taken by the architect) when given."""
         statement = _filtered(_OPEN, query, requester, architect)
         values = {"now": now}
         async with self._database.connect() as connection:
@@ -206,9 +206,12 @@ class SqlDesk:
 
 def _filtered(statement: Select[Any], query: QueueQuery, requester: str,
               architect: str) -> Select[Any]:
-    if requester:
+    if requester and architect:  # an FTA who also sells: both parts
+        statement = statement.where(or_(requests.c.requester_id == requester,
+                                        live.c.architect_id == architect))
+    elif requester:
         statement = statement.where(requests.c.requester_id == requester)
-    if architect:
+    elif architect:
         statement = statement.where(live.c.architect_id == architect)
     if query.fta:
         statement = statement.where(live.c.architect_id == query.fta)
