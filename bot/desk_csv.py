@@ -23,6 +23,7 @@ COLUMNS = ("number", "type", "segment", "region", "submitted", "deadline", "assi
            "hours_to_assign", "met_sla", "declines")
 MAX_DAYS = 3 * 366
 FLUSH_ROWS = 200
+MET: dict[bool | None, str] = {True: "yes", False: "no", None: ""}
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -86,8 +87,7 @@ def _cells(row: ReportRow, now: datetime) -> list[str]:
     return [row.number, row.type_title, dict(SEGMENTS).get(row.segment, row.segment),
             dict(REGIONS).get(row.region, row.region), _time(row.submitted_at),
             _time(row.original_deadline), _time(row.assigned_at), _text(row.fta),
-            "" if hours is None else f"{hours:.1f}", "" if met is None else ("yes" if met else "no"),
-            str(row.declines)]
+            "" if hours is None else f"{hours:.1f}", MET.get(met, ""), str(row.declines)]
 
 
 def _time(moment: datetime | None) -> str:
