@@ -72,6 +72,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.connector import BotConnector
     from bot.desk_auth import DeskAuth, desk_auth_key
     from bot.desk_reader import DeskReader, desk_reader_key
+    from bot.digest import WeeklyDigest
     from bot.dispatcher import Deliver, Dispatcher
     from bot.first_contact import FirstContactChase
     from bot.form_defaults import FormDefaults
@@ -162,7 +163,8 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
                   settings.admin_aad_ids,
                   ChannelMembers(directory, connector, settings.roles_cache_seconds))
     app[desk_auth_key] = DeskAuth(settings, roles)
-    app[desk_reader_key] = DeskReader(SqlDesk(database), roles, clock, settings.managers_timezone)
+    desk_reads = SqlDesk(database)
+    app[desk_reader_key] = DeskReader(desk_reads, roles, clock, settings.managers_timezone)
     policy = Policy(settings.balancer_policy, weights=dict(settings.request_weights),
                     load_band=settings.balancer_load_band,
                     scarcity_weight=settings.balancer_scarcity_weight)
@@ -224,13 +226,17 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         lookahead=LookAhead(desk, router, policy, min_cost_assignment,
                             timedelta(minutes=settings.lookahead_minutes),
                             timedelta(hours=settings.late_lane_ageing_hours))
-        if settings.lookahead_minutes else None)
+        if settings.lookahead_minutes else None,
+        digest=WeeklyDigest(desk_reads, poster, settings.managers_channel_id,
+                            settings.managers_timezone)
+        if settings.managers_channel_id and settings.weekly_digest else None)
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now),
                                turns_waiting=lambda: app[admission_key].waiting)
     app[activity_log_key] = activities
     await worker.schedule_purge()
     await worker.schedule_lookahead()
+    await worker.schedule_digest()
     running = [asyncio.create_task(worker.run_forever(settings.worker_interval_seconds)),
                asyncio.create_task(dispatcher.run_forever())]
     yield

@@ -91,6 +91,7 @@ class Settings:
     tab_openid_metadata_url: str = ""
     roles_cache_seconds: float = 600.0  # channel rosters (who manages, who is FTCHelp) kept
     managers_timezone: str = "UTC"  # the weekly digest goes out Monday 09:00 there
+    weekly_digest: bool = True  # WEEKLY_DIGEST=off: no Monday digest to the managers' channel
     request_weights: tuple[tuple[str, int], ...] = (
         ("discovery_workshop", 3), ("ecif_review", 2), ("migration_exception", 1),
         ("engage_before_license", 1))
@@ -210,6 +211,8 @@ class Settings:
             tab_app_id_uri=env.get("TAB_APP_ID_URI", "").strip() or _app_id_uri(env),
             tab_openid_metadata_url=_https("TAB_OPENID_METADATA_URL", env.get(
                 "TAB_OPENID_METADATA_URL", "") or _tenant_metadata(env), allow_loopback_http=True),
+            weekly_digest=_one_of("WEEKLY_DIGEST", env.get("WEEKLY_DIGEST", "on").lower(),
+                                  ("on", "off")) == "on",
             roles_cache_seconds=_positive("ROLES_CACHE_SECONDS",
                                           env.get("ROLES_CACHE_SECONDS", "600")),
             managers_timezone=_timezone(env.get("MANAGERS_TIMEZONE")

@@ -151,3 +151,30 @@ def busiest(rows: Iterable[ReportRow], limit: int = 5) -> list[tuple[str, int]]:
 
 def extensions_in(rows: Iterable[ReportRow]) -> int:
     return sum(len(row.extensions) for row in rows)
+
+
+DIGEST_HOUR = 9  # Monday 09:00 in the managers' time zone
+
+
+def next_digest_at(now: datetime, zone: str) -> datetime:
+    """The next Monday 09:00 in ``zone`` strictly after ``now``."""
+    monday = monday_of(now, zone)
+    due = datetime.combine(monday, time(DIGEST_HOUR), ZoneInfo(zone))
+    return due if due > now else datetime.combine(monday + timedelta(weeks=1),
+                                                  time(DIGEST_HOUR), ZoneInfo(zone))
+
+
+@dataclass(frozen=True)
+class WeekInReview:
+    """What Monday's digest tells the managers about last week."""
+
+    week_start: date
+    figures: dict[str, Any]
+    declines: list[dict[str, Any]]
+    busiest: list[tuple[str, int]]
+
+
+def week_in_review(rows: Sequence[ReportRow], declines: Iterable[tuple[str, str]],
+                   period: Period, now: datetime) -> WeekInReview:
+    return WeekInReview(period.first, figures(rows, now), declines_by_reason(declines),
+                        busiest(rows))
