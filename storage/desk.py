@@ -22,7 +22,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    tuple_,
     union_all,
 )
 
@@ -110,9 +109,11 @@ _REPORTED = (select(requests.c.id, requests.c.number, requests.c.type_key,
                     requests.c.submitted_at < bindparam("end"),
                     requests.c.type_key.in_(FTA_TYPES))
              .order_by(requests.c.submitted_at, requests.c.id))
+# The next chunk, spelled so the index on submitted_at bounds it (a row value comparison
+# is not one SQLite's planner uses).
 _REPORTED_AFTER = _REPORTED.where(
-    tuple_(requests.c.submitted_at, requests.c.id) > tuple_(bindparam("after_at"),
-                                                            bindparam("after_id")))
+    requests.c.submitted_at >= bindparam("after_at"),
+    or_(requests.c.submitted_at > bindparam("after_at"), requests.c.id > bindparam("after_id")))
 _DECLINE_REASONS = (select(offers.c.state, offers.c.reason)
                     .select_from(offers.join(requests, requests.c.id == offers.c.request_id))
                     .where(requests.c.submitted_at >= bindparam("start"),
@@ -195,7 +196,11 @@ class SqlDesk:
                       "after_id": rows[-1]["id"]}
 
     async def report_rows(self, start: datetime, end: datetime) -> list[ReportRow]:
-        return [row async for row in self.reported(start, end)]
+        """The same rows at once, for the reports and the digest (figures need them all)."""
+        async with self._database.connect() as connection:
+            rows = (await connection.execute(_REPORTED, {"start": start, "end": end})
+                    ).mappings().all()
+        return [_report_row(row) for row in rows]
 
     async def decline_reasons(self, start: datetime, end: datetime) -> list[tuple[str, str]]:
         """(offer state, reason) of every decline of the FTA requests submitted then."""
