@@ -152,3 +152,14 @@ async def test_a_member_of_the_managers_team_manages_from_a_personal_chat(bot,
     assert refused.text == MANAGERS_ONLY
     assert connector.roster_reads == [TEAM]  # read once, kept for the next turn
     assert cards_in(connector, MANAGERS_CHANNEL) == []
+
+
+async def test_the_csv_is_read_in_chunks_without_losing_or_repeating_a_row(
+        bot, connector, database_url, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import storage.desk
+
+    await desk_of_four(bot, connector, database_url)
+    whole = (await (await bot.get("/api/reports/requests.csv")).read()).decode("utf-8")
+    monkeypatch.setattr(storage.desk, "CHUNK", 1)
+    chunked = (await (await bot.get("/api/reports/requests.csv")).read()).decode("utf-8")
+    assert chunked == whole and whole.count("\r\n") == 5
