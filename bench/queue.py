@@ -51,7 +51,7 @@ OTHER_SECTIONS = ("tickets", "architects", "reports")
 
 async def fill(url: str, requests: int, ftas: int, closed: int, seed: int = 7) -> dict[str, Any]:
     """The desk's data, in bulk; which offers are open to accept later, by FTA number."""
-    from sqlalchemy import insert
+    from sqlalchemy import insert, text
 
     from domain.roster import Architect
     from storage import migrate
@@ -99,6 +99,10 @@ async def fill(url: str, requests: int, ftas: int, closed: int, seed: int = 7) -
             row["id"] = number
         for start in range(0, len(offer_rows), 2000):
             await connection.execute(insert(offers), offer_rows[start:start + 2000])
+    if database.dialect == "postgresql":  # statistics, as autovacuum keeps them in service
+        async with database.engine.connect() as connection:
+            await connection.execute(text("ANALYZE"))
+            await connection.commit()
     await database.dispose()
     return {"rows": {"open_requests": requests, "closed_requests": closed, "ftas": ftas,
                      "offers": len(offer_rows)}, "open_offers": open_offers}
