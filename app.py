@@ -45,7 +45,8 @@ def utc_now() -> datetime:
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     """Build the web app; the database and bot are opened in cleanup_ctx, not here."""
     from bot.admission import Admission
-    from bot.desk_page import add_desk_routes
+    from bot.desk_http import add_desk_routes
+    from bot.desk_page import add_desk_page_routes
     from bot.http import MAX_BODY, admission_key, messages
 
     app = web.Application(client_max_size=MAX_BODY)
@@ -58,6 +59,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
     add_desk_routes(app)
+    add_desk_page_routes(app)
     return app
 
 
@@ -70,6 +72,9 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.basics import Basics
     from bot.channels import Poster
     from bot.connector import BotConnector
+    from bot.desk_auth import DeskAuth, desk_auth_key
+    from bot.desk_reader import DeskReader, desk_reader_key
+    from bot.digest import WeeklyDigest
     from bot.dispatcher import Deliver, Dispatcher
     from bot.first_contact import FirstContactChase
     from bot.form_defaults import FormDefaults
@@ -79,6 +84,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from bot.intake import Intake
     from bot.internal_call import InternalCallDesk
     from bot.lookahead import LookAhead
+    from bot.members import ChannelMembers
     from bot.my_assignments import MyAssignments
     from bot.my_requests import MyRequests
     from bot.offers import OfferRouter
@@ -100,6 +106,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     from storage.assignments import SqlAssignmentDesk
     from storage.conversations import SqlCardPosts, SqlConversationDirectory
     from storage.database import open_database
+    from storage.desk import SqlDesk
     from storage.documents import SqlDocuments
     from storage.figures import figures
     from storage.ftop_http import FtopSync
@@ -155,7 +162,11 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         search_business_days=settings.call_search_business_days, calendar=graph,
         unit_of_work=unit_of_work)]
     roles = Roles(settings.managers_channel_id, settings.ftchelp_channel_id,
-                  settings.admin_aad_ids)
+                  settings.admin_aad_ids,
+                  ChannelMembers(directory, connector, settings.roles_cache_seconds))
+    app[desk_auth_key] = DeskAuth(settings, roles)
+    desk_reads = SqlDesk(database)
+    app[desk_reader_key] = DeskReader(desk_reads, roles, clock, settings.managers_timezone)
     policy = Policy(settings.balancer_policy, weights=dict(settings.request_weights),
                     load_band=settings.balancer_load_band,
                     scarcity_weight=settings.balancer_scarcity_weight)
@@ -217,13 +228,17 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
         lookahead=LookAhead(desk, router, policy, min_cost_assignment,
                             timedelta(minutes=settings.lookahead_minutes),
                             timedelta(hours=settings.late_lane_ageing_hours))
-        if settings.lookahead_minutes else None)
+        if settings.lookahead_minutes else None,
+        digest=WeeklyDigest(desk_reads, poster, settings.managers_channel_id,
+                            settings.managers_timezone)
+        if settings.managers_channel_id and settings.weekly_digest else None)
     app[dispatcher_key], app[outbox_key] = dispatcher, outbox
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now),
                                turns_waiting=lambda: app[admission_key].waiting)
     app[activity_log_key] = activities
     await worker.schedule_purge()
     await worker.schedule_lookahead()
+    await worker.schedule_digest()
     running = [asyncio.create_task(worker.run_forever(settings.worker_interval_seconds)),
                asyncio.create_task(dispatcher.run_forever())]
     yield

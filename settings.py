@@ -86,6 +86,13 @@ class Settings:
     # Off by default: in the simulator it gained no SLA over serving the queue as capacity frees,
     # and while on, the worker leaves waiting requests to it (README, Benchmarks).
     lookahead_minutes: float = 0.0
+    # The managers' desk (bot/desk_auth.py, bot/members.py): the tab's SSO tokens are Entra ID
+    # tokens checked against this tenant's published keys, for this audience (besides app_id).
+    tab_app_id_uri: str = ""
+    tab_openid_metadata_url: str = ""
+    roles_cache_seconds: float = 600.0  # channel rosters (who manages, who is FTCHelp) kept
+    managers_timezone: str = "UTC"  # the weekly digest goes out Monday 09:00 there
+    weekly_digest: bool = True  # WEEKLY_DIGEST=off: no Monday digest to the managers' channel
     request_weights: tuple[tuple[str, int], ...] = (
         ("discovery_workshop", 3), ("ecif_review", 2), ("migration_exception", 1),
         ("engage_before_license", 1))
@@ -202,6 +209,16 @@ class Settings:
             playbook_base_url=_https("PLAYBOOK_BASE_URL", env.get("PLAYBOOK_BASE_URL", "")),
             ftop_sync_url=_https("FTOP_SYNC_URL", env.get("FTOP_SYNC_URL", ""),
                                  allow_loopback_http=True),
+            tab_app_id_uri=env.get("TAB_APP_ID_URI", "").strip() or _app_id_uri(env),
+            tab_openid_metadata_url=_https("TAB_OPENID_METADATA_URL", env.get(
+                "TAB_OPENID_METADATA_URL", "") or _tenant_metadata(env), allow_loopback_http=True),
+            weekly_digest=_one_of("WEEKLY_DIGEST", env.get("WEEKLY_DIGEST", "on").lower(),
+                                  ("on", "off")) == "on",
+            roles_cache_seconds=_positive("ROLES_CACHE_SECONDS",
+                                          env.get("ROLES_CACHE_SECONDS", "600")),
+            managers_timezone=_timezone(env.get("MANAGERS_TIMEZONE")
+                                        or env.get("DEFAULT_TIMEZONE", "UTC"),
+                                        "MANAGERS_TIMEZONE"),
         )
         settings._check_credentials()
         return settings
@@ -288,13 +305,28 @@ def _one_of(name: str, raw: str, allowed: tuple[str, ...]) -> str:
     return raw
 
 
-def _timezone(raw: str) -> str:
+def _timezone(raw: str, name: str = "DEFAULT_TIMEZONE") -> str:
     try:
         ZoneInfo(raw)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(f"DEFAULT_TIMEZONE must be an IANA time zone such as "
+        raise SettingsError(f"{name} must be an IANA time zone such as "
                             f"Europe/Paris, not {raw!r}") from None
     return raw
+
+
+def _app_id_uri(env: Mapping[str, str]) -> str:
+    """The tab's Application ID URI as the manifest's webApplicationInfo names it:
+    api://{public host}/{app id}; empty while either is unknown."""
+    host = _public_host(env.get("PUBLIC_HOST", ""))
+    app_id = env.get("MicrosoftAppId", "").strip()
+    return f"api://{host}/{app_id}" if host and app_id else ""
+
+
+def _tenant_metadata(env: Mapping[str, str]) -> str:
+    """Entra ID's OpenID metadata for the app's tenant (every tenant's keys are the same set;
+    "common" when the app is multi-tenant)."""
+    tenant = env.get("MicrosoftAppTenantId", "").strip() or "common"
+    return f"https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration"
 
 
 def _country(raw: str) -> str:

@@ -57,12 +57,26 @@ def _channel_id(activity: Activity, key: str) -> str:
     return identifier if isinstance(identifier, str) else ""
 
 
+def _membership_type(activity: Activity) -> str:
+    """A channel's membership type as Teams names it in channelData.channel (standard,
+    private, shared); "" when Teams does not say."""
+    data = activity.channel_data
+    channel = data.get("channel") if isinstance(data, dict) else None
+    if not isinstance(channel, dict):
+        return ""
+    found = channel.get("membershipType") or channel.get("type")
+    return found.lower() if isinstance(found, str) and len(found) <= 20 else ""
+
+
 def address_of(activity: Activity, now: datetime) -> ConversationAddress:
     conversation = activity.conversation
     kind = conversation.conversation_type or PERSONAL
     personal = kind == PERSONAL
     reference = reference_json(activity)
     reference["conversation"]["id"] = base_conversation_id(conversation.id)
+    membership = _membership_type(activity)
+    if membership:  # whose roster is the channel's: its team's (standard) or its own
+        reference["conversation"]["membershipType"] = membership
     return ConversationAddress(
         conversation_id=base_conversation_id(conversation.id),
         kind=kind,

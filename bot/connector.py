@@ -55,9 +55,23 @@ class BotConnector:
                 f"{quote(member_id, safe='')}")
         return await self._call("GET", service_url, path, None, timeout_seconds)
 
+    async def members(self, service_url: str, conversation_id: str,
+                      timeout_seconds: float | None = None) -> list[dict[str, Any]]:
+        """Every member of a conversation: a team's roster for a team id, a private or
+        shared channel's own for its channel id (id, name, aadObjectId...)."""
+        path = f"/v3/conversations/{quote(conversation_id, safe='')}/members"
+        answer = await self._call_json("GET", service_url, path, None, timeout_seconds)
+        return [member for member in answer if isinstance(member, dict)] \
+            if isinstance(answer, list) else []
+
     async def _call(self, method: str, service_url: str, path: str,
                     body: dict[str, Any] | None,
                     timeout_seconds: float | None = None) -> dict[str, Any]:
+        answer = await self._call_json(method, service_url, path, body, timeout_seconds)
+        return answer if isinstance(answer, dict) else {}
+
+    async def _call_json(self, method: str, service_url: str, path: str,
+                         body: dict[str, Any] | None, timeout_seconds: float | None) -> Any:
         headers = {"Authorization": f"Bearer {await self._token()}"} if self._token else {}
         seconds = min(timeout_seconds or self._timeout_seconds, self._timeout_seconds)
         async with self.guard.call(service_url, patience_seconds=seconds):
@@ -65,7 +79,7 @@ class BotConnector:
                                        seconds)
 
     async def _request(self, method: str, url: str, body: dict[str, Any] | None,
-                       headers: dict[str, str], seconds: float) -> dict[str, Any]:
+                       headers: dict[str, str], seconds: float) -> Any:
         try:
             async with self._session.request(method, url, json=body, headers=headers,
                                              timeout=aiohttp.ClientTimeout(total=seconds)
@@ -79,10 +93,9 @@ class BotConnector:
             raise DeliveryError(f"no answer from Teams ({type(error).__name__})",
                                 NO_ANSWER) from error
         try:
-            answer = json.loads(text) if text else {}
+            return json.loads(text) if text else {}
         except ValueError:
-            answer = {}
-        return answer if isinstance(answer, dict) else {}
+            return {}
 
 
 def _activities(conversation_id: str) -> str:

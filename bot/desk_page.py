@@ -44,7 +44,7 @@ CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".map": "applicat
 dist_key = web.AppKey("desk_dist", Path)
 
 
-def add_desk_routes(app: web.Application, dist: Path = DIST) -> None:
+def add_desk_page_routes(app: web.Application, dist: Path = DIST) -> None:
     """Serve the desk's pages and assets from ``dist`` (built by ``npm run build:web``)."""
     app[dist_key] = dist
     app.router.add_get("/tabs/queue", _page("queue.html"))

@@ -88,7 +88,7 @@ class Escalations:
     async def assign_by_hand(self, turn_context: TurnContext,
                              data: dict[str, Any]) -> InvokeBody:
         """A manager picks the FTA from the escalation card; over capacity is allowed, flagged."""
-        if not self._roles.may_manage(turn_context.activity):
+        if not await self._roles.may_manage(turn_context.activity):
             raise Refused(message_invoke(ONLY_MANAGERS))
         request_id, architect_id = request_id_of(data), data.get("architect_id")
         request = await self._requests.get(request_id) if request_id is not None else None

@@ -113,7 +113,7 @@ class FtcHelpDesk:
                     await self.post_ticket(request)
 
     async def _ticket(self, turn_context: TurnContext, data: dict[str, Any]) -> FtaRequest:
-        if not self._roles.may_work_tickets(turn_context.activity):
+        if not await self._roles.may_work_tickets(turn_context.activity):
             raise Refused(message_invoke(ONLY_FTCHELP))
         request_id = request_id_of(data)
         request = await self._requests.get(request_id) if request_id is not None else None

@@ -85,14 +85,14 @@ class RosterDesk:
 
     async def show_roster(self, turn_context: TurnContext, _: re.Match[str]) -> None:
         """`roster`: every FTA's load against capacity, editable."""
-        if not self._may_manage(turn_context):
+        if not await self._may_manage(turn_context):
             await turn_context.send_activity(MANAGERS_ONLY)
             return
         await turn_context.send_activity(card_message(await self._roster_card()))
 
     async def update(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """Save a capacity or active-flag change from the roster card."""
-        if not self._may_manage(turn_context):
+        if not await self._may_manage(turn_context):
             raise Refused(message_invoke(MANAGERS_ONLY))
         architect = await self._roster.get(str(data.get("architect_id", "")))
         if architect is None:
@@ -108,7 +108,7 @@ class RosterDesk:
     async def why(self, turn_context: TurnContext, found: re.Match[str]) -> None:
         """`why FTA-…`: where it stands, each offer with its decision and answer, and who is
         not eligible now if it waits."""
-        if not self._may_manage(turn_context):
+        if not await self._may_manage(turn_context):
             await turn_context.send_activity(MANAGERS_ONLY)
             return
         number = number_in(found)
@@ -131,8 +131,8 @@ class RosterDesk:
         return create_roster_card(await self._roster.all(),
                                   await self._desk.points_by_architect(now), now.date(), banner)
 
-    def _may_manage(self, turn_context: TurnContext) -> bool:
-        if self._roles.may_manage(turn_context.activity):
+    async def _may_manage(self, turn_context: TurnContext) -> bool:
+        if await self._roles.may_manage(turn_context.activity):
             return True
         turn_outcome.set("refused")  # answered politely by the caller, and recorded
         return False

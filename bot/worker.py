@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.channels import Poster
+from bot.digest import WEEKLY_DIGEST, WeeklyDigest
 from bot.first_contact import FIRST_CONTACT_DUE, FirstContactChase
 from bot.lookahead import LOOKAHEAD, LookAhead
 from bot.offers import MOVED_ON, OfferRouter
@@ -38,7 +39,9 @@ class AssignmentWorker:
                  late_ageing: timedelta = DEFAULT_AGEING,
                  engagement_due: Callable[[int], Awaitable[None]] | None = None,
                  chase: FirstContactChase | None = None,
-                 lookahead: LookAhead | None = None) -> None:
+                 lookahead: LookAhead | None = None,
+                 digest: WeeklyDigest | None = None) -> None:
+        self._digest = digest
         self._late_ageing, self._engagement_due = late_ageing, engagement_due
         self._lookahead = lookahead
         self._chase = chase
@@ -107,6 +110,12 @@ class AssignmentWorker:
         if self._lookahead is not None:
             await self._timers.ensure(LOOKAHEAD, self._clock())
 
+    async def schedule_digest(self) -> None:
+        """At start-up: the weekly digest's timer is pending, due next Monday 09:00 (the
+        instance that sends it schedules the next)."""
+        if self._digest is not None:
+            await self._timers.ensure(WEEKLY_DIGEST, self._digest.next_due(self._clock()))
+
     async def schedule_purge(self) -> None:
         """At start-up: the retention purge's timer is pending (the instance that runs it
         schedules the next, so one is enough for every instance)."""
@@ -134,6 +143,9 @@ class AssignmentWorker:
                     await self._status.replace_offers(request.id, create_offer_answered_card(
                         request, f"Your offer for {request.number} timed out",
                         MOVED_ON[routed]), timer.offer_id)
+        elif timer.kind == WEEKLY_DIGEST and self._digest is not None:
+            await self._digest.send(now)
+            await self._timers.schedule(WEEKLY_DIGEST, NO_REQUEST, self._digest.next_due(now))
         elif timer.kind == ENGAGEMENT_CHECK and self._engagement_due is not None:
             await self._engagement_due(timer.request_id)
         elif timer.kind == FIRST_CONTACT_DUE and self._chase is not None:

@@ -64,6 +64,10 @@ requests = Table(
     Column("number", String(20)),  # FTA-2026-00042, given at the first submission
     Index("ix_requests_requester_state", "requester_id", "state"),
     Index("ix_requests_number", "number", unique=True),
+    # The desk: requests waiting for an FTA or open with FTCHelp, by deadline; and the
+    # reports' weeks, by submission.
+    Index("ix_requests_state_deadline", "state", "deadline"),
+    Index("ix_requests_submitted", "submitted_at"),
 )
 
 # The last request number issued (one row): submissions take the next in their transaction.
@@ -119,6 +123,8 @@ offers = Table(
     Index("ix_offers_request_state", "request_id", "state"),
     # Who holds work for a customer (the balancer's continuity), from this index alone.
     Index("ix_offers_customer", "customer", "state", "architect_id", "engagement_ends_at"),
+    # The desk's accepted engagements still running (open requests), by their end.
+    Index("ix_offers_state_ends", "state", "engagement_ends_at", "request_id"),
 )
 
 # Each architect's load, kept as offers are made and answered (storage/loads.py), so that a

@@ -84,9 +84,11 @@ def clock() -> MovableClock:
 def settings(database_url: str) -> Settings:
     # The worker is ticked by the tests themselves, never by its own loop; it serves the
     # waiting queue at every tick (tests/integration/test_lookahead_over_http.py turns the
-    # look-ahead's re-match, the default, on).
+    # look-ahead's re-match, the default, on). The weekly digest is off but where tested
+    # (tests/integration/test_weekly_digest.py): tests that move the clock past a Monday
+    # count the managers' channel's cards.
     return Settings(database_url=database_url, default_timezone="Europe/Paris",
-                    lookahead_minutes=0,
+                    lookahead_minutes=0, weekly_digest=False,
                     ftchelp_channel_id=FTCHELP_CHANNEL, managers_channel_id=MANAGERS_CHANNEL,
                     account_team_channels=(("enterprise/NA", ACCOUNT_TEAM_CHANNEL),),
                     worker_interval_seconds=3600, outbox_max_attempts=3,

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.desk_page import add_desk_routes
+from bot.desk_page import add_desk_page_routes
 from tests.e2e.harness import free_port
 
 NOW = datetime(2026, 11, 30, 21, 0, tzinfo=UTC)
@@ -187,7 +187,7 @@ async def fake_teams(request: web.Request) -> web.Response:
 
 def stub_app(stub: DeskStub) -> web.Application:
     app = web.Application()
-    add_desk_routes(app)  # the app's real routes, serving the real build
+    add_desk_page_routes(app)  # the app's real routes, serving the real build
     app.router.add_get("/fake-teams", fake_teams)
     app.router.add_get("/api/queue", stub.queue)
     app.router.add_post("/api/requests/{id}/{action}", stub.act)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.desk_page import DIST, add_desk_routes
+from bot.desk_page import DIST, add_desk_page_routes
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def dist(tmp_path: Path) -> Path:
 
 async def client_for(aiohttp_client, dist: Path):  # type: ignore[no-untyped-def]
     app = web.Application()
-    add_desk_routes(app, dist)
+    add_desk_page_routes(app, dist)
     return await aiohttp_client(app)
 
 

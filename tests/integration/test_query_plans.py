@@ -122,3 +122,27 @@ async def test_a_submission_and_an_accept_read_growing_tables_only_through_index
     else:
         scans = await postgres_scans(database_url, statements)
     assert scans == []
+
+
+async def test_the_desks_reads_find_open_requests_and_report_weeks_through_indexes(
+        bot, connector, database_url) -> None:  # type: ignore[no-untyped-def]
+    """A tab polls /api/queue every 5 s: open requests are found by state and by running
+    engagement, the reports' and the CSV's by submission, never by walking the years of
+    closed requests and offers. (The architects section pages the roster itself by name.)"""
+    from tests.integration.test_desk_queue import desk_of_four
+
+    await desk_of_four(bot, connector, database_url)
+    with statements_run() as seen:
+        for query in ("", "?state=waiting", "?state=offered,accepted&segment=smc",
+                      "?fta=fta-5&region=NA&page=2", "?section=tickets",
+                      "?section=reports"):
+            assert (await bot.get(f"/api/queue{query}")).status == 200
+        assert (await bot.get("/api/reports/requests.csv")).status == 200
+
+    statements = [s for s in seen.values() if explained(s[0]) and "architects.active" not in s[0]]
+    assert len(statements) >= 5
+    if database_url.startswith("sqlite"):
+        scans = sqlite_scans(database_url.split("///", 1)[1], statements)
+    else:
+        scans = await postgres_scans(database_url, statements)
+    assert [scan for scan in scans if "architects" not in scan.split(":")[0]] == []

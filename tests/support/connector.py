@@ -49,6 +49,9 @@ class FakeConnector:
     _released: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     server: TestServer | None = None
+    # Rosters by conversation id (a team's, a private channel's): what GET .../members answers.
+    rosters: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    roster_reads: list[str] = field(default_factory=list)  # the conversation of each read
 
     @property
     def url(self) -> str:
@@ -94,6 +97,7 @@ class FakeConnector:
             app.router.add_put(prefix + "/v3/conversations/{cid}/activities/{aid}", self._send)
             app.router.add_post(prefix + "/v3/conversations", self._create_conversation)
             app.router.add_get(prefix + "/v3/conversations/{cid}/members/{uid}", self._member)
+            app.router.add_get(prefix + "/v3/conversations/{cid}/members", self._roster)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
 
@@ -141,6 +145,15 @@ class FakeConnector:
         mail = f"{user.split(':')[-1]}@contoso.com"
         return web.json_response({"id": user, "name": user, "email": mail,
                                   "userPrincipalName": mail})
+
+    async def _roster(self, request: web.Request) -> web.Response:
+        """A team's or a channel's members, as the Bot Connector lists them; 404 for a
+        conversation the bot is not in."""
+        conversation = request.match_info["cid"]
+        self.roster_reads.append(conversation)
+        if conversation not in self.rosters:
+            return web.json_response({"error": {"code": "ConversationNotFound"}}, status=404)
+        return web.json_response(self.rosters[conversation])
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
         body = await request.json()
