@@ -26,6 +26,7 @@ from domain.ftop import FtopGateway
 from domain.outbox import Outbox
 from settings import ROOT, Settings, SettingsError
 from storage.database import Database
+from storage.migrate import NotMigrated
 
 log = logging.getLogger("app")
 worker_key = web.AppKey("worker", object)
@@ -42,8 +43,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
-    """Build the web app; the database and bot are opened in cleanup_ctx, not here."""
+def create_app(settings: Settings, *, clock: Clock = utc_now,
+               migrate_at_start: bool = True) -> web.Application:
+    """Build the web app; the database and bot are opened in cleanup_ctx, not here. Without
+    ``migrate_at_start`` (production) start-up only checks that the release step migrated the
+    database, and stops with storage.migrate.NotMigrated if it did not."""
     from bot.admission import Admission
     from bot.http import MAX_BODY, admission_key, messages
 
@@ -51,7 +55,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app[settings_key] = settings
     app[clock_key] = clock
     app[admission_key] = Admission(settings.max_concurrent_turns, settings.turn_queue_seconds)
-    app.cleanup_ctx.append(lambda app: _bot_context(app, clock))
+    app.cleanup_ctx.append(lambda app: _bot_context(app, clock, migrate_at_start))
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
@@ -59,7 +63,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     return app
 
 
-async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None]:
+async def _bot_context(app: web.Application, clock: Clock,
+                       migrate_at_start: bool) -> AsyncIterator[None]:
     from botbuilder.core import UserState
 
     from bot.adapter import create_adapter
@@ -112,7 +117,14 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     settings = app[settings_key]
     faq = load_faq(settings.faq_path)
     database = open_database(settings.database_url)
-    await migrate.upgrade(database)
+    try:
+        if migrate_at_start:
+            await migrate.upgrade(database)
+        else:
+            await migrate.require_current(database)
+    except BaseException:
+        await database.dispose()
+        raise
     directory = SqlConversationDirectory(database)
     requests = SqlRequestRepository(database)
     unit_of_work = database.unit_of_work
@@ -333,7 +345,9 @@ def load_faq(path: Path) -> Faq:
         raise SettingsError(f"FAQ_PATH {path}: {error}") from None
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, *, production: bool = False) -> None:
+    """Run the bot until stopped. In production the database must already be migrated (the
+    release step); elsewhere start-up migrates it, under a lock on PostgreSQL."""
     from domain.calendar import calendar_for
 
     load_faq(settings.faq_path)  # a broken FAQ file stops start-up with a clear message
@@ -351,7 +365,7 @@ def serve(settings: Settings) -> None:
         log.warning("ANONYMOUS MODE: MicrosoftAppId is not set, so /api/messages accepts "
                     "unauthenticated requests. Use this only locally (Agents Playground).")
     log.info("FTA bot listening on http://%s:%s/api/messages", settings.host, settings.port)
-    app = create_app(settings)
+    app = create_app(settings, migrate_at_start=not production)
     app.on_startup.append(_freeze_what_start_up_built)  # after the bot's context has opened
     # No access log: a line per request costs more than routing a turn; turns log themselves.
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
@@ -541,13 +555,17 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "package":
             print(f"Teams app package written to {package(settings, args.out)}")
         else:
-            if getattr(args, "production", False) and settings.anonymous:
+            production = getattr(args, "production", False)
+            if production and settings.anonymous:
                 raise SettingsError("serve --production needs MicrosoftAppId and "
                                     "MicrosoftAppPassword: it never runs unauthenticated")
-            serve(settings)
+            serve(settings, production=production)
     except SettingsError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
+    except NotMigrated as error:
+        print(f"Database not migrated: {error}", file=sys.stderr)
+        return 3
     return 0
 
 
