@@ -479,13 +479,14 @@ async def roster_command(settings: Settings, action: str, path: Path | None, kin
         await database.dispose()
 
 
-def package(settings: Settings, out: Path) -> Path:
-    """Zip manifest.json (app id filled in) with its two icons: the Teams app package."""
+def package(settings: Settings, out: Path, teams_app_id: str = "") -> Path:
+    """Zip manifest.json (app id filled in) with its two icons: the Teams app package. The
+    Teams app's id is the bot's unless one is given (the Agents Toolkit creates its own)."""
     if settings.anonymous:
         raise SettingsError("MicrosoftAppId must be set to build the Teams app package")
     folder = ROOT / "manifest"
     manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["id"] = settings.app_id
+    manifest["id"] = teams_app_id or settings.app_id
     manifest["bots"][0]["botId"] = settings.app_id
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -493,6 +494,16 @@ def package(settings: Settings, out: Path) -> Path:
         for icon in ("color.png", "outline.png"):
             archive.write(folder / icon, icon)
     return out
+
+
+def _teams_app_id(raw: str) -> str:
+    """A Teams app id is a GUID (the manifest's schema says so)."""
+    import uuid
+
+    try:
+        return str(uuid.UUID(raw.strip())) if raw.strip() else ""
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a GUID") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -521,6 +532,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("sample-data", help="migrate and add the demo's sample data")
     pack = commands.add_parser("package", help="build the Teams app package (zip)")
     pack.add_argument("--out", type=Path, default=ROOT / "dist" / "fta-assign.zip")
+    pack.add_argument("--teams-app-id", default="", type=_teams_app_id, metavar="GUID",
+                      help="the Teams app's id (default: MicrosoftAppId, the bot's)")
     args = parser.parse_args(argv)
     if args.command == "simulate":  # needs no settings: it touches no database
         return simulate(args.trace, args.policy, args.plot, args.lookahead_minutes,
@@ -553,7 +566,8 @@ def main(argv: list[str] | None = None) -> int:
             architects, requests = asyncio.run(load_sample_data(settings))
             print(f"Sample data: {architects} architects and {requests} requests added.")
         elif args.command == "package":
-            print(f"Teams app package written to {package(settings, args.out)}")
+            print(f"Teams app package written to "
+                  f"{package(settings, args.out, args.teams_app_id)}")
         else:
             production = getattr(args, "production", False)
             if production and settings.anonymous:
