@@ -16,6 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -73,11 +74,23 @@ async def require_current(database: Database) -> None:
     async with database.engine.connect() as connection:
         current = await connection.run_sync(_current_revision)
     head = newest_revision()
+    if current is not None and current != head and not _known(current):
+        raise NotMigrated(
+            f"the database is at migration {current}, which this release does not have (its "
+            f"newest is {head}): a newer release migrated it. Run that release, not this one.")
     if current != head:
         raise NotMigrated(
             f"the database is at migration {current or 'none (it is empty)'}, this release "
             f"needs {head}. Run the release step `python app.py db upgrade` (with the same "
             f"DATABASE_URL) before `python app.py serve --production`.")
+
+
+def _known(revision: str) -> bool:
+    """Whether ``revision`` is one of this release's migration scripts."""
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def _current_revision(connection: Connection) -> str | None:

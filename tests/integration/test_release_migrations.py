@@ -65,6 +65,21 @@ async def test_a_second_upgrade_finds_nothing_to_do(tmp_path: Path) -> None:
         await database.dispose()
 
 
+async def test_an_older_release_refuses_a_database_a_newer_one_migrated(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    database = open_database(f"sqlite+aiosqlite:///{tmp_path / 'newer.db'}")
+    try:
+        await migrate.upgrade(database)
+        async with database.engine.begin() as connection:
+            await connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        with pytest.raises(migrate.NotMigrated, match=r"at migration 9999, which this release "
+                           r"does not have .* a newer release migrated it"):
+            await migrate.require_current(database)
+    finally:
+        await database.dispose()
+
+
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=90, env=env)
