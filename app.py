@@ -26,6 +26,7 @@ from domain.ftop import FtopGateway
 from domain.outbox import Outbox
 from settings import ROOT, Settings, SettingsError
 from storage.database import Database
+from storage.migrate import NotMigrated
 
 log = logging.getLogger("app")
 worker_key = web.AppKey("worker", object)
@@ -42,8 +43,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
-    """Build the web app; the database and bot are opened in cleanup_ctx, not here."""
+def create_app(settings: Settings, *, clock: Clock = utc_now,
+               migrate_at_start: bool = True) -> web.Application:
+    """Build the web app; the database and bot are opened in cleanup_ctx, not here. Without
+    ``migrate_at_start`` (production) start-up only checks that the release step migrated the
+    database, and stops with storage.migrate.NotMigrated if it did not."""
     from bot.admission import Admission
     from bot.desk_http import add_desk_routes
     from bot.desk_page import add_desk_page_routes
@@ -53,7 +57,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app[settings_key] = settings
     app[clock_key] = clock
     app[admission_key] = Admission(settings.max_concurrent_turns, settings.turn_queue_seconds)
-    app.cleanup_ctx.append(lambda app: _bot_context(app, clock))
+    app.cleanup_ctx.append(lambda app: _bot_context(app, clock, migrate_at_start))
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
@@ -63,7 +67,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     return app
 
 
-async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None]:
+async def _bot_context(app: web.Application, clock: Clock,
+                       migrate_at_start: bool) -> AsyncIterator[None]:
     from botbuilder.core import UserState
 
     from bot.adapter import create_adapter
@@ -121,7 +126,14 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     settings = app[settings_key]
     faq = load_faq(settings.faq_path)
     database = open_database(settings.database_url)
-    await migrate.upgrade(database)
+    try:
+        if migrate_at_start:
+            await migrate.upgrade(database)
+        else:
+            await migrate.require_current(database)
+    except BaseException:
+        await database.dispose()
+        raise
     directory = SqlConversationDirectory(database)
     requests = SqlRequestRepository(database)
     unit_of_work = database.unit_of_work
@@ -350,7 +362,9 @@ def load_faq(path: Path) -> Faq:
         raise SettingsError(f"FAQ_PATH {path}: {error}") from None
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, *, production: bool = False) -> None:
+    """Run the bot until stopped. In production the database must already be migrated (the
+    release step); elsewhere start-up migrates it, under a lock on PostgreSQL."""
     from domain.calendar import calendar_for
 
     load_faq(settings.faq_path)  # a broken FAQ file stops start-up with a clear message
@@ -368,7 +382,7 @@ def serve(settings: Settings) -> None:
         log.warning("ANONYMOUS MODE: MicrosoftAppId is not set, so /api/messages accepts "
                     "unauthenticated requests. Use this only locally (Agents Playground).")
     log.info("FTA bot listening on http://%s:%s/api/messages", settings.host, settings.port)
-    app = create_app(settings)
+    app = create_app(settings, migrate_at_start=not production)
     app.on_startup.append(_freeze_what_start_up_built)  # after the bot's context has opened
     # No access log: a line per request costs more than routing a turn; turns log themselves.
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
@@ -482,9 +496,10 @@ async def roster_command(settings: Settings, action: str, path: Path | None, kin
         await database.dispose()
 
 
-def package(settings: Settings, out: Path) -> Path:
+def package(settings: Settings, out: Path, teams_app_id: str = "") -> Path:
     """Zip manifest.json (app id and public host filled in) with its two icons: the Teams app
-    package."""
+    package. The Teams app's id is the bot's unless one is given (the Agents Toolkit creates
+    its own)."""
     if settings.anonymous:
         raise SettingsError("MicrosoftAppId must be set to build the Teams app package")
     if not settings.public_host:
@@ -492,7 +507,7 @@ def package(settings: Settings, out: Path) -> Path:
                             "name Teams reaches the bot at, which serves the desk tab")
     folder = ROOT / "manifest"
     manifest = json.loads((folder / "manifest.json").read_text())
-    fill_in_manifest(manifest, settings.app_id, settings.public_host)
+    fill_in_manifest(manifest, settings.app_id, settings.public_host, teams_app_id)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest, indent=2))
@@ -501,10 +516,11 @@ def package(settings: Settings, out: Path) -> Path:
     return out
 
 
-def fill_in_manifest(manifest: dict[str, Any], app_id: str, host: str) -> None:
+def fill_in_manifest(manifest: dict[str, Any], app_id: str, host: str,
+                     teams_app_id: str = "") -> None:
     """The app id, the desk tab's pages on ``host``, and the SSO resource (the Application ID
     URI the tab's token is issued for, `api://host/app id`)."""
-    manifest["id"] = app_id
+    manifest["id"] = teams_app_id or app_id
     manifest["bots"][0]["botId"] = app_id
     for tab in manifest["staticTabs"]:
         tab["contentUrl"] = tab["websiteUrl"] = f"https://{host}/tabs/queue"
@@ -512,6 +528,16 @@ def fill_in_manifest(manifest: dict[str, Any], app_id: str, host: str) -> None:
         tab["configurationUrl"] = f"https://{host}/tabs/config"
     manifest["validDomains"] = [host]
     manifest["webApplicationInfo"] = {"id": app_id, "resource": f"api://{host}/{app_id}"}
+
+
+def _teams_app_id(raw: str) -> str:
+    """A Teams app id is a GUID (the manifest's schema says so)."""
+    import uuid
+
+    try:
+        return str(uuid.UUID(raw.strip())) if raw.strip() else ""
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a GUID") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -540,6 +566,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("sample-data", help="migrate and add the demo's sample data")
     pack = commands.add_parser("package", help="build the Teams app package (zip)")
     pack.add_argument("--out", type=Path, default=ROOT / "dist" / "fta-assign.zip")
+    pack.add_argument("--teams-app-id", default="", type=_teams_app_id, metavar="GUID",
+                      help="the Teams app's id (default: MicrosoftAppId, the bot's)")
     args = parser.parse_args(argv)
     if args.command == "simulate":  # needs no settings: it touches no database
         return simulate(args.trace, args.policy, args.plot, args.lookahead_minutes,
@@ -572,15 +600,20 @@ def main(argv: list[str] | None = None) -> int:
             architects, requests = asyncio.run(load_sample_data(settings))
             print(f"Sample data: {architects} architects and {requests} requests added.")
         elif args.command == "package":
-            print(f"Teams app package written to {package(settings, args.out)}")
+            print(f"Teams app package written to "
+                  f"{package(settings, args.out, args.teams_app_id)}")
         else:
-            if getattr(args, "production", False) and settings.anonymous:
+            production = getattr(args, "production", False)
+            if production and settings.anonymous:
                 raise SettingsError("serve --production needs MicrosoftAppId and "
                                     "MicrosoftAppPassword: it never runs unauthenticated")
-            serve(settings)
+            serve(settings, production=production)
     except SettingsError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
+    except NotMigrated as error:
+        print(f"Database not migrated: {error}", file=sys.stderr)
+        return 3
     return 0
 
 

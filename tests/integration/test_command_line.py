@@ -80,6 +80,24 @@ def test_package_says_it_needs_the_public_host(tmp_path: Path, database_url: str
     assert "PUBLIC_HOST must be set" in result.stderr
 
 
+def test_package_takes_the_teams_app_id_the_agents_toolkit_created(tmp_path: Path,
+                                                                   database_url: str) -> None:
+    import json
+    import zipfile
+
+    out, app_id = tmp_path / "fta.zip", "6f1c2d3e-0000-4000-8000-00000000abcd"
+    result = run("package", "--out", str(out), "--teams-app-id", app_id.upper(),
+                 MicrosoftAppId="app-id", MicrosoftAppPassword="secret",
+                 MicrosoftAppTenantId="tenant-id", PUBLIC_HOST="fta.contoso.com")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads(zipfile.ZipFile(out).read("manifest.json"))
+    assert (manifest["id"], manifest["bots"][0]["botId"]) == (app_id, "app-id")
+    refused = run("package", "--out", str(out), "--teams-app-id", "not-a-guid",
+                  MicrosoftAppId="app-id", MicrosoftAppPassword="secret",
+                  MicrosoftAppTenantId="tenant-id", PUBLIC_HOST="fta.contoso.com")
+    assert refused.returncode == 2 and "'not-a-guid' is not a GUID" in refused.stderr
+
+
 def test_simulate_runs_the_look_ahead_and_answer_times_when_asked(tmp_path: Path,
                                                                   database_url: str) -> None:
     import json
