@@ -507,7 +507,8 @@ def package(settings: Settings, out: Path, teams_app_id: str = "") -> Path:
                             "name Teams reaches the bot at, which serves the desk tab")
     folder = ROOT / "manifest"
     manifest = json.loads((folder / "manifest.json").read_text())
-    fill_in_manifest(manifest, settings.app_id, settings.public_host, teams_app_id)
+    fill_in_manifest(manifest, settings.app_id, settings.public_host, teams_app_id,
+                     tab_client_id=settings.tab_client_id)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest, indent=2))
@@ -517,9 +518,10 @@ def package(settings: Settings, out: Path, teams_app_id: str = "") -> Path:
 
 
 def fill_in_manifest(manifest: dict[str, Any], app_id: str, host: str,
-                     teams_app_id: str = "") -> None:
-    """The app id, the desk tab's pages on ``host``, and the SSO resource (the Application ID
-    URI the tab's token is issued for, `api://host/app id`)."""
+                     teams_app_id: str = "", *, tab_client_id: str = "") -> None:
+    """The app id, the desk tab's pages on ``host``, and the SSO resource (the tab's app
+    registration and the Application ID URI its token is issued for, `api://host/client id`;
+    the bot's app id unless the tab has a registration of its own)."""
     manifest["id"] = teams_app_id or app_id
     manifest["bots"][0]["botId"] = app_id
     for tab in manifest["staticTabs"]:
@@ -527,7 +529,8 @@ def fill_in_manifest(manifest: dict[str, Any], app_id: str, host: str,
     for tab in manifest["configurableTabs"]:
         tab["configurationUrl"] = f"https://{host}/tabs/config"
     manifest["validDomains"] = [host]
-    manifest["webApplicationInfo"] = {"id": app_id, "resource": f"api://{host}/{app_id}"}
+    client_id = tab_client_id or app_id
+    manifest["webApplicationInfo"] = {"id": client_id, "resource": f"api://{host}/{client_id}"}
 
 
 def _teams_app_id(raw: str) -> str:

@@ -88,6 +88,7 @@ class Settings:
     lookahead_minutes: float = 0.0
     # The managers' desk (bot/desk_auth.py, bot/members.py): the tab's SSO tokens are Entra ID
     # tokens checked against this tenant's published keys, for this audience (besides app_id).
+    tab_client_id: str = ""  # the tab's Entra app registration; MicrosoftAppId by default
     tab_app_id_uri: str = ""
     tab_openid_metadata_url: str = ""
     roles_cache_seconds: float = 600.0  # channel rosters (who manages, who is FTCHelp) kept
@@ -209,6 +210,7 @@ class Settings:
             playbook_base_url=_https("PLAYBOOK_BASE_URL", env.get("PLAYBOOK_BASE_URL", "")),
             ftop_sync_url=_https("FTOP_SYNC_URL", env.get("FTOP_SYNC_URL", ""),
                                  allow_loopback_http=True),
+            tab_client_id=_tab_client_id(env),
             tab_app_id_uri=env.get("TAB_APP_ID_URI", "").strip() or _app_id_uri(env),
             tab_openid_metadata_url=_https("TAB_OPENID_METADATA_URL", env.get(
                 "TAB_OPENID_METADATA_URL", "") or _tenant_metadata(env), allow_loopback_http=True),
@@ -314,12 +316,19 @@ def _timezone(raw: str, name: str = "DEFAULT_TIMEZONE") -> str:
     return raw
 
 
+def _tab_client_id(env: Mapping[str, str]) -> str:
+    """The Entra app registration the desk tab's SSO tokens are issued for: its own
+    (`TAB_CLIENT_ID`, needed when the bot is a managed identity, which cannot expose an API),
+    else the bot's."""
+    return (env.get("TAB_CLIENT_ID", "").strip() or env.get("MicrosoftAppId", "").strip())
+
+
 def _app_id_uri(env: Mapping[str, str]) -> str:
     """The tab's Application ID URI as the manifest's webApplicationInfo names it:
-    api://{public host}/{app id}; empty while either is unknown."""
+    api://{public host}/{tab client id}; empty while either is unknown."""
     host = _public_host(env.get("PUBLIC_HOST", ""))
-    app_id = env.get("MicrosoftAppId", "").strip()
-    return f"api://{host}/{app_id}" if host and app_id else ""
+    client_id = _tab_client_id(env)
+    return f"api://{host}/{client_id}" if host and client_id else ""
 
 
 def _tenant_metadata(env: Mapping[str, str]) -> str:

@@ -59,7 +59,8 @@ class TabTokens:
     """Checks the tab's bearer tokens; gives the token's claims."""
 
     def __init__(self, settings: Settings, keys: KeySet | None = None) -> None:
-        self._audiences = [a for a in (settings.app_id, settings.tab_app_id_uri) if a]
+        self._audiences = sorted({a for a in (settings.app_id, settings.tab_client_id,
+                                               settings.tab_app_id_uri) if a})
         self._tenants = {t.lower() for t in settings.allowed_tenant_ids} | (
             {settings.app_tenant_id.lower()} if settings.app_tenant_id else set())
         self._keys = keys or KeySet(settings.tab_openid_metadata_url,

@@ -25,4 +25,6 @@ param appSettings = {
   ASSIGNMENT_MAIL_SENDER: readEnvironmentVariable('ASSIGNMENT_MAIL_SENDER', '')
   FTAV2_ATTENDEES: readEnvironmentVariable('FTAV2_ATTENDEES', '')
   PLAYBOOK_BASE_URL: readEnvironmentVariable('PLAYBOOK_BASE_URL', '')
+  // The desk tab's own app registration (docs/deploy.md): a managed identity exposes no API.
+  TAB_CLIENT_ID: readEnvironmentVariable('TAB_CLIENT_ID', '')
 }

@@ -42,6 +42,8 @@ var platformSettings = {
   PORT: string(port)
   HOST: '0.0.0.0'
   LOG_FORMAT: 'json'
+  // The desk tab's pages and its SSO Application ID URI are on the app's own host name.
+  PUBLIC_HOST: '${appName}.${environment.properties.defaultDomain}'
   // Graph as the managed identity, or not at all (an empty GRAPH_CLIENT_ID turns it off).
   GRAPH_CLIENT_ID: graphEnabled ? identityClientId : ''
 }

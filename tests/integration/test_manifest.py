@@ -105,6 +105,18 @@ def test_the_package_points_the_tabs_and_sso_at_the_public_host(tmp_path: Path) 
     validate(manifest)
 
 
+def test_a_tab_registration_of_its_own_is_the_sso_resource(tmp_path: Path) -> None:
+    """A bot running as a managed identity cannot expose an API: the tab's SSO then has an app
+    registration of its own (TAB_CLIENT_ID), and the manifest names that one."""
+    tab = "99999999-8888-7777-6666-555555555555"
+    manifest = built_package(tmp_path, public_host="fta-bot.contoso.com", tab_client_id=tab)
+
+    assert manifest["bots"][0]["botId"] == APP_ID
+    assert manifest["webApplicationInfo"] == {
+        "id": tab, "resource": f"api://fta-bot.contoso.com/{tab}"}
+    validate(manifest)
+
+
 def test_the_package_needs_an_app_id(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="MicrosoftAppId"):
         package(Settings(public_host="fta-bot.contoso.com"), tmp_path / "app.zip")

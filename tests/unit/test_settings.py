@@ -125,3 +125,12 @@ def test_the_public_host_is_a_bare_host_name_even_when_given_as_a_url() -> None:
     assert Settings.from_env({"PUBLIC_HOST": "https://FTA-Bot.contoso.com/"}).public_host == \
         "fta-bot.contoso.com"
     assert Settings.from_env({}).public_host == ""
+
+
+def test_the_tabs_sso_audience_follows_its_own_registration_when_it_has_one() -> None:
+    bot = {"MicrosoftAppId": "bot-app", "MicrosoftAppPassword": "x",
+           "MicrosoftAppTenantId": "t", "PUBLIC_HOST": "fta.contoso.com"}
+    same = Settings.from_env(bot)
+    assert (same.tab_client_id, same.tab_app_id_uri) == ("bot-app", "api://fta.contoso.com/bot-app")
+    own = Settings.from_env({**bot, "TAB_CLIENT_ID": "tab-app"})
+    assert (own.tab_client_id, own.tab_app_id_uri) == ("tab-app", "api://fta.contoso.com/tab-app")
