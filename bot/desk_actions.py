@@ -163,8 +163,12 @@ class DeskActions:
             assert outcome.architect is not None  # the offer went to them
             if await self._router.send_offer(outcome):
                 await self._status.refresh(request.id)
-                return Acted(f"{request.number} re-offered to {outcome.architect.name}.",
-                             await self._escalations.current_card(request.id))
+                name = outcome.architect.name
+                return Acted(f"{request.number} re-offered to {name}.",
+                             create_offer_answered_card(
+                                 request, f"{request.number} re-offered to {name}",
+                                 f"{actor.name} passed it to the next FTA. Should {name} decline "
+                                 "or not answer in time, it comes back here."))
             await self._router.route(request.id)  # unreachable: back to the managers
             return Acted(f"{outcome.architect.name} cannot be reached in Teams, so "
                          f"{request.number} is back with the FTA managers.",

@@ -105,7 +105,7 @@ _FINISH_TIMERS = update(timers).where(timers.c.offer_id == bindparam("answered_o
                                       timers.c.done_at.is_(None))
 # A manager's re-offer ends the open offer: its FTA is passed over, as if it had timed out.
 _END_OPEN_OFFER = update(offers).where(
-    offers.c.request_id == bindparam("request_id"), offers.c.state == OfferState.OFFERED
+    offers.c.request_id == bindparam("reoffered_request"), offers.c.state == OfferState.OFFERED
 ).values(state=OfferState.EXPIRED, decided_at=bindparam("now"), reason=REOFFERED
          ).returning(*offers.c)
 _ACCEPTED_OF = select(offers).where(offers.c.request_id == bindparam("request_id"),
@@ -327,7 +327,7 @@ class SqlAssignmentDesk:
                 raise OfferError(f"it is already assigned to {request.agent_name}")
             if request.state is not State.AWAITING_FTA:
                 raise OfferError("it is no longer waiting for an FTA")
-            row = (await connection.execute(_END_OPEN_OFFER, {"request_id": request_id,
+            row = (await connection.execute(_END_OPEN_OFFER, {"reoffered_request": request_id,
                                                                "now": now})).mappings().first()
             ended = offer_from(row) if row is not None else None
             passed_over = frozenset({ended.architect_id}) if ended is not None else frozenset()
