@@ -16,7 +16,7 @@ from domain.balancer import Demand
 from domain.ftop import EnterpriseAssignment
 from domain.offers import OFFERED_BY, SENT_BACK, OfferState, hand_candidates, returned_to_managers
 from domain.operations import Entry
-from domain.requests import FtaRequest, RequestError, Requester, State
+from domain.requests import FtaRequest, Requester, RequestError, State
 from domain.roster import Absence, Architect
 from domain.sla import (
     SLA_BREACH,
