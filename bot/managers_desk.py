@@ -31,6 +31,7 @@ from domain.roster import Roster
 from domain.timers import Timers
 
 VIEW = managers_role("view")  # the manager's view of a request, updated as the others
+LIVE = (OfferState.OFFERED, OfferState.ACCEPTED)  # where it stands says these already
 Act = Callable[[Actor, int], Awaitable[Acted]]
 
 
@@ -137,10 +138,11 @@ class ManagersDesk:
         candidates = await self._escalations.candidates(request)
         standing = await self._standing(request, offers, names)
         earlier = [f"{inert(names.get(o.architect_id, o.architect_id))}: "
-                   f"{inert(outcome_of(o))}" for o in offers]
-        card = create_manager_request_card(
-            request, " ".join([standing, *(f"· {line}" for line in earlier)]), candidates,
-            loads, now.date().isoformat(), banner, problem)
+                   f"{inert(outcome_of(o))}" for o in offers if o.state not in LIVE]
+        if earlier:
+            standing += " Before: " + "; ".join(earlier) + "."
+        card = create_manager_request_card(request, standing, candidates, loads,
+                                           now.date().isoformat(), banner, problem)
         if request.state is State.ASSIGNED:  # the FTA this card saw: a later one is stale
             _carry(card, verbs.MANAGER_REASSIGN, {"fta_id": request.agent_id})
         return card
@@ -179,7 +181,13 @@ class ManagersDesk:
 
         async def done(acted: Acted, request_id: int) -> Card:
             request = await self._requests.get(request_id)
-            return await self.view(request, banner=str(acted)) if request else acted.card
+            if request is None:
+                return acted.card
+            card = await self.view(request, banner=str(acted))
+            # The action updated the managers' cards, this one too (bot/status_cards.py):
+            # it shows the view afresh instead, the last update written for it.
+            await self._poster.update(request_id, VIEW, card)
+            return card
 
         return await self._run(turn_context, data, act, refused, done)
 

@@ -33,11 +33,12 @@ def create_manager_request_card(request: FtaRequest, standing: str,
                                 candidates: Sequence[Architect], loads: dict[str, int],
                                 today: str, banner: str | None = None,
                                 problem: str | None = None) -> Card:
-    """``standing``: where it stands, in a sentence ("Offered to Ana Silva since ...");
+    """``standing``: where it stands, as card text (names in it made inert by the caller,
+    times as ``moment``): "Offered to Ana Silva since ...";
     ``today``: the earliest date the deadline may move to (YYYY-MM-DD)."""
     body: list[CardElement] = [title(f"{request.number} · {STATE_LABELS[request.state]}"),
                                FactSet(facts=summary(request, *_deadlines(request))),
-                               paragraph(inert(standing))]
+                               paragraph(standing)]
     if banner:
         body.append(paragraph(inert(banner), color="Good"))
     if problem:
@@ -54,7 +55,9 @@ def create_manager_request_card(request: FtaRequest, standing: str,
                       max_length=REASON_LENGTH, placeholder="e.g. Ana is on sick leave"),
             ActionSet(actions=[execute("Reassign", verbs.MANAGER_REASSIGN, state)])]))
     elif request.state is State.AWAITING_FTA:
-        body += [hand_choice(candidates, loads), ActionSet(actions=hand_actions(request)),
+        body += [paragraph("Assign by hand, or re-offer", weight="Bolder", separator=True),
+                 hand_choice(candidates, loads, required=False),
+                 ActionSet(actions=hand_actions(request)),
                  Container(separator=True, items=[
                      paragraph("Extend the deadline", weight="Bolder"),
                      DateInput(id="deadline", label="New deadline (same time of day)",
@@ -68,7 +71,7 @@ def create_manager_request_card(request: FtaRequest, standing: str,
 
 
 def _deadlines(request: FtaRequest) -> list[Fact]:
-    if request.deadline is None:
+    if request.deadline is None or request.state is not State.AWAITING_FTA:
         return []
     facts = [Fact(title="Assign by", value=moment(request.deadline))]
     if request.extensions:

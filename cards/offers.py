@@ -87,13 +87,16 @@ def create_escalation_card(request: FtaRequest, not_eligible: Sequence[str],
                  hand_actions(request))
 
 
-def hand_choice(candidates: Sequence[Architect], loads: dict[str, int]) -> CardElement:
-    """Whom a manager may assign by hand, with their load against capacity."""
+def hand_choice(candidates: Sequence[Architect], loads: dict[str, int],
+                required: bool = True) -> CardElement:
+    """Whom a manager may assign by hand, with their load against capacity. Not required on
+    a card with other forms (the manager's view): Teams would check it for every button."""
     choices = [Choice(title=f"{a.name} ({loads.get(a.id, 0)}/{a.capacity} points)", value=a.id)
                for a in candidates]
     return ChoiceSetInput(id="architect_id", label="Assign by hand to", choices=choices,
-                          style="compact", placeholder="Pick an FTA", is_required=True,
-                          error_message="Pick an architect.")
+                          style="compact", placeholder="Pick an FTA",
+                          is_required=required or None,
+                          error_message="Pick an architect." if required else None)
 
 
 def hand_actions(request: FtaRequest) -> list[Any]:

@@ -71,6 +71,8 @@ def outcome_of(offer: Offer) -> str:
             else f"declined: {offer.reason}"
     if offer.reason == "no answer in time":
         return "did not answer in time"
+    if offer.reason == REOFFERED:
+        return f"passed over: {REOFFERED}"
     return f"withdrawn: {offer.reason}" if offer.reason else "withdrawn"
 
 
