@@ -264,7 +264,7 @@ class DeskActions:
                 raise _stale(request, where_it_stands(request))
             name = agent_name.strip()[:NAME_LENGTH] or "an FTCHelp agent"
             try:
-                request.transfer(agent_id.strip().lower(), name)
+                request.transfer(agent_id.strip(), name)
             except RequestError as error:
                 raise Refused(f"Nothing changed on {request.number}: {error}", 400) from None
             await self._save(request)

@@ -259,3 +259,4 @@ async def test_assigning_from_the_sla_card_updates_it_and_a_second_assign_is_sta
         again["value"])
     assert "A manager assigned this request to you" in texts_of(
         cards_in(connector, "a:personal-5")[-1])
+
