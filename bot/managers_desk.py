@@ -98,21 +98,25 @@ class ManagersDesk:
         return await self._view(turn_context, data, act)
 
     async def transfer(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
-        """Transfer an FTCHelp ticket to another agent, from its card."""
+        """Transfer an FTCHelp ticket to another agent, from its card: one of the agents the
+        card listed, named as the bot knows them (not as the card's data says)."""
         agent = _text(data, "transfer_to")
-        name = next((n for i, n in _agents(data) if i == agent), "")
+        name = dict(await self._requests.ticket_agents()).get(agent)
         request_id = request_id_of(data)
-        if request_id is None:
+        request = await self._requests.get(request_id) if request_id is not None else None
+        if request is None or request_id is None:
             return message_invoke("That ticket no longer exists.")
         try:
+            if name is None:
+                raise Refused("Pick one of the agents listed to transfer the ticket to.", 400)
             acted = await self._actions.transfer_ticket(request_id, agent, name,
                                                         self.actor(turn_context))
         except Refused as refused:
             turn_outcome.set("refused")
-            request = await self._requests.get(request_id)
-            if refused.status in (403, 404) or request is None:
+            if refused.status in (403, 404):
                 return message_invoke(str(refused))
-            return card_invoke(await self._ticket_card(request, str(refused)))
+            fresh = await self._requests.get(request_id) or request
+            return card_invoke(await self._ticket_card(fresh, str(refused)))
         return card_invoke(acted.card)
 
     async def show(self, turn_context: TurnContext, request: FtaRequest) -> bool:
@@ -219,15 +223,6 @@ def _carry(card: Card, verb: str, extra: dict[str, Any]) -> None:
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-
-
-def _agents(data: dict[str, Any]) -> list[tuple[str, str]]:
-    """The (id, name) of the agents the ticket card offered, as it carried them."""
-    agents = data.get("agents")
-    if not isinstance(agents, list):
-        return []
-    return [(str(a[0]), str(a[1])) for a in agents
-            if isinstance(a, list) and len(a) == 2][:50]
 
 
 def _text(data: dict[str, Any], key: str) -> str:

@@ -95,8 +95,7 @@ def create_ticket_card(request: FtaRequest, due: datetime | None = None,
         body.append(ChoiceSetInput(id="transfer_to", label="Transfer to", style="compact",
                                    placeholder="Pick an agent", choices=[
                                        Choice(title=inert(n), value=i) for i, n in others]))
-        actions.append(execute("Transfer", verbs.TICKET_TRANSFER,
-                               {**state, "agents": [list(a) for a in others]}))
+        actions.append(execute("Transfer", verbs.TICKET_TRANSFER, state))
     return build(body, actions)
 
 

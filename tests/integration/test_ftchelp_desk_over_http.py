@@ -10,7 +10,11 @@ from app import database_key
 from storage.activity_log import SqlActivityLog
 from tests.conftest import FTCHELP_CHANNEL
 from tests.integration.test_ftchelp_over_http import agent, submit, tickets
-from tests.support.driver import User, buttons, card_state, texts_of, tick
+from tests.support.driver import User, buttons, card_state, nodes, texts_of, tick
+
+
+def _choices(card: dict, input_id: str) -> list[dict]:
+    return next(node["choices"] for node in nodes(card) if node.get("id") == input_id)
 
 
 def reminders(connector) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -34,14 +38,17 @@ async def test_a_ticket_transferred_to_another_agent_is_theirs_to_resolve(bot, c
     transfer = buttons(card)["Transfer"]["data"]
     assert "Seller 8" in texts_of(card)
 
+    eight = next(c["value"] for c in _choices(card, "transfer_to") if c["title"] == "Seller 8")
+    forged = await agent(bot, connector, 7).press("ticket_transfer", {
+        **transfer, "transfer_to": "aad-someone-else"})
     moved = await agent(bot, connector, 7).press("ticket_transfer",
-                                                 {**transfer, "transfer_to": transfer[
-                                                     "agents"][0][0]})
+                                                 {**transfer, "transfer_to": eight})
     by_first = await agent(bot, connector, 7).press("ticket_resolve", {
         **card_state(card), "answer": "Mine"})
     by_new = await agent(bot, connector, 8).press("ticket_resolve", {
         **card_state(moved["value"]), "answer": "Here is how."})
 
+    assert "Pick one of the agents listed" in texts_of(forged["value"])
     assert "FTCHelp ticket FTA-2026-00002 · Assigned to Seller 8" in texts_of(moved["value"])
     told = [c for s in connector.sent if s.conversation_id == "a:personal-8"
             for c in s.cards][-1]
@@ -58,8 +65,9 @@ async def test_only_ftchelp_may_transfer_a_ticket(bot, connector) -> None:
     card = await taken_by(bot, connector, 7)
     transfer = buttons(card)["Transfer"]["data"]
 
+    eight = next(c["value"] for c in _choices(card, "transfer_to"))
     refused = await User(bot, connector, number=1).press("ticket_transfer", {
-        **transfer, "transfer_to": transfer["agents"][0][0]})
+        **transfer, "transfer_to": eight})
 
     assert "Only the FTCHelp team can transfer tickets." in refused["value"]
     trail = await SqlActivityLog(bot.server.app[database_key]).for_request(2)
