@@ -19,6 +19,7 @@ from tests.e2e.test_request_intake import (
     COST,
     SOW,
     STAFFING,
+    file_inquiry,
     fill_attachments,
     fill_customer,
     start,
@@ -124,3 +125,16 @@ def test_a_manager_reassigns_an_accepted_request_from_its_view(page: Page) -> No
            ).to_be_visible()
     expect(page.get_by_text("invoke 500")).to_have_count(0)
     card_screenshot(page, re.compile("reassigned from Alex Wilber"), "desk-manager-view-reassigned")
+
+
+def test_a_high_impact_ticket_shows_its_priority_and_its_sla(page: Page) -> None:
+    file_inquiry(page, "Something else", "High: deal or deployment blocked", "New customer",
+                 "Not started", "Can FastTrack start before the EA is signed?")
+    expect(page.get_by_text("It went to the FTCHelp team.").last).to_be_visible()
+
+    page.get_by_text("FTCHelp", exact=True).first.click()
+    page.get_by_role("button", name="Assign to me").last.click()
+
+    expect(page.get_by_text(re.compile(r"^High priority · answer by")).last).to_be_visible()
+    expect(page.get_by_text("invoke 500")).to_have_count(0)
+    card_screenshot(page, re.compile(r"FTCHelp ticket FTA-"), "desk-ticket-high-priority")
