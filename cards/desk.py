@@ -21,7 +21,7 @@ from microsoft_teams.cards import (
 
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
-from cards.offers import hand_actions, hand_choice, summary
+from cards.offers import MAX_CHOICES, hand_actions, hand_choice, summary
 from cards.text import inert, moment
 from domain.requests import STATE_LABELS, FtaRequest, State
 from domain.roster import Architect
@@ -46,7 +46,8 @@ def create_manager_request_card(request: FtaRequest, standing: str,
     state = {"request_id": request.id}
     if request.state is State.ASSIGNED:
         choices = [Choice(title=f"{a.name} ({loads.get(a.id, 0)}/{a.capacity} points)",
-                          value=a.id) for a in candidates if a.id != request.agent_id]
+                          value=a.id)
+                   for a in [c for c in candidates if c.id != request.agent_id][:MAX_CHOICES]]
         body.append(Container(separator=True, items=[
             paragraph("Reassign to another FTA", weight="Bolder"),
             ChoiceSetInput(id="reassign_to", label="New FTA", choices=choices,

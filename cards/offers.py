@@ -26,6 +26,9 @@ from domain.requests import SEND_BACK_KINDS, FtaRequest
 from domain.roster import Architect
 
 SEND_BACK_BUTTONS = {"incomplete": "incomplete", "wrong_type": "wrong type"}
+# FTAs a manager's card offers at most, best placed first: a roster of a thousand would make
+# the card too big for Teams (100 KB). The desk tab reaches the rest.
+MAX_CHOICES = 50
 WORKLOADS_FIELD = next(field for field in COMMON if field.id == "workloads")
 
 
@@ -92,7 +95,7 @@ def hand_choice(candidates: Sequence[Architect], loads: dict[str, int],
     """Whom a manager may assign by hand, with their load against capacity. Not required on
     a card with other forms (the manager's view): Teams would check it for every button."""
     choices = [Choice(title=f"{a.name} ({loads.get(a.id, 0)}/{a.capacity} points)", value=a.id)
-               for a in candidates]
+               for a in candidates[:MAX_CHOICES]]
     return ChoiceSetInput(id="architect_id", label="Assign by hand to", choices=choices,
                           style="compact", placeholder="Pick an FTA",
                           is_required=required or None,

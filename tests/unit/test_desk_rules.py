@@ -5,6 +5,7 @@ FTCHelp's SLA and priority."""
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.desk_actions import Actor, DeskActions, Refused, where_it_stands
+from cards.offers import create_sla_card
 from domain.balancer import Demand
 from domain.ftop import EnterpriseAssignment
 from domain.offers import OFFERED_BY, SENT_BACK, OfferState, hand_candidates, returned_to_managers
@@ -29,6 +31,7 @@ from domain.sla import (
     ticket_priority,
     ticket_timers,
 )
+from tests.support.driver import nodes
 from tests.support.requests import COMPLETE
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # a Tuesday
@@ -226,3 +229,14 @@ def test_a_ticket_moves_to_another_agent_who_may_then_resolve_it() -> None:
         request.resolve("aad-a", "mine")
     request.resolve("aad-b", "Here.")
     assert request.state is State.RESOLVED
+
+
+def test_a_managers_card_offers_the_fifty_best_placed_ftas_and_stays_small() -> None:
+    roster = [architect(f"fta-{n:04d}") for n in range(1000)]
+
+    card = create_sla_card(waiting(), breached=True, candidates=roster, loads={})
+
+    [choices] = [n["choices"] for n in nodes(card) if n.get("id") == "architect_id"]
+    assert [c["value"] for c in choices] == [a.id for a in roster[:50]]
+    assert len(json.dumps(card)) < 80_000
+
