@@ -77,6 +77,7 @@ async def _bot_context(app: web.Application, clock: Clock,
     from bot.basics import Basics
     from bot.channels import Poster
     from bot.connector import BotConnector
+    from bot.desk_actions import DeskActions
     from bot.desk_auth import DeskAuth, desk_auth_key
     from bot.desk_reader import DeskReader, desk_reader_key
     from bot.digest import WeeklyDigest
@@ -89,6 +90,7 @@ async def _bot_context(app: web.Application, clock: Clock,
     from bot.intake import Intake
     from bot.internal_call import InternalCallDesk
     from bot.lookahead import LookAhead
+    from bot.managers_desk import ManagersDesk
     from bot.members import ChannelMembers
     from bot.my_assignments import MyAssignments
     from bot.my_requests import MyRequests
@@ -178,7 +180,8 @@ async def _bot_context(app: web.Application, clock: Clock,
                   ChannelMembers(directory, connector, settings.roles_cache_seconds))
     app[desk_auth_key] = DeskAuth(settings, roles)
     desk_reads = SqlDesk(database)
-    app[desk_reader_key] = DeskReader(desk_reads, roles, clock, settings.managers_timezone)
+    app[desk_reader_key] = DeskReader(desk_reads, roles, clock, settings.managers_timezone,
+                                      settings.ftchelp_sla_business_days)
     policy = Policy(settings.balancer_policy, weights=dict(settings.request_weights),
                     load_band=settings.balancer_load_band,
                     scarcity_weight=settings.balancer_scarcity_weight)
@@ -186,15 +189,25 @@ async def _bot_context(app: web.Application, clock: Clock,
                          timers=timers, poster=poster, clock=clock, policy=policy,
                          managers_channel_id=settings.managers_channel_id,
                          sla_reminder_hours=settings.sla_reminder_hours,
-                         on_assigned=work.assigned, status=status, unit_of_work=unit_of_work,
-                         roles=roles)
+                         on_assigned=work.assigned, status=status, unit_of_work=unit_of_work)
     ftchelp = FtcHelpDesk(requests, poster, faq, settings.ftchelp_channel_id, status,
-                          unit_of_work, roles)
+                          unit_of_work, roles, timers, clock,
+                          settings.ftchelp_sla_business_days)
+    desk_actions = DeskActions(
+        desk=desk, requests=requests, roster=roster, timers=timers, poster=poster,
+        policy=policy, clock=clock, managers_channel_id=settings.managers_channel_id,
+        router=router, work=work, ftop=ftop, status=status, unit_of_work=unit_of_work,
+        audit=activities, sla_reminder_hours=settings.sla_reminder_hours,
+        ticket_card=ftchelp.ticket_card)
+    managers = ManagersDesk(actions=desk_actions, roles=roles, requests=requests, desk=desk,
+                            roster=roster, timers=timers, clock=clock,
+                            escalations=router.escalations, poster=poster,
+                            ticket_card=ftchelp.ticket_card)
     user_state = UserState(SqlStorage(SqlDocuments(database, clock)))
     intake = Intake(requests, ftchelp, router.submitted, status, clock,
                     settings.default_timezone, settings.default_country, unit_of_work,
                     FormDefaults(user_state))
-    mine, basics = MyRequests(requests, roles, status), Basics()
+    mine, basics = MyRequests(requests, roles, status, managers.show), Basics()
     roster_desk = RosterDesk(roster, desk, requests, clock, roles, timers, policy)
     withdrawal = Withdrawal(desk=desk, requests=requests, status=status, ftop=ftop,
                             roster=roster, poster=poster, calendar=graph, clock=clock,
@@ -224,7 +237,7 @@ async def _bot_context(app: web.Application, clock: Clock,
         commands=[c for journey in (basics, intake, mine, assignments, roster_desk)
                   for c in journey.commands()],
         actions=_verb_table((basics, intake, mine, ftchelp, router, roster_desk, work,
-                             withdrawal, send_back, *calls)),
+                             withdrawal, send_back, managers, *calls)),
         welcome=basics.welcome, unrecognised=basics.unrecognised,
         on_files=AttachmentInbox(requests, settings.file_hosts).receive)
     retention = timedelta(days=settings.retention_days)
@@ -236,7 +249,7 @@ async def _bot_context(app: web.Application, clock: Clock,
         retention=retention,
         post_waiting_tickets=ftchelp.post_waiting_tickets,
         late_ageing=timedelta(hours=settings.late_lane_ageing_hours),
-        engagement_due=work.ask_if_finished, chase=chase,
+        engagement_due=work.ask_if_finished, chase=chase, ticket_due=ftchelp.sla_due,
         lookahead=LookAhead(desk, router, policy, min_cost_assignment,
                             timedelta(minutes=settings.lookahead_minutes),
                             timedelta(hours=settings.late_lane_ageing_hours))

@@ -75,6 +75,7 @@ class Settings:
     assignment_mail_sender: str = ""
     call_search_business_days: int = 5
     first_contact_business_days: int = 3
+    ftchelp_sla_business_days: float = 1.0  # FTCHelp's own SLA on a ticket
     playbook_base_url: str = ""
     ftop_sync_url: str = ""
     balancer_policy: str = "skilled"
@@ -196,6 +197,8 @@ class Settings:
             assignment_mail_sender=env.get("ASSIGNMENT_MAIL_SENDER", "").strip(),
             first_contact_business_days=_count(
                 "FIRST_CONTACT_BUSINESS_DAYS", env.get("FIRST_CONTACT_BUSINESS_DAYS", "3")),
+            ftchelp_sla_business_days=_positive(
+                "FTCHELP_SLA_BUSINESS_DAYS", env.get("FTCHELP_SLA_BUSINESS_DAYS", "1")),
             openid_metadata_url=env.get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", "").strip(),
             token_issuer=env.get("TO_BOT_FROM_CHANNEL_TOKEN_ISSUER", "").strip(),
             login_url=env.get("TO_CHANNEL_FROM_BOT_LOGIN_URL", "").strip(),

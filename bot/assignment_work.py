@@ -109,6 +109,30 @@ class AssignmentWork:
         return self.card(request, record, architect, banner=f"{how} The seller and the account "
                                                         "team have been told.")
 
+    async def reassigned(self, request: FtaRequest, record: EnterpriseAssignment,
+                         architect: Architect, by: str, reason: str) -> dict[str, Any]:
+        """A manager moved the request to ``architect``: the FTOP record names them and keeps
+        who held it before; the account team's post names them (and a reply in its thread
+        says so) and the seller is told who the FTA is now. The new FTA's work card.
+        Runs inside the caller's unit of work."""
+        record.reassign(architect.id, architect.name, by, self._clock(), reason)
+        await self._ftop.record(record)
+        post = create_account_team_card(request, (architect.name, architect.aad_id),
+                                        (request.requester.name, request.requester.id))
+        await self._poster.update(request.id, ACCOUNT_TEAM, post)
+        channel = record.account_post[0] if record.account_post else ""
+        if channel:
+            await self._poster.to_channel(channel, post, thread_of=(request.id, ACCOUNT_TEAM),
+                                          audience="the account team channel",
+                                          what=f"The new FTA of {request.number}")
+        await self._reach_person(request.requester.id, request.requester.name,
+                                 create_seller_assigned_card(request, self._playbooks),
+                                 f"The new FTA of {request.number}")
+        before = record.ftas[-2].fta_name
+        return self.card(request, record, architect,
+                         banner=f"A manager reassigned this request to you ({before} had it). "
+                                "The seller and the account team have been told.")
+
     async def _email_requester(self, request: FtaRequest, architect: Architect) -> None:
         """The playbook's assignment e-mail, where a sender mailbox is configured."""
         if not self._mail_sender or not request.requester.email:

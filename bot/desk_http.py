@@ -19,12 +19,11 @@ from bot.desk_csv import requests_csv
 from bot.desk_reader import DeskReader, desk_reader_key, desk_roles, refused
 from domain import desk as rules
 from domain import reports
-from domain.calendar import business_days_later
 from domain.desk import DeskError, Forbidden, QueueQuery, Section
 from domain.forms import IMPACT, TOPICS
+from domain.sla import ticket_due, ticket_priority
 
 log = logging.getLogger(__name__)
-PRIORITY = {"high": "high", "medium": "normal", "low": "low"}
 
 
 def add_desk_routes(app: web.Application) -> None:
@@ -85,14 +84,14 @@ async def _tickets(reader: DeskReader, query: QueueQuery, roles: rules.Roles,
     rows = []
     for row in found:
         submitted = row["submitted_at"]
-        due = business_days_later(submitted, reader.ftchelp_sla_business_days,
-                                  row["requester_timezone"], row["requester_country"])
+        due = ticket_due(submitted, reader.ftchelp_sla_business_days,
+                         row["requester_timezone"], row["requester_country"])
         impact = row["impact"] or ""
         rows.append({
             "id": row["id"], "number": row["number"],
             "topic": dict(TOPICS).get(row["topic"] or "", row["topic"] or ""),
             "impact": impact, "impact_label": dict(IMPACT).get(impact, impact),
-            "priority": PRIORITY.get(impact, "normal"), "submitted_at": rules.stamp(submitted),
+            "priority": ticket_priority(impact), "submitted_at": rules.stamp(submitted),
             "age_hours": round((now - submitted).total_seconds() / 3600, 1),
             "agent": {"id": row["agent_id"], "name": row["agent_name"]}
             if row["agent_id"] else None,

@@ -28,7 +28,7 @@ class DeskReader:
     roles: Roles
     clock: Callable[[], datetime]
     managers_timezone: str = "UTC"
-    ftchelp_sla_business_days: int = 1
+    ftchelp_sla_business_days: float = 1.0  # FTCHelp's own SLA (domain/sla.py)
     _kept: dict[str, tuple[float, Any]] = field(default_factory=dict)
 
     async def kept(self, key: str, read: Callable[[], Awaitable[Any]]) -> Any:

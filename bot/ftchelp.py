@@ -4,6 +4,8 @@ agent takes ("Assign to me") and resolves with an answer the seller receives."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -15,25 +17,32 @@ from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
 from bot.roles import Roles
 from bot.status_cards import StatusCards
 from cards import verbs
+from cards.base import Card
 from cards.ftchelp import (
     create_answer_card,
     create_faq_closed_card,
     create_ticket_card,
+    create_ticket_sla_card,
 )
 from cards.requests import create_confirmation_card
 from domain.faq import Faq, FaqAnswer
 from domain.outbox import UnitOfWork
 from domain.request_types import Queue
 from domain.requests import FtaRequest, RequestRepository, State
+from domain.sla import TICKET_BREACH, TICKET_KINDS, ticket_due, ticket_order, ticket_timers
+from domain.timers import Timers
 
 log = logging.getLogger(__name__)
 ONLY_FTCHELP = "Only the FTCHelp team can work tickets, from the FTCHelp channel."
+TICKET = "ticket"  # the role of the ticket's card in the FTCHelp channel
 
 
 class FtcHelpDesk:
     def __init__(self, requests: RequestRepository, poster: Poster, faq: Faq,
                  channel_id: str, status: StatusCards, unit_of_work: UnitOfWork,
-                 roles: Roles) -> None:
+                 roles: Roles, timers: Timers, clock: Callable[[], datetime],
+                 sla_business_days: float = 1.0) -> None:
+        self._timers, self._clock, self._sla_days = timers, clock, sla_business_days
         self._requests = requests
         self._roles = roles
         self._unit_of_work = unit_of_work
@@ -71,13 +80,13 @@ class FtcHelpDesk:
         """An FTCHelp agent takes the ticket; everyone in the channel sees who has it."""
         request = await self._ticket(turn_context, data)
         if request.state is not State.FTCHELP_OPEN:
-            return card_invoke(create_ticket_card(request))  # taken already: show by whom
+            return card_invoke(await self.ticket_card(request))  # taken already: by whom
         sender = turn_context.activity.from_property
         request.take(person_id(turn_context.activity), sender.name or "an FTCHelp agent")
         async with self._unit_of_work():
             await self._requests.save(request)
             await self._status.refresh(request.id)
-        return card_invoke(create_ticket_card(request))
+        return card_invoke(await self.ticket_card(request))
 
     async def resolve(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """The agent's answer closes the ticket and goes to the seller's personal chat."""
@@ -87,17 +96,50 @@ class FtcHelpDesk:
                         answer[:4000] if isinstance(answer, str) else "")
         async with self._unit_of_work():
             await self._requests.save(request)
+            await self._timers.cancel(request.id, TICKET_KINDS, self._clock())
             await self._status.refresh(request.id)
             if not await self._poster.to_person(request.requester.id, create_answer_card(request),
                                                 audience=request.requester.name,
                                                 what=f"The FTCHelp answer for {request.number}"):
                 log.warning("seller of request %s has no personal chat with the bot", request.id)
-        return card_invoke(create_ticket_card(request))
+        return card_invoke(await self.ticket_card(request))
+
+    def due(self, request: FtaRequest) -> datetime | None:
+        """When FTCHelp's own SLA on the ticket runs out (FTCHELP_SLA_BUSINESS_DAYS of the
+        seller's business hours after they submitted it)."""
+        if request.submitted_at is None:
+            return None
+        return ticket_due(request.submitted_at, self._sla_days, request.requester.timezone,
+                          request.requester.country)
+
+    async def ticket_card(self, request: FtaRequest, problem: str | None = None) -> Card:
+        """The ticket's card: priority, its SLA, and whom it may be transferred to."""
+        return create_ticket_card(request, self.due(request),
+                                  await self._requests.ticket_agents(), problem)
+
+    async def sla_due(self, request_id: int, kind: str) -> None:
+        """A ticket's SLA timer fired: remind FTCHelp's channel, if it is still open."""
+        request = await self._requests.get(request_id)
+        due = self.due(request) if request is not None else None
+        if request is None or due is None or request.state not in (State.FTCHELP_OPEN,
+                                                                   State.FTCHELP_ASSIGNED):
+            return
+        if kind != TICKET_BREACH and self._clock() >= due:
+            return  # late already: the breach's reminder says so, once
+        await self._poster.to_channel(self._channel_id, create_ticket_sla_card(
+            request, due, breached=kind == TICKET_BREACH), thread_of=(request.id, TICKET),
+            audience="the FTCHelp channel", what=f"The FTCHelp SLA reminder of {request.number}")
 
     async def post_ticket(self, request: FtaRequest) -> None:
-        """Post the ticket card in the FTCHelp channel."""
-        if not await self._poster.to_channel(self._channel_id, create_ticket_card(request),
-                                             remember=(request.id, "ticket"),
+        """Post the ticket card in the FTCHelp channel; its SLA's reminders start (once)."""
+        due = self.due(request)
+        if due is not None and not await self._timers.happened(TICKET_BREACH, request.id):
+            assert request.submitted_at is not None  # it has a due time
+            await self._timers.schedule_all(request.id, ticket_timers(
+                request.submitted_at, self._sla_days, request.requester.timezone,
+                request.requester.country))
+        if not await self._poster.to_channel(self._channel_id, await self.ticket_card(request),
+                                             remember=(request.id, TICKET),
                                              audience="the FTCHelp channel",
                                              what=f"The FTCHelp ticket {request.number}",
                                              key=f"ftchelp-ticket-{request.id}"):
@@ -106,11 +148,13 @@ class FtcHelpDesk:
     async def post_waiting_tickets(self) -> None:
         """Post the tickets the FTCHelp channel could not be addressed for when they were
         submitted (no conversation known yet: the demo's sample request, say)."""
-        for request_id in await self._requests.unposted_tickets():
-            request = await self._requests.get(request_id)
-            if request is not None and request.state is State.FTCHELP_OPEN:
-                async with self._unit_of_work():
-                    await self.post_ticket(request)
+        waiting = [r for r in [await self._requests.get(request_id)
+                               for request_id in await self._requests.unposted_tickets()]
+                   if r is not None and r.state is State.FTCHELP_OPEN]
+        for request in sorted(waiting, key=lambda r: ticket_order(r.values.get("impact", ""),
+                                                                  r.submitted_at)):
+            async with self._unit_of_work():  # the most urgent first, then the oldest
+                await self.post_ticket(request)
 
     async def _ticket(self, turn_context: TurnContext, data: dict[str, Any]) -> FtaRequest:
         if not await self._roles.may_work_tickets(turn_context.activity):

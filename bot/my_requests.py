@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -15,7 +16,7 @@ from bot.roles import Roles
 from bot.status_cards import StatusCards
 from cards import verbs
 from cards.requests import create_request_list_card
-from domain.requests import RequestRepository, request_number
+from domain.requests import FtaRequest, RequestRepository, request_number
 
 NUMBER = r"FTA-(?P<year>\d{4})-(?P<id>\d{1,9})"
 
@@ -26,8 +27,11 @@ def number_in(found: re.Match[str]) -> str:
 
 
 class MyRequests:
-    def __init__(self, requests: RequestRepository, roles: Roles, status: StatusCards) -> None:
+    def __init__(self, requests: RequestRepository, roles: Roles, status: StatusCards,
+                 manager_view: Callable[[TurnContext, FtaRequest], Awaitable[bool]]
+                 | None = None) -> None:
         self._requests, self._roles, self._status = requests, roles, status
+        self._manager_view = manager_view
 
     def commands(self) -> list[Command]:
         return [command("my requests", "List your requests (add all for cancelled drafts too)",
@@ -56,9 +60,13 @@ class MyRequests:
             card_message(create_request_list_card(mine, with_cancelled)))
 
     async def status(self, turn_context: TurnContext, found: re.Match[str]) -> None:
-        """`status FTA-…`: one request, if it is the seller's own (or the sender an admin)."""
+        """`status FTA-…`: one request, if it is the seller's own (or the sender an admin); a
+        manager sees it with what they can do to it (bot/managers_desk.py)."""
         number = number_in(found)
         request = await self._requests.by_number(number)
+        if request is not None and self._manager_view is not None \
+                and await self._manager_view(turn_context, request):
+            return
         if request is None or not self._roles.may_see(turn_context.activity, request):
             await turn_context.send_activity(
                 f"I can't find {number} among your requests. Type **my requests** to see them.")

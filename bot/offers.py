@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -16,7 +16,6 @@ from bot.escalations import Escalations
 from bot.identity import person_id
 from bot.ownership import card_id
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
-from bot.roles import Roles
 from bot.status_cards import StatusCards, offer_role
 from cards import verbs
 from cards.offers import (
@@ -29,6 +28,7 @@ from domain.offers import UNREACHABLE, AssignmentDesk, Offer, OfferError, Outcom
 from domain.outbox import OutboxItem, UnitOfWork
 from domain.requests import FtaRequest, RequestRepository
 from domain.roster import Architect, Roster
+from domain.sla import sla_timers
 from domain.timers import Timers
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class Routed(StrEnum):
     ESCALATED = "escalated"  # nobody eligible: the FTA managers have it
     UNTOLD = "untold"  # nobody eligible, and the managers' channel could not be reached yet
     UNCHANGED = "unchanged"  # not waiting for an FTA, or offered already
+    RETURNED = "returned"  # a manager's offer declined or timed out: back to the managers
 
 
 MOVED_ON = {
@@ -48,7 +49,9 @@ MOVED_ON = {
     Routed.ESCALATED: "It was sent to the FTA managers because nobody else was eligible.",
     Routed.UNTOLD: "Nobody else was eligible; it goes to the FTA managers as soon as their "
                    "channel can be reached.",
-    Routed.UNCHANGED: "It is no longer waiting for an FTA."}
+    Routed.UNCHANGED: "It is no longer waiting for an FTA.",
+    Routed.RETURNED: "It went back to the FTA managers, who made the offer: they decide "
+                     "what happens next."}
 
 
 class OfferRouter:
@@ -58,7 +61,7 @@ class OfferRouter:
                  sla_reminder_hours: tuple[float, ...],
                  on_assigned: Callable[[FtaRequest, Architect, bool],
                                        Awaitable[dict[str, Any]]], status: StatusCards,
-                 unit_of_work: UnitOfWork, roles: Roles) -> None:
+                 unit_of_work: UnitOfWork) -> None:
         self._unit_of_work = unit_of_work
         self._desk, self._requests, self._roster = desk, requests, roster
         self._timers, self._poster, self._policy = timers, poster, policy
@@ -68,20 +71,20 @@ class OfferRouter:
         self._status = status
         self._escalations = Escalations(
             desk=desk, requests=requests, roster=roster, timers=timers, poster=poster,
-            policy=policy, clock=clock, managers_channel_id=managers_channel_id,
-            on_assigned=on_assigned, status=status, unit_of_work=unit_of_work, roles=roles)
+            policy=policy, clock=clock, managers_channel_id=managers_channel_id, status=status)
+
+    @property
+    def escalations(self) -> Escalations:
+        return self._escalations
 
     def actions(self) -> dict[str, Any]:
-        return {verbs.ACCEPT_OFFER: self.accept, verbs.DECLINE_OFFER: self.decline,
-                **self._escalations.actions()}
+        return {verbs.ACCEPT_OFFER: self.accept, verbs.DECLINE_OFFER: self.decline}
 
     async def submitted(self, request: FtaRequest) -> None:
         """A request joined the FTA queue: set its SLA timers and offer it."""
         if request.deadline is not None:
-            await self._timers.schedule_all(request.id, [
-                *(("sla_reminder", request.deadline - timedelta(hours=hours))
-                  for hours in self._reminders),
-                ("sla_breach", request.deadline)])
+            await self._timers.schedule_all(request.id, sla_timers(request.deadline,
+                                                                   self._reminders))
         await self.route(request.id)
 
     async def route(self, request_id: int) -> Routed:
@@ -91,6 +94,9 @@ class OfferRouter:
             while True:
                 outcome = await self._desk.offer_next(request_id, self._clock(), self._policy)
                 if outcome.offer is None:
+                    if outcome.returned:  # the engine never overrules a manager's offer
+                        told = await self._escalations.escalate(outcome.request, None, True)
+                        return Routed.RETURNED if told else Routed.UNTOLD
                     if not outcome.escalate:
                         return Routed.UNCHANGED
                     told = await self._escalations.escalate(outcome.request, outcome.decision)
@@ -108,6 +114,11 @@ class OfferRouter:
             if await self._offer_or_move_on(outcome):
                 return Routed.OFFERED
         return await self.route(request_id)
+
+    async def send_offer(self, outcome: Outcome) -> bool:
+        """Send the offer just made (a manager's re-offer, say); if its FTA cannot be
+        reached, it is declined as such (the managers told) and False: route on."""
+        return await self._offer_or_move_on(outcome)
 
     async def _offer_or_move_on(self, outcome: Outcome) -> bool:
         """Send the offer just made; if its FTA cannot be reached, it is declined as such (the

@@ -1,4 +1,5 @@
-"""The periodic worker: offer time-outs, SLA reminders and breaches, task 3298's chase, the
+"""The periodic worker: offer time-outs, SLA reminders and breaches (the FTA queue's, with the
+managers' actions on them, and FTCHelp's own), task 3298's chase, the
 waiting queue and the hourly retention purge. Timers are leased from the database, so several
 instances can run it side by side and no timer runs twice."""
 
@@ -15,12 +16,13 @@ from bot.first_contact import FIRST_CONTACT_DUE, FirstContactChase
 from bot.lookahead import LOOKAHEAD, LookAhead
 from bot.offers import MOVED_ON, OfferRouter
 from bot.status_cards import StatusCards, managers_role
-from cards.offers import create_offer_answered_card, create_sla_card
+from cards.offers import create_offer_answered_card
 from domain.offers import ENGAGEMENT_CHECK, AssignmentDesk
 from domain.operations import ActivityLog, Entry
 from domain.outbox import UnitOfWork
 from domain.queue import DEFAULT_AGEING, order_waiting
 from domain.requests import RequestRepository, State
+from domain.sla import SLA_BREACH, SLA_KINDS, TICKET_KINDS
 from domain.timers import NO_REQUEST, Timer, Timers
 
 log = logging.getLogger(__name__)
@@ -40,8 +42,9 @@ class AssignmentWorker:
                  engagement_due: Callable[[int], Awaitable[None]] | None = None,
                  chase: FirstContactChase | None = None,
                  lookahead: LookAhead | None = None,
-                 digest: WeeklyDigest | None = None) -> None:
-        self._digest = digest
+                 digest: WeeklyDigest | None = None,
+                 ticket_due: Callable[[int, str], Awaitable[None]] | None = None) -> None:
+        self._digest, self._ticket_due = digest, ticket_due
         self._late_ageing, self._engagement_due = late_ageing, engagement_due
         self._lookahead = lookahead
         self._chase = chase
@@ -150,10 +153,13 @@ class AssignmentWorker:
             await self._engagement_due(timer.request_id)
         elif timer.kind == FIRST_CONTACT_DUE and self._chase is not None:
             await self._chase.due(timer.request_id, now)
-        elif timer.kind in ("sla_reminder", "sla_breach"):
+        elif timer.kind in TICKET_KINDS and self._ticket_due is not None:
+            await self._ticket_due(timer.request_id, timer.kind)
+        elif timer.kind in SLA_KINDS:
             request = await self._requests.get(timer.request_id)
             if request is not None and request.state is State.AWAITING_FTA:
-                card = create_sla_card(request, breached=timer.kind == "sla_breach")
+                card = await self._router.escalations.sla_card(
+                    request, breached=timer.kind == SLA_BREACH)
                 await self._poster.to_channel(self._managers, card,
                                               remember=(request.id,
                                                         managers_role(f"sla-{timer.id}")),

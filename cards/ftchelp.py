@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from microsoft_teams.cards import (
     CardElement,
+    Choice,
+    ChoiceSetInput,
     Container,
     Fact,
     FactSet,
@@ -15,10 +19,11 @@ from microsoft_teams.cards import (
 
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
-from cards.text import inert
+from cards.text import inert, moment
 from domain.faq import FaqAnswer
 from domain.forms import Field, readable
 from domain.requests import FtaRequest, State
+from domain.sla import PRIORITY_LABELS, ticket_priority
 
 
 def create_faq_card(request: FtaRequest, answer: FaqAnswer) -> Card:
@@ -53,25 +58,58 @@ def create_faq_closed_card(request: FtaRequest) -> Card:
                   paragraph(f"I closed {request.number}. Type **request FTA** any time.")])
 
 
-def create_ticket_card(request: FtaRequest) -> Card:
-    """The ticket as FTCHelp sees it: Unassigned, then Assigned to someone, then Resolved."""
+PRIORITY_COLORS = {"high": "Attention", "normal": "Default", "low": "Default"}
+
+
+def create_ticket_card(request: FtaRequest, due: datetime | None = None,
+                       agents: Sequence[tuple[str, str]] = (),
+                       problem: str | None = None) -> Card:
+    """The ticket as FTCHelp sees it: Unassigned, then Assigned to someone, then Resolved;
+    its priority (from the impact the seller gave) and FTCHelp's own SLA (``due``); while
+    open, a transfer to one of ``agents`` (id, name)."""
     state = {"request_id": request.id, "version": request.version}
     agent = inert(request.agent_name)
     status = {State.FTCHELP_OPEN: "Unassigned", State.FTCHELP_ASSIGNED: f"Assigned to {agent}",
               State.RESOLVED: f"Resolved by {agent}"}.get(request.state, "Closed")
+    priority = ticket_priority(request.values.get("impact", ""))
+    label = PRIORITY_LABELS[priority]
+    if due is not None and request.state in (State.FTCHELP_OPEN, State.FTCHELP_ASSIGNED):
+        label += f" · answer by {moment(due)}"
     body: list[CardElement] = [title(f"FTCHelp ticket {request.number} · {status}"),
+                               paragraph(label, weight="Bolder", spacing="None",
+                                         color=PRIORITY_COLORS[priority]),
                                FactSet(facts=_ticket_facts(request))]
+    if problem:
+        body.append(paragraph(f"⚠ {inert(problem)}", color="Attention", size="Small"))
     actions = []
     if request.state is State.FTCHELP_OPEN:
         actions = [execute("Assign to me", verbs.TICKET_ASSIGN_TO_ME, state, style="positive")]
     elif request.state is State.FTCHELP_ASSIGNED:
         body.append(TextInput(id="answer", label="Answer for the seller", is_multiline=True,
-                              is_required=True, error_message="Write the answer first.",
                               max_length=4000))
         actions = [execute("Resolve", verbs.TICKET_RESOLVE, state, style="positive")]
     elif request.answer:
         body.append(paragraph(f"**Answer sent to the seller:** {inert(request.answer)}"))
+    others = [(i, n) for i, n in agents if i != request.agent_id]
+    if request.state in (State.FTCHELP_OPEN, State.FTCHELP_ASSIGNED) and others:
+        body.append(ChoiceSetInput(id="transfer_to", label="Transfer to", style="compact",
+                                   placeholder="Pick an agent", choices=[
+                                       Choice(title=inert(n), value=i) for i, n in others]))
+        actions.append(execute("Transfer", verbs.TICKET_TRANSFER, state))
     return build(body, actions)
+
+
+def create_ticket_sla_card(request: FtaRequest, due: datetime, breached: bool) -> Card:
+    """FTCHelp's reminder in its channel: a ticket near or past its own SLA."""
+    priority = PRIORITY_LABELS[ticket_priority(request.values.get("impact", ""))]
+    who = f"with {inert(request.agent_name)}" if request.state is State.FTCHELP_ASSIGNED \
+        else "not taken yet"
+    heading = (f"FTCHelp SLA breached: {request.number}" if breached
+               else f"FTCHelp SLA at risk: {request.number}")
+    return build([title(heading),
+                  paragraph(f"{priority}, {who}; answer due {moment(due)}.",
+                            color="Attention" if breached else "Warning"),
+                  FactSet(facts=_ticket_facts(request))])
 
 
 def create_answer_card(request: FtaRequest) -> Card:

@@ -73,6 +73,18 @@ class Review:
 
 
 @dataclass(frozen=True)
+class FtaEntry:
+    """Who held the assignment from when: the first FTA, then each one a manager moved it
+    to (by whom, why)."""
+
+    fta_id: str
+    fta_name: str
+    since: datetime
+    by: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class InternalCall:
     """The ATU/CSU/FTA call on the FTA's calendar, and the two slots offered instead."""
 
@@ -96,6 +108,11 @@ class EnterpriseAssignment:
     reviews: list[Review] = field(default_factory=list)
     call: InternalCall | None = None
     account_post: tuple[str, str] | None = None  # (channel, activity id) of the notice
+    ftas: list[FtaEntry] = field(default_factory=list)  # every FTA who held it, first first
+
+    def __post_init__(self) -> None:
+        if not self.ftas:  # a record from before the history was kept: its one FTA
+            self.ftas = [FtaEntry(self.fta_id, self.fta_name, self.assigned_at)]
 
     @classmethod
     def open(cls, request: FtaRequest, fta_id: str, fta_name: str,
@@ -111,6 +128,15 @@ class EnterpriseAssignment:
             tasks.append(FtopTask(APPROVE_ENGAGEMENT, mandatory=False))
         return cls(request.id, request.number, request.type_key or "", customer, fta_id,
                    fta_name, now, [entry], tasks)
+
+    def reassign(self, fta_id: str, fta_name: str, by: str, now: datetime,
+                 reason: str) -> None:
+        """A manager moved the assignment to another FTA: the record names them from now
+        on, and its history keeps every FTA before (and the decision, with the reason)."""
+        previous = self.fta_name
+        self.ftas = [*self.ftas, FtaEntry(fta_id, fta_name, now, by, reason.strip())]
+        self.fta_id, self.fta_name = fta_id, fta_name
+        self.record("fta", "reassigned", by, now, f"from {previous} to {fta_name}: {reason}")
 
     @property
     def tenant(self) -> TenantEntry:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from domain.balancer import Decision, Load, Policy
+from domain.balancer import Decision, DecisionClock, Demand, Load, Policy, hard_rule
 from domain.lookahead import LIMIT, Waiting
 from domain.requests import FtaRequest, State
 from domain.roster import Architect, RosterIndex
@@ -20,6 +21,8 @@ WITHDRAWN_BY_SELLER = "the seller withdrew the request"  # an offer's end, as ma
 # The start of a declined offer's reason when the FTA sent the request back to the seller: that
 # FTA is not ruled out when the seller submits it again.
 SENT_BACK = "sent back to the seller"
+OFFERED_BY = "offered_by"  # in a decision: the manager who re-offered the request
+REOFFERED = "a manager re-offered it to the next FTA"  # how the offer it replaced ended
 ENGAGEMENT_BUSINESS_DAYS = {"discovery_workshop": 15, "ecif_review": 10,
                             "migration_exception": 5, "engage_before_license": 5}
 
@@ -29,6 +32,7 @@ class OfferState(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     EXPIRED = "expired"
+    REASSIGNED = "reassigned"  # accepted, then a manager gave the request to another FTA
 
 
 @dataclass
@@ -58,6 +62,8 @@ def outcome_of(offer: Offer) -> str:
         by = offer.decision.get("assigned_by")
         return ("assigned by hand" + (f" by {by}" if by else "")
                 + (", over capacity (flagged)" if offer.override else ""))
+    if offer.state is OfferState.REASSIGNED:
+        return f"reassigned by a manager: {offer.reason}" if offer.reason else "reassigned"
     if offer.state is OfferState.DECLINED and offer.reason.startswith(SENT_BACK):
         return offer.reason
     if offer.state is OfferState.DECLINED:
@@ -65,6 +71,8 @@ def outcome_of(offer: Offer) -> str:
             else f"declined: {offer.reason}"
     if offer.reason == "no answer in time":
         return "did not answer in time"
+    if offer.reason == REOFFERED:
+        return f"passed over: {REOFFERED}"
     return f"withdrawn: {offer.reason}" if offer.reason else "withdrawn"
 
 
@@ -77,10 +85,40 @@ class Outcome:
     decision: Decision | None = None
     note: str = field(default="")
     architect: Architect | None = None  # whom the offer went to, as the roster had them
+    # Not asked: the FTA a manager offered it to declined or let it time out, and the engine
+    # never undoes a manager's choice, so it goes back to the managers (returned_to_managers).
+    returned: bool = False
 
     @property
     def escalate(self) -> bool:
         return self.offer is None and not self.note
+
+
+def hand_candidates(architects: Iterable[Architect], demand: Demand, loads: Mapping[str, int],
+                    now: datetime) -> list[Architect]:
+    """Whom a manager may assign by hand: every hard rule holds but capacity (as
+    balancer.override), the FTAs covering the request's segment and region first, then the
+    lightest relative load."""
+    clock = DecisionClock(now)
+    fits = [a for a in architects
+            if hard_rule(a, demand, 0, clock, enforce_capacity=False) is None]
+    return sorted(fits, key=lambda a: (not (demand.segment in a.segments
+                                            and demand.region in a.regions),
+                                       loads.get(a.id, 0) / max(a.capacity, 1), a.name))
+
+
+def returned_to_managers(history: Sequence[tuple[OfferState, str, Mapping[str, object]]]
+                         ) -> bool:
+    """The engine leaves a request to the FTA managers when the last offer of it, in the order
+    made (state, reason, decision), was a manager's re-offer that its FTA declined or let time
+    out: the balancer does not overrule the managers' choice with one of its own. A manager
+    acts next (assign by hand, re-offer again). An offer sent back to the seller does not
+    count: the seller's resubmission starts afresh."""
+    if not history:
+        return False
+    state, reason, decision = history[-1]
+    return (bool(decision.get(OFFERED_BY)) and not reason.startswith(SENT_BACK)
+            and state in (OfferState.DECLINED, OfferState.EXPIRED))
 
 
 class OfferError(Exception):
@@ -106,6 +144,21 @@ class AssignmentDesk(Protocol):
 
     async def assign_by_hand(self, request_id: int, architect_id: str, now: datetime,
                              policy: Policy, by: str = "") -> Offer: ...
+
+    async def reoffer(self, request_id: int, now: datetime, policy: Policy,
+                      by: str) -> tuple[Outcome, Offer | None]:
+        """A manager's re-offer: the open offer, if any, ends (its FTA is passed over) and
+        the request is offered to the best eligible FTA left, as made by ``by``. The outcome
+        and the offer that ended; OfferError when the request no longer waits for an FTA."""
+        ...
+
+    async def reassign(self, request_id: int, from_id: str, architect_id: str, now: datetime,
+                       policy: Policy, by: str, reason: str) -> tuple[Offer, Offer, FtaRequest]:
+        """A manager gives an accepted request held by ``from_id`` to another FTA: the old
+        engagement ends (its points freed), a new accepted one holds the new FTA's points.
+        (old offer, new offer, request); OfferError if it is no longer ``from_id``'s,
+        ValueError if the new FTA breaks a hard rule other than capacity."""
+        ...
 
     async def offers_for(self, request_id: int) -> list[Offer]: ...
 

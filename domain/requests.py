@@ -64,6 +64,17 @@ class SentBack:
 
 
 @dataclass(frozen=True)
+class Extension:
+    """A manager moved the assignment deadline: from when, to when, why, who, and when."""
+
+    from_: datetime
+    to: datetime
+    reason: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class ReceivedFile:
     name: str
     url: str
@@ -87,6 +98,13 @@ class FtaRequest:
     first_submitted_at: datetime | None = None  # submitted_at is the latest submission
     issued_number: str = ""  # given at the first submission; a draft has none yet
     sent_back: SentBack | None = None
+    extensions: list[Extension] = field(default_factory=list)  # of this submission's deadline
+
+    @property
+    def original_deadline(self) -> datetime | None:
+        """The deadline this submission was given, before any manager extended it: what the
+        SLA is measured against in reports."""
+        return self.extensions[0].from_ if self.extensions else self.deadline
 
     @property
     def number(self) -> str:
@@ -151,6 +169,7 @@ class FtaRequest:
         self.submitted_at, self.first_submitted_at = now, self.first_submitted_at or now
         # A resubmission restarts the 2 business days, from now.
         self.deadline = assignment_deadline(now, self.requester.timezone, self.requester.country)
+        self.extensions = []  # the new deadline is this submission's own
         queue = self.type.queue
         self.state = State.AWAITING_FTA if queue is Queue.FTA else State.FTCHELP_OPEN
         return queue
@@ -164,6 +183,33 @@ class FtaRequest:
             raise RequestError("Say what the seller must fix, so they can.")
         self.state, self.deadline = State.DRAFT, None
         self.sent_back = SentBack(kind, reason.strip(), by, now)
+
+    def extend(self, deadline: datetime, reason: str, by: str, now: datetime) -> None:
+        """A manager gives the FTA queue more time: the deadline moves later, never earlier
+        or into the past, and the reason is kept with the original deadline."""
+        self._expect(State.AWAITING_FTA)
+        if self.deadline is None:
+            raise RequestError(f"{self.number} has no deadline to extend.")
+        if deadline <= now:
+            raise RequestError("The new deadline is in the past; pick a later date.")
+        if deadline <= self.deadline:
+            raise RequestError("An extension moves the deadline later; the new one is not "
+                               "after the current one.")
+        if not reason.strip():
+            raise RequestError("Say why the deadline moves, so the seller and the reports "
+                               "can tell.")
+        self.extensions = [*self.extensions,
+                           Extension(self.deadline, deadline, reason.strip(), by, now)]
+        self.deadline = deadline
+
+    def transfer(self, agent_id: str, agent_name: str) -> None:
+        """An FTCHelp ticket goes to another agent, who may then resolve it."""
+        self._expect(State.FTCHELP_OPEN, State.FTCHELP_ASSIGNED)
+        if not agent_id:
+            raise RequestError("Pick the agent to transfer the ticket to.")
+        if agent_id == self.agent_id and self.state is State.FTCHELP_ASSIGNED:
+            raise RequestError(f"{self.number} is already with {self.agent_name}.")
+        self.state, self.agent_id, self.agent_name = State.FTCHELP_ASSIGNED, agent_id, agent_name
 
     def offer_faq(self) -> None:
         self._expect(State.FTCHELP_OPEN)
@@ -229,6 +275,10 @@ class RequestRepository(Protocol):
     async def list_of(self, requester_id: str, limit: int = 20,
                       with_cancelled: bool = False) -> list[FtaRequest]:
         """Newest first; cancelled drafts only when asked for."""
+        ...
+
+    async def ticket_agents(self, limit: int = 50) -> list[tuple[str, str]]:
+        """(id, name) of the FTCHelp agents who took or answered tickets, latest first."""
         ...
 
     async def unposted_tickets(self, limit: int = 50) -> list[int]:

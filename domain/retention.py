@@ -11,7 +11,7 @@ PURGED = "(purged)"
 # An invoke's answer (a whole card) is kept in the audit log only for Teams' retries of it.
 RETRY_WINDOW = timedelta(days=1)
 # A balancing decision's words name architects and why; its ids and numbers stay.
-DECISION_WORDS = ("reason", "why_chosen", "assigned_by")
+DECISION_WORDS = ("reason", "why_chosen", "assigned_by", "offered_by")
 # What a purged request still says: enough to count and report on, nothing about who.
 KEPT_VALUES = ("segment", "region", "country", "workloads", "seats", "source", "topic")
 
@@ -29,7 +29,14 @@ def purged_record(document: dict[str, Any]) -> dict[str, Any]:
             "tasks": [{**t, "by": PURGED if t.get("by") else t.get("by"), "reason": ""}
                       for t in document.get("tasks", [])],
             "reviews": [{**r, "by": PURGED, "detail": ""} for r in document.get("reviews", [])],
+            "fta_history": [{**f, "name": PURGED, "by": PURGED if f.get("by") else "",
+                             "reason": ""} for f in document.get("fta_history", [])],
             "internal_call": None}
+
+
+def purged_extensions(extensions: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """A request's deadline extensions, their times kept for reports, not who or why."""
+    return [{**e, "by": PURGED, "reason": ""} for e in extensions or []]
 
 
 def purged_decision(decision: dict[str, Any]) -> dict[str, Any]:

@@ -40,6 +40,11 @@ class Timers(Protocol):
         """Undo ``once``: the thing did not happen after all, so the next ``once`` is True."""
         ...
 
+    async def cancel(self, request_id: int, kinds: Sequence[str], now: datetime) -> None:
+        """The request's pending timers of these kinds will not run (marked done at ``now``):
+        the deadline they counted down to moved, or what they chased was done."""
+        ...
+
     async def claim_due(self, now: datetime, lease: timedelta = ...,
                         limit: int = 20) -> list[Timer]: ...
 

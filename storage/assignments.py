@@ -28,12 +28,15 @@ from domain.offers import (
     ENGAGEMENT_BUSINESS_DAYS,
     ENGAGEMENT_CHECK,
     EXTENSION_BUSINESS_DAYS,
+    OFFERED_BY,
+    REOFFERED,
     SENT_BACK,
     WITHDRAWN_BY_SELLER,
     Offer,
     OfferError,
     OfferState,
     Outcome,
+    returned_to_managers,
 )
 from domain.requests import FtaRequest, State
 from domain.roster import Architect, RosterIndex
@@ -48,13 +51,14 @@ _ARCHITECT = select(architects).where(architects.c.id == bindparam("architect_id
 _OFFER = select(offers).where(offers.c.id == bindparam("offer_id"))
 _OFFER_TO_ANSWER = _OFFER.with_for_update()
 # What a balancing decision reads before the loads, in one round trip under the lock: the
-# request, one row per earlier offer of it (none: one row of NULLs), and the roster's version.
+# request, one row per earlier offer of it (none: one row of NULLs), oldest offer first, and
+# the roster's version.
 _BEFORE_DECIDING = (
     select(requests, offers.c.architect_id.label("offer_architect"),
            offers.c.state.label("offer_state"), offers.c.reason.label("offer_reason"),
-           VERSION_COLUMN)
+           offers.c.decision.label("offer_decision"), VERSION_COLUMN)
     .select_from(requests.outerjoin(offers, offers.c.request_id == requests.c.id))
-    .where(requests.c.id == bindparam("request_id")))
+    .where(requests.c.id == bindparam("request_id")).order_by(offers.c.id))
 _ADD_OFFER = insert(offers).returning(offers.c.id)
 _ADD_TIMER = insert(timers)
 _UPDATE_OFFER = update(offers).where(offers.c.id == bindparam("offer_id"))
@@ -99,6 +103,19 @@ _END_OPEN_OFFERS = update(offers).where(
          reason=WITHDRAWN_BY_SELLER).returning(*offers.c)
 _FINISH_TIMERS = update(timers).where(timers.c.offer_id == bindparam("answered_offer"),
                                       timers.c.done_at.is_(None))
+# A manager's re-offer ends the open offer: its FTA is passed over, as if it had timed out.
+_END_OPEN_OFFER = update(offers).where(
+    offers.c.request_id == bindparam("reoffered_request"), offers.c.state == OfferState.OFFERED
+).values(state=OfferState.EXPIRED, decided_at=bindparam("now"), reason=REOFFERED
+         ).returning(*offers.c)
+_ACCEPTED_OF = select(offers).where(offers.c.request_id == bindparam("request_id"),
+                                    offers.c.state == OfferState.ACCEPTED).with_for_update()
+# Moves an assigned request to another FTA, only from the FTA the manager saw holding it.
+_REASSIGN = update(requests).where(
+    requests.c.id == bindparam("request_id"), requests.c.state == State.ASSIGNED,
+    requests.c.agent_id == bindparam("from_id")
+).values(agent_id=bindparam("architect_id"), agent_name=bindparam("architect_name"),
+         version=requests.c.version + 1).returning(*requests.c)
 
 
 class SqlAssignmentDesk:
@@ -117,9 +134,11 @@ class SqlAssignmentDesk:
             request = request_from(rows[0])
             if request.state is not State.AWAITING_FTA:
                 return Outcome(request, None, note="not waiting for an FTA")
-            live, declined = _earlier_offers(rows)
+            live, declined, returned = _earlier_offers(rows)
             if live:
                 return Outcome(request, None, note="already offered")
+            if returned:
+                return Outcome(request, None, returned=True)
             roster = await self._roster.index(connection, rows[0]["roster_version"])
             demand = demand_of(request, declined)
             decision = decide(demand, roster,
@@ -145,9 +164,9 @@ class SqlAssignmentDesk:
                         ).mappings().all()
                 if not rows:
                     continue
-                request, (live, declined) = request_from(rows[0]), _earlier_offers(rows)
+                request, (live, declined, returned) = request_from(rows[0]), _earlier_offers(rows)
                 version = rows[0]["roster_version"]
-                if request.state is State.AWAITING_FTA and not live:
+                if request.state is State.AWAITING_FTA and not live and not returned:
                     waiting.append(Waiting(demand_of(request, declined), deadline))
             if version is None:
                 version = (await connection.execute(select(VERSION_COLUMN))).scalar()
@@ -165,13 +184,13 @@ class SqlAssignmentDesk:
                     ).mappings().all()
             if not rows:
                 raise OfferError("That request no longer exists.")
-            request, (live, declined) = request_from(rows[0]), _earlier_offers(rows)
+            request, (live, declined, returned) = request_from(rows[0]), _earlier_offers(rows)
             roster = await self._roster.index(connection, rows[0]["roster_version"])
             chosen = roster.by_id.get(decision.chosen or "")
             demand = demand_of(request, declined)
             load = (await loads.current(connection, now, demand.customer)).get(
                 decision.chosen or "") or Load()
-            if (request.state is not State.AWAITING_FTA or live or chosen is None
+            if (request.state is not State.AWAITING_FTA or live or returned or chosen is None
                     or demand.segment not in chosen.segments
                     or demand.region not in chosen.regions
                     or hard_rule(chosen, demand, load.points + decision.weight,
@@ -181,12 +200,14 @@ class SqlAssignmentDesk:
                                      demand.customer)
 
     async def _offer(self, connection: Connection, request: FtaRequest, chosen: Architect,
-                     decision: Decision, now: datetime, customer: str) -> Outcome:
+                     decision: Decision, now: datetime, customer: str,
+                     offered_by: str = "") -> Outcome:
         offer = Offer(request.id, chosen.id, decision.weight, now,
                       business_hours_later(now, self._offer_hours, chosen.timezone,
                                            chosen.holiday_country,
                                            chosen.holiday_subdivision),
-                      decision.as_dict(), customer=customer)
+                      {**decision.as_dict(), **({OFFERED_BY: offered_by} if offered_by else {})},
+                      customer=customer)
         offer.id = await _insert_offer(connection, offer)
         await loads.offered(connection, chosen.id, offer.weight, now)
         await connection.execute(_ADD_TIMER, {
@@ -270,16 +291,15 @@ class SqlAssignmentDesk:
             request, chosen = await _request_and_architect(connection, request_id,
                                                            architect_id)
             if request.state is State.ASSIGNED:
-                raise OfferError(f"{request.number} is already assigned to "
-                                 f"{request.agent_name}.")
+                raise OfferError(f"it is already assigned to {request.agent_name}")
             if request.state is not State.AWAITING_FTA:
-                raise OfferError(f"{request.number} is no longer waiting for an FTA.")
+                raise OfferError("it is no longer waiting for an FTA")
             holder = (await connection.execute(_OPEN_OFFER_HOLDER, {"request_id": request_id})
                       ).first()
             if holder is not None:
                 who = holder.name or holder.architect_id
-                raise OfferError(f"{request.number} is offered to {who} right now; wait for "
-                                 "their answer or their time-out.")
+                raise OfferError(f"it is offered to {who} right now; wait for their answer, "
+                                 "their time-out, or re-offer it")
             load = (await loads.current(connection, now)).get(chosen.id) or Load()
             decision = override(demand_of(request, frozenset()), chosen, load, now, policy)
             offer = Offer(request.id, chosen.id, decision.weight, now, now,
@@ -294,6 +314,77 @@ class SqlAssignmentDesk:
             assert offer.engagement_ends_at is not None
             await _check_engagement_at(connection, request.id, offer.engagement_ends_at)
         return offer
+
+    async def reoffer(self, request_id: int, now: datetime, policy: Policy,
+                      by: str) -> tuple[Outcome, Offer | None]:
+        async with self._database.serialized() as connection:
+            rows = (await connection.execute(_BEFORE_DECIDING, {"request_id": request_id})
+                    ).mappings().all()
+            if not rows:
+                raise OfferError("it no longer exists")
+            request = request_from(rows[0])
+            if request.state is State.ASSIGNED:
+                raise OfferError(f"it is already assigned to {request.agent_name}")
+            if request.state is not State.AWAITING_FTA:
+                raise OfferError("it is no longer waiting for an FTA")
+            row = (await connection.execute(_END_OPEN_OFFER, {"reoffered_request": request_id,
+                                                               "now": now})).mappings().first()
+            ended = offer_from(row) if row is not None else None
+            passed_over = frozenset({ended.architect_id}) if ended is not None else frozenset()
+            if ended is not None:
+                await loads.let_go(connection, [ended.architect_id])
+                await _finish_timers(connection, ended.id, now)
+            roster = await self._roster.index(connection, rows[0]["roster_version"])
+            demand = demand_of(request, _earlier_offers(rows)[1] | passed_over)
+            decision = decide(demand, roster,
+                              await loads.current(connection, now, demand.customer), now,
+                              policy)
+            if decision.chosen is None:
+                return Outcome(request, None, decision), ended
+            return await self._offer(connection, request, roster.by_id[decision.chosen],
+                                     decision, now, demand.customer, offered_by=by), ended
+
+    async def reassign(self, request_id: int, from_id: str, architect_id: str, now: datetime,
+                       policy: Policy, by: str, reason: str) -> tuple[Offer, Offer, FtaRequest]:
+        async with self._database.serialized() as connection:
+            request, chosen = await _request_and_architect(connection, request_id,
+                                                           architect_id)
+            if request.state is not State.ASSIGNED:
+                raise OfferError("it is no longer assigned to an FTA")
+            if request.agent_id != from_id:
+                raise OfferError(f"it is assigned to {request.agent_name} now")
+            if chosen.id == from_id:
+                raise ValueError(f"{chosen.name} already has it; pick another FTA.")
+            row = (await connection.execute(_ACCEPTED_OF, {"request_id": request_id})
+                   ).mappings().first()
+            if row is None:
+                raise OfferError("it has no accepted engagement to move")
+            old = offer_from(row)
+            load = (await loads.current(connection, now)).get(chosen.id) or Load()
+            decision = override(demand_of(request, frozenset()), chosen, load, now, policy)
+            ended_at = min(old.engagement_ends_at or now, now)
+            await connection.execute(_UPDATE_OFFER, {
+                "offer_id": old.id, "state": OfferState.REASSIGNED, "reason": reason,
+                "engagement_ends_at": ended_at})
+            old.state, old.reason, old.engagement_ends_at = (OfferState.REASSIGNED, reason,
+                                                             ended_at)
+            new = Offer(request.id, chosen.id, decision.weight, now, now,
+                        {**decision.as_dict(), "assigned_by": by, "reassigned_from": from_id},
+                        state=OfferState.ACCEPTED, customer=request.values.get("customer", ""),
+                        override=decision.override, decided_at=now,
+                        engagement_ends_at=_engagement_end(request, chosen, now))
+            new.id = await _insert_offer(connection, new)
+            assert new.engagement_ends_at is not None
+            await loads.offered(connection, chosen.id, new.weight, now, new.engagement_ends_at)
+            await loads.let_go(connection, [from_id])
+            moved = (await connection.execute(_REASSIGN, {
+                "request_id": request_id, "from_id": from_id, "architect_id": chosen.id,
+                "architect_name": chosen.name})).mappings().first()
+            assert moved is not None  # read under the same lock just above
+            await connection.execute(_ENGAGEMENT_CHECKS_DONE, {"finished_request": request_id,
+                                                               "finished_at": now})
+            await _check_engagement_at(connection, request_id, new.engagement_ends_at)
+        return old, new, request_from(moved)
 
     async def offers_for(self, request_id: int) -> list[Offer]:
         """Every offer of a request (a manager's assignment is one), oldest first."""
@@ -405,7 +496,7 @@ async def _request_and_architect(connection: Connection, request_id: int,
     architect = (await connection.execute(_ARCHITECT, {"architect_id": architect_id})
                  ).mappings().first()
     if request is None or architect is None:
-        raise OfferError("That request or architect no longer exists.")
+        raise OfferError("the request or the architect no longer exists")
     return request_from(request), architect_from(architect)
 
 
@@ -436,15 +527,18 @@ def demand_of(request: FtaRequest, declined: frozenset[str]) -> Demand:
                   values.get("customer", ""), declined)
 
 
-def _earlier_offers(rows: Sequence[RowMapping]) -> tuple[bool, frozenset[str]]:
-    """Whether the request has a live offer, and the architects who declined it or let it
-    expire, from its rows of _BEFORE_DECIDING (found by ix_offers_request_state)."""
-    states = [(row["offer_architect"], row["offer_state"]) for row in rows
-              if row["offer_state"] is not None
-              and not (row["offer_reason"] or "").startswith(SENT_BACK)]
+def _earlier_offers(rows: Sequence[RowMapping]) -> tuple[bool, frozenset[str], bool]:
+    """Whether the request has a live offer, the architects who declined it or let it
+    expire, and whether the engine leaves it to the managers (returned_to_managers), from its
+    rows of _BEFORE_DECIDING (found by ix_offers_request_state)."""
+    made = [row for row in rows if row["offer_state"] is not None]
+    states = [(row["offer_architect"], row["offer_state"]) for row in made
+              if not (row["offer_reason"] or "").startswith(SENT_BACK)]
     live = any(state in (OfferState.OFFERED, OfferState.ACCEPTED) for _, state in states)
+    returned = returned_to_managers([(OfferState(row["offer_state"]), row["offer_reason"] or "",
+                                      row["offer_decision"] or {}) for row in made])
     return live, frozenset(architect for architect, state in states
-                           if state in (OfferState.DECLINED, OfferState.EXPIRED))
+                           if state in (OfferState.DECLINED, OfferState.EXPIRED)), returned
 
 
 async def _check_engagement_at(connection: Connection, request_id: int,

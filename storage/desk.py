@@ -19,7 +19,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     func,
-    null,
     or_,
     select,
     union_all,
@@ -36,9 +35,8 @@ from storage.tables import architects, offers, requests
 
 FTA_TYPES = [t.key for t in TYPES if t.queue is Queue.FTA]
 TICKET_STATES = [State.FTCHELP_OPEN.value, State.FTCHELP_ASSIGNED.value]
-# Deadline extensions (DESK-ACTIONS adds the column `extensions`, [{from, to, reason, by, at}]):
-# until then none. The one place to switch: `requests.c.extensions`.
-EXTENSIONS: ColumnElement[Any] = null()
+# Deadline extensions, [{from, to, reason, by, at}] (storage/requests.py writes them).
+EXTENSIONS: ColumnElement[Any] = requests.c.extensions
 CHUNK = 500  # CSV rows read per statement
 
 live = offers.alias("live")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from domain.ftop import (
     EnterpriseAssignment,
+    FtaEntry,
     FtopTask,
     InternalCall,
     Review,
@@ -61,6 +62,8 @@ def to_json(assignment: EnterpriseAssignment) -> dict[str, Any]:
             "join_url": assignment.call.join_url,
             "alternatives": [a.isoformat() for a in assignment.call.alternatives]},
         "account_post": list(assignment.account_post) if assignment.account_post else None,
+        "fta_history": [{"id": f.fta_id, "name": f.fta_name, "since": f.since.isoformat(),
+                         "by": f.by, "reason": f.reason} for f in assignment.ftas],
     }
 
 
@@ -82,7 +85,9 @@ def from_json(document: dict[str, Any]) -> EnterpriseAssignment:
                         r["detail"]) for r in document["reviews"]],
         call=_call(document.get("internal_call")),
         account_post=tuple(document["account_post"]) if document.get("account_post")
-        else None)
+        else None,
+        ftas=[FtaEntry(f["id"], f["name"], datetime.fromisoformat(f["since"]), f["by"],
+                       f["reason"]) for f in document.get("fta_history") or []])
 
 
 def _call(raw: dict[str, Any] | None) -> InternalCall | None:

@@ -10,9 +10,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 
 from domain.requests import (
+    Extension,
     FtaRequest,
     ReceivedFile,
     Requester,
@@ -43,6 +44,13 @@ _UNPOSTED_TICKETS = (
            table.c.id.not_in(select(outbox.c.request_id)
                              .where(outbox.c.role == _TICKET, outbox.c.request_id.is_not(None))))
     .order_by(table.c.submitted_at, table.c.id).limit(bindparam("limit")))
+# The FTCHelp agents who took or answered a ticket, most recent first: whom a ticket may be
+# transferred to from its card (the desk tab lists the channel's members).
+_TICKET_AGENTS = (select(table.c.agent_id, table.c.agent_name, func.max(table.c.id))
+                  .where(table.c.state.in_([State.FTCHELP_ASSIGNED.value, State.RESOLVED.value]),
+                         table.c.agent_id != "")
+                  .group_by(table.c.agent_id, table.c.agent_name)
+                  .order_by(func.max(table.c.id).desc()).limit(bindparam("limit")))
 _ADD = insert(table).returning(table.c.id)
 _BY_NUMBER = select(table).where(table.c.number == bindparam("number"))
 _NEXT_NUMBER = update(request_numbers).where(request_numbers.c.id == 1).values(
@@ -95,6 +103,14 @@ class SqlRequestRepository:
             return list((await connection.execute(_UNPOSTED_TICKETS, {"limit": limit})
                          ).scalars())
 
+    async def ticket_agents(self, limit: int = 50) -> list[tuple[str, str]]:
+        async with self._database.connect() as connection:
+            rows = (await connection.execute(_TICKET_AGENTS, {"limit": limit})).all()
+        seen: dict[str, str] = {}
+        for agent_id, name, _ in rows:
+            seen.setdefault(agent_id, name)
+        return list(seen.items())
+
     async def _select(self, query: Select[Any], **values: Any) -> list[FtaRequest]:
         async with self._database.connect() as connection:
             rows = (await connection.execute(query, values)).mappings().all()
@@ -117,6 +133,8 @@ def _row(request: FtaRequest) -> dict[str, Any]:
         "sent_back": None if request.sent_back is None else {
             "kind": request.sent_back.kind, "reason": request.sent_back.reason,
             "by": request.sent_back.by, "at": request.sent_back.at.isoformat()},
+        "extensions": [{"from": e.from_.isoformat(), "to": e.to.isoformat(), "reason": e.reason,
+                        "by": e.by, "at": e.at.isoformat()} for e in request.extensions],
     }
 
 
@@ -132,7 +150,12 @@ def request_from(row: Any) -> FtaRequest:
         submitted_at=row["submitted_at"], deadline=row["deadline"],
         agent_id=row["agent_id"], agent_name=row["agent_name"], answer=row["answer"],
         first_submitted_at=row["first_submitted_at"], sent_back=_sent_back(row["sent_back"]),
-        issued_number=row["number"] or "")
+        issued_number=row["number"] or "", extensions=_extensions(row["extensions"]))
+
+
+def _extensions(raw: list[dict[str, str]] | None) -> list[Extension]:
+    return [Extension(datetime.fromisoformat(e["from"]), datetime.fromisoformat(e["to"]),
+                      e["reason"], e["by"], datetime.fromisoformat(e["at"])) for e in raw or []]
 
 
 def _sent_back(raw: dict[str, str] | None) -> SentBack | None:

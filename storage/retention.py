@@ -31,6 +31,7 @@ from domain.offers import UNREACHABLE, OfferState
 from domain.retention import (
     PURGED,
     purged_decision,
+    purged_extensions,
     purged_record,
     purged_values,
 )
@@ -94,7 +95,7 @@ def untouched_since(before: datetime) -> Select[Any]:
     running = exists().where(offers.c.request_id == requests.c.id,
                              offers.c.state == OfferState.ACCEPTED,
                              offers.c.engagement_ends_at >= before)
-    return select(requests.c.id, requests.c["values"]).where(
+    return select(requests.c.id, requests.c["values"], requests.c.extensions).where(
         func.coalesce(requests.c.submitted_at, requests.c.created_at) < before,
         requests.c.requester_name != PURGED, not_(touched), not_(running)
     ).order_by(requests.c.id).limit(BATCH)
@@ -103,10 +104,11 @@ def untouched_since(before: datetime) -> Select[Any]:
 async def _purge_requests(connection: Connection, rows: list[Any]) -> int:
     """Purge these requests, their FTOP records, offers and card posts; how many records."""
     ids = [row.id for row in rows]
-    for request_id, values in rows:
+    for request_id, values, extensions in rows:
         await connection.execute(update(requests).where(requests.c.id == request_id).values(
             requester_name=PURGED, requester_email="", values=purged_values(values),
-            files={}, answer="", agent_name="", sent_back=None))
+            files={}, answer="", agent_name="", sent_back=None,
+            extensions=purged_extensions(extensions)))
     records = (await connection.execute(select(
         ftop_assignments.c.request_id, ftop_assignments.c.document).where(
         ftop_assignments.c.request_id.in_(ids)))).all()

@@ -62,6 +62,7 @@ requests = Table(
     Column("first_submitted_at", UtcDateTime),  # kept when a resubmission restarts the SLA
     Column("sent_back", JSON),  # why an FTA sent it back to the seller, by whom, when
     Column("number", String(20)),  # FTA-2026-00042, given at the first submission
+    Column("extensions", JSON),  # the managers' deadline extensions: from, to, reason, by, at
     Index("ix_requests_requester_state", "requester_id", "state"),
     Index("ix_requests_number", "number", unique=True),
     # The desk: requests waiting for an FTA or open with FTCHelp, by deadline; and the

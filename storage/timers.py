@@ -58,6 +58,12 @@ class SqlTimers:
             await connection.execute(delete(timers).where(
                 timers.c.kind == kind, timers.c.request_id == request_id))
 
+    async def cancel(self, request_id: int, kinds: Sequence[str], now: datetime) -> None:
+        async with self._database.begin() as connection:
+            await connection.execute(update(timers).where(
+                timers.c.request_id == request_id, timers.c.kind.in_(list(kinds)),
+                timers.c.done_at.is_(None)).values(done_at=now))
+
     async def claim_due(self, now: datetime, lease: timedelta = timedelta(minutes=2),
                         limit: int = 20) -> list[Timer]:
         """Lease up to ``limit`` due timers that nobody holds; a crashed holder's lease lapses."""

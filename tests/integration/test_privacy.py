@@ -11,7 +11,7 @@ from sqlalchemy import MetaData, Text, cast, select, update
 
 from app import database_key
 from storage.tables import bot_state, ftop_assignments, offers, requests, timers
-from tests.conftest import FTCHELP_CHANNEL
+from tests.conftest import FIXED_NOW, FTCHELP_CHANNEL, MANAGERS_CHANNEL
 from tests.integration.test_offers_over_http import (
     cards_in,
     fta,
@@ -136,7 +136,16 @@ async def fill_every_table(bot, connector, database_url) -> None:  # type: ignor
     [offer] = cards_in(connector, "a:personal-5")
     await first.press("decline_offer", {**offer_data(offer), "decline_reason": "On ZQX leave"})
     [offer] = cards_in(connector, "a:personal-6")
+    manager = marked_user(bot, connector, 9, conversation=f"{MANAGERS_CHANNEL};messageid=1",
+                          kind="channel")
+    later = (FIXED_NOW + timedelta(days=10)).date().isoformat()
+    await manager.press("manager_extend", {**offer_data(offer), "deadline": later,
+                                           "extend_reason": "ZQX asked for more time"})
     await second.press("accept_offer", offer_data(offer))
+    await manager.press("manager_reassign", {**offer_data(offer), "reassign_to": "fta-5",
+                                             "reassign_reason": "ZQX moved teams"})
+    await manager.press("manager_reassign", {**offer_data(offer), "reassign_to": "fta-6",
+                                             "reassign_reason": "ZQX back again"})
     await second.press("record_review", {**offer_data(offer), "outcome": "proposed",
                                          "detail": "Workshop ZQX on 3 December"})
     faq = await seller.open_form("sales_support")

@@ -19,6 +19,7 @@ from cards.assignment import (
     create_seller_assigned_card,
     create_work_card,
 )
+from cards.desk import create_manager_request_card
 from cards.ftchelp import create_answer_card, create_faq_card, create_ticket_card
 from cards.intake import REQUIRED, create_form_card, create_type_card
 from cards.offers import create_escalation_card, create_offer_card, create_sla_card
@@ -55,6 +56,12 @@ def draft(type_key: str | None = None, **values: str) -> FtaRequest:
 def submitted(type_key: str) -> FtaRequest:
     request = draft(type_key, **COMPLETE[type_key])
     request.submit(NOW, "FTA-2026-00042")
+    return request
+
+
+def assigned(type_key: str) -> FtaRequest:
+    request = submitted(type_key)
+    request.state, request.agent_id, request.agent_name = State.ASSIGNED, "fta-9", "Ana"
     return request
 
 
@@ -98,7 +105,16 @@ CARDS: dict[str, Any] = {
     "escalation": lambda: create_escalation_card(
         submitted("migration_exception"), ["1 has no capacity left (Alex)"],
         [("Alex", "declined: on leave that week")], [ARCHITECT], {"fta-1": 7}),
-    "sla_breach": lambda: create_sla_card(submitted("ecif_review"), breached=True),
+    "sla_breach": lambda: create_sla_card(submitted("ecif_review"), breached=True,
+                                          candidates=[ARCHITECT], loads={"fta-1": 7},
+                                          holder="Alex"),
+    "manager_view_waiting": lambda: create_manager_request_card(
+        submitted("ecif_review"), "Waiting for an FTA.", [ARCHITECT], {"fta-1": 3},
+        "2026-11-24"),
+    "manager_view_assigned": lambda: create_manager_request_card(
+        assigned("ecif_review"), "Assigned to Ana.", [ARCHITECT], {"fta-1": 3}, "2026-11-24"),
+    "ticket_transfer": lambda: create_ticket_card(ticket("assigned"), NOW,
+                                                  [("aad-2", "Ben Ode"), ("aad-3", "Cy")]),
     "roster": lambda: create_roster_card([ARCHITECT], {"fta-1": 3}, NOW.date(), "Saved."),
     "decision": lambda: create_decision_card(submitted("discovery_workshop"), [OFFER],
                                              {"fta-1": "Alex"}),

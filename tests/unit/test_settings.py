@@ -66,6 +66,8 @@ def test_the_password_never_appears_in_the_repr() -> None:
     ({"FIRST_CONTACT_BUSINESS_DAYS": "0"}, "FIRST_CONTACT_BUSINESS_DAYS"),
     ({"PUBLIC_HOST": "https://fta-bot.contoso.com/desk"}, "PUBLIC_HOST"),
     ({"PUBLIC_HOST": "fta-bot.contoso.com:8443"}, "PUBLIC_HOST"),
+    ({"FTCHELP_SLA_BUSINESS_DAYS": "0"}, "FTCHELP_SLA_BUSINESS_DAYS"),
+    ({"FTCHELP_SLA_BUSINESS_DAYS": "one"}, "FTCHELP_SLA_BUSINESS_DAYS"),
 ])
 def test_a_bad_value_is_refused_naming_the_setting(env, named) -> None:
     with pytest.raises(SettingsError, match=named):
@@ -76,6 +78,12 @@ def test_task_3298_is_chased_after_three_business_days_unless_set_otherwise() ->
     assert Settings.from_env({}).first_contact_business_days == 3
     assert Settings.from_env({"FIRST_CONTACT_BUSINESS_DAYS": "5"}
                              ).first_contact_business_days == 5
+
+
+def test_ftchelps_sla_is_one_business_day_unless_set_otherwise() -> None:
+    assert Settings.from_env({}).ftchelp_sla_business_days == 1.0
+    assert Settings.from_env({"FTCHELP_SLA_BUSINESS_DAYS": "0.5"}
+                             ).ftchelp_sla_business_days == 0.5
 
 
 def test_settings_are_frozen() -> None:
