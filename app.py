@@ -49,6 +49,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now,
     ``migrate_at_start`` (production) start-up only checks that the release step migrated the
     database, and stops with storage.migrate.NotMigrated if it did not."""
     from bot.admission import Admission
+    from bot.desk_action_routes import add_desk_action_routes
     from bot.desk_http import add_desk_routes
     from bot.desk_page import add_desk_page_routes
     from bot.http import MAX_BODY, admission_key, messages
@@ -63,6 +64,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now,
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
     add_desk_routes(app)
+    add_desk_action_routes(app)
     add_desk_page_routes(app)
     return app
 
@@ -77,6 +79,7 @@ async def _bot_context(app: web.Application, clock: Clock,
     from bot.basics import Basics
     from bot.channels import Poster
     from bot.connector import BotConnector
+    from bot.desk_action_routes import desk_actions_key
     from bot.desk_actions import DeskActions
     from bot.desk_auth import DeskAuth, desk_auth_key
     from bot.desk_reader import DeskReader, desk_reader_key
@@ -199,6 +202,7 @@ async def _bot_context(app: web.Application, clock: Clock,
         router=router, work=work, ftop=ftop, status=status, unit_of_work=unit_of_work,
         audit=activities, sla_reminder_hours=settings.sla_reminder_hours,
         ticket_card=ftchelp.ticket_card)
+    app[desk_actions_key] = desk_actions
     managers = ManagersDesk(actions=desk_actions, roles=roles, requests=requests, desk=desk,
                             roster=roster, timers=timers, clock=clock,
                             escalations=router.escalations, poster=poster,
