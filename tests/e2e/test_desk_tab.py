@@ -1,0 +1,81 @@
+"""The managers' desk tab against the real app in demo mode, beside the Agents Playground: the
+tab lists the demo's sample requests, a manager assigns one by hand from it, and the FTA's work
+card arrives in the Playground chat (Alex Wilber is the demo's FTA as well as its manager)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e import harness
+from tests.e2e.conftest import screenshot
+from tests.e2e.playground import say
+
+
+@dataclass
+class Demo:
+    bot: str
+    playground: str
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """As `make demo`: the sample roster and requests, the bot in demo mode, the Playground."""
+    workdir = tmp_path_factory.mktemp("e2e-tab")
+    bot_port, ui_port = harness.free_port(), harness.free_port()
+    database = f"sqlite+aiosqlite:///{workdir / 'e2e.db'}"
+    bot = harness.start_bot(workdir, bot_port, {"DATABASE_URL": database})
+    try:
+        subprocess.run([sys.executable, "app.py", "sample-data"], cwd=harness.ROOT,
+                       env={**harness.os.environ, "DATABASE_URL": database}, check=True,
+                       capture_output=True, timeout=60)
+        ui = harness.start_playground(workdir, bot_port, ui_port)
+    except Exception:
+        bot.stop()
+        raise
+    yield Demo(f"http://127.0.0.1:{bot_port}", f"http://127.0.0.1:{ui_port}/")
+    ui.stop()
+    bot.stop()
+
+
+def test_a_manager_assigns_a_sample_request_from_the_tab_and_the_fta_gets_it_in_chat(
+        browser: Browser, demo: Demo) -> None:
+    chat = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    chat.set_default_timeout(20_000)
+    chat.goto(demo.playground)
+    say(chat, "help")  # Alex's chat with the bot, so the bot can reach Alex there
+    expect(chat.get_by_text("request FTA").first).to_be_visible()
+
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    desk.set_default_timeout(20_000)
+    desk.goto(f"{demo.bot}/tabs/queue")
+    expect(desk.get_by_text("Demo mode.")).to_be_visible()
+    requests = desk.get_by_role("region", name="Open FTA requests").get_by_role("table")
+    row = requests.get_by_role("row", name=re.compile("Fabrikam Inc"))
+    expect(row).to_be_visible()
+    number = re.search(r"FTA-\d{4}-\d{5}", row.inner_text())
+    assert number is not None
+    expect(row).to_contain_text("Waiting")
+
+    desk.get_by_role("button", name=f"Assign {number[0]}").click()
+    dialog = desk.get_by_role("dialog", name=re.compile(f"Assign {number[0]}"))
+    picker = dialog.get_by_label("FTA")
+    alex = next(text for text in picker.locator("option").all_inner_texts()
+                if text.startswith("Alex Wilber"))
+    picker.select_option(label=alex)
+    dialog.get_by_role("button", name="Assign").click()
+    expect(desk.get_by_role("status").filter(has_text=f"{number[0]} assigned to Alex Wilber")
+           ).to_be_visible()
+    expect(row).to_contain_text("Accepted by Alex Wilber", timeout=15_000)  # the next poll
+    screenshot(desk, "desk-tab-after-assign")
+
+    work = chat.get_by_text(re.compile(f"{number[0]}: Fabrikam Inc")).last
+    expect(work).to_be_visible(timeout=30_000)
+    expect(chat.get_by_text("Discovery Workshop, assigned to you.").last).to_be_visible()
+    expect(chat.get_by_text("invoke 500")).to_have_count(0)
