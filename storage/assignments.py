@@ -76,8 +76,7 @@ _ENGAGEMENT_CHECKS_DONE = update(timers).where(
     timers.c.done_at.is_(None)).values(done_at=bindparam("finished_at"))
 _LIVE_OFFERS_OF = (select(offers)
                    .where(offers.c.architect_id == bindparam("architect_id"), LIVE)
-                   .order_by(offers.c.offered_at.desc(), offers.c.id.desc())
-                   .limit(bindparam("limit")))
+                   .order_by(offers.c.offered_at.desc(), offers.c.id.desc()))
 # Withdrawal locks the request's open offers before the request, as accepting one does (the
 # offer, then the request): two transactions that lock in the same order cannot deadlock.
 _LIVE_OFFERS_TO_WITHDRAW = select(offers.c.id).where(
@@ -322,11 +321,12 @@ class SqlAssignmentDesk:
                                                                "finished_at": now})
         return request_from(row), ended
 
-    async def live_offers_of(self, architect_id: str, limit: int = 50) -> list[Offer]:
-        """The architect's offers still to answer and accepted ones, newest first."""
+    async def live_offers_of(self, architect_id: str) -> list[Offer]:
+        """Every one of the architect's offers still to answer and accepted ones, newest
+        first."""
         async with self._database.connect() as connection:
-            rows = (await connection.execute(_LIVE_OFFERS_OF, {"architect_id": architect_id,
-                                                               "limit": limit})).mappings()
+            rows = (await connection.execute(_LIVE_OFFERS_OF,
+                                             {"architect_id": architect_id})).mappings()
             return [offer_from(row) for row in rows]
 
     async def explain(self, request_id: int, now: datetime, policy: Policy) -> Decision | None:
