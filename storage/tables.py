@@ -152,6 +152,7 @@ ftop_assignments = Table(
     Column("request_id", Integer, primary_key=True),
     Column("document", JSON, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
 )
 
 card_posts = Table(
