@@ -44,6 +44,10 @@ from storage.roster import VERSION_COLUMN, RosterCache, architect_from
 from storage.tables import architects, offers, requests, timers
 
 LIVE = or_(offers.c.state == OfferState.OFFERED, offers.c.state == OfferState.ACCEPTED)
+# A probe per waiting request, not NOT IN (every live offer ever, accepted ones included: a
+# list of all the assignments in the history, built on each call).
+_HAS_LIVE_OFFER = select(offers.c.id).where(offers.c.request_id == requests.c.id,
+                                            LIVE).exists()
 _ARCHITECT = select(architects).where(architects.c.id == bindparam("architect_id"))
 _OFFER = select(offers).where(offers.c.id == bindparam("offer_id"))
 _OFFER_TO_ANSWER = _OFFER.with_for_update()
@@ -369,9 +373,8 @@ class SqlAssignmentDesk:
     async def waiting_by_deadline(self, limit: int = 200) -> list[tuple[datetime, int]]:
         """(deadline, id) of the requests waiting for an FTA with no live offer, earliest
         deadline first (its submission time when it has none); domain/queue.py orders them."""
-        live = select(offers.c.request_id).where(LIVE)
         query = (select(requests.c.deadline, requests.c.submitted_at, requests.c.id)
-                 .where(requests.c.state == State.AWAITING_FTA, requests.c.id.not_in(live))
+                 .where(requests.c.state == State.AWAITING_FTA, ~_HAS_LIVE_OFFER)
                  .order_by(requests.c.deadline, requests.c.id).limit(limit))
         async with self._database.connect() as connection:
             return [(deadline or submitted, request_id) for deadline, submitted, request_id
@@ -379,9 +382,8 @@ class SqlAssignmentDesk:
 
     async def waiting(self, limit: int = 50) -> list[int]:
         """Requests waiting for an FTA with no live offer, oldest first."""
-        live = select(offers.c.request_id).where(LIVE)
         query = (select(requests.c.id).where(requests.c.state == State.AWAITING_FTA,
-                                             requests.c.id.not_in(live))
+                                             ~_HAS_LIVE_OFFER)
                  .order_by(requests.c.submitted_at, requests.c.id).limit(limit))
         async with self._database.connect() as connection:
             return list((await connection.execute(query)).scalars())
