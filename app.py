@@ -221,6 +221,7 @@ async def _bot_context(app: web.Application, clock: Clock) -> AsyncIterator[None
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now),
                                turns_waiting=lambda: app[admission_key].waiting)
     app[activity_log_key] = activities
+    await desk.warm_up()
     await worker.schedule_purge()
     await worker.schedule_lookahead()
     running = [asyncio.create_task(worker.run_forever(settings.worker_interval_seconds)),
