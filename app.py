@@ -173,7 +173,8 @@ async def _bot_context(app: web.Application, clock: Clock,
         playbook_base_url=settings.playbook_base_url,
         managers_channel_id=settings.managers_channel_id, unit_of_work=unit_of_work,
         can_schedule=graph is not None,
-        mail_sender=settings.assignment_mail_sender if graph is not None else "", chase=chase)
+        mail_sender=settings.assignment_mail_sender if graph is not None else "", chase=chase,
+        link_hosts=settings.file_hosts)
     calls = [] if graph is None else [InternalCallDesk(
         work=work, ftop=ftop, poster=poster, clock=clock, ftav2=settings.ftav2_attendees,
         search_business_days=settings.call_search_business_days, calendar=graph,
@@ -210,7 +211,7 @@ async def _bot_context(app: web.Application, clock: Clock,
     user_state = UserState(SqlStorage(SqlDocuments(database, clock)))
     intake = Intake(requests, ftchelp, router.submitted, status, clock,
                     settings.default_timezone, settings.default_country, unit_of_work,
-                    FormDefaults(user_state))
+                    FormDefaults(user_state), settings.file_hosts)
     mine, basics = MyRequests(requests, roles, status, managers.show), Basics()
     roster_desk = RosterDesk(roster, desk, requests, clock, roles, timers, policy)
     withdrawal = Withdrawal(desk=desk, requests=requests, status=status, ftop=ftop,
@@ -265,6 +266,7 @@ async def _bot_context(app: web.Application, clock: Clock,
     app[metrics_key] = Metrics(lambda: figures(database, outbox, utc_now),
                                turns_waiting=lambda: app[admission_key].waiting)
     app[activity_log_key] = activities
+    await desk.warm_up()
     await worker.schedule_purge()
     await worker.schedule_lookahead()
     await worker.schedule_digest()

@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.balancer import POLICY_NAMES
 from domain.forms import whole_number
-from domain.links import MICROSOFT_365_FILE_HOSTS
-from domain.rules import DOMAIN
+from domain.links import DOMAIN, MICROSOFT_365_FILE_HOSTS
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{ROOT / 'var' / 'fta.db'}"

@@ -40,6 +40,7 @@ from domain.ftop import (
     FtopError,
     FtopGateway,
 )
+from domain.links import MICROSOFT_365_FILE_HOSTS
 from domain.mail import assignment_mail
 from domain.offers import AssignmentDesk
 from domain.outbox import UnitOfWork
@@ -64,7 +65,8 @@ class AssignmentWork:
                  account_channels: tuple[tuple[str, str], ...], playbook_base_url: str,
                  managers_channel_id: str, unit_of_work: UnitOfWork,
                  can_schedule: bool = False, mail_sender: str = "",
-                 chase: FirstContactChase | None = None) -> None:
+                 chase: FirstContactChase | None = None,
+                 link_hosts: tuple[str, ...] = MICROSOFT_365_FILE_HOSTS) -> None:
         self._desk = desk
         self._ftop, self._requests, self._roster = ftop, requests, roster
         self._poster, self._clock = poster, clock
@@ -74,6 +76,7 @@ class AssignmentWork:
         self._can_schedule = can_schedule
         self._mail_sender = mail_sender  # empty: no e-mail (Graph not configured)
         self._chase = chase
+        self._link_hosts = link_hosts  # where replacement links may lead (FILE_HOSTS)
 
     def actions(self) -> dict[str, Any]:
         return {verbs.RECORD_REVIEW: self.review, verbs.DECIDE_ENGAGEMENT: self.engagement,
@@ -268,7 +271,8 @@ class AssignmentWork:
         links = {key.removeprefix(REPLACEMENT): value for key, value in data.items()
                  if key.startswith(REPLACEMENT) and isinstance(value, str)}
         try:
-            replaced = request.replace_attachments(links) if record is not None else []
+            replaced = request.replace_attachments(links, self._link_hosts) \
+                if record is not None else []
         except RequestError as error:
             return message_invoke(f"{error} Nothing was sent.")
         if record is None or not (details or replaced):

@@ -2,7 +2,14 @@
 A failure Teams or Graph asks us to retry waits (exponential backoff with jitter, at least
 Retry-After); anything else, or the last try, puts the item in the dead-letter state and the
 FTA managers' channel is told. Every instance runs one; the lease keeps them apart, and the
-shared send ledger keeps their sends together within Teams' limits."""
+shared send ledger keeps their sends together within Teams' limits.
+
+Each claimed item is delivered by a task of its own, and the claim loop never waits for them:
+a send into a Teams region that hangs holds its own lane (the claim takes only a lane's oldest
+live item, so the lane waits, in order) and a few of its service URL's call slots, never the
+notices to other service URLs. An item whose service URL has no call slot free is put back at
+once when the calls holding them all went unanswered for a while (a hung region), rather than
+take the tenant's send budget and wait for one."""
 
 from __future__ import annotations
 
@@ -21,6 +28,12 @@ from domain.rate import TEAMS_PER_CONVERSATION, Limits, SendLedger, SlidingWindo
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY_SECONDS = 60.0  # the ledger's old rows; each instance prunes, any one would do
+# An item whose service URL's call slots are all held by calls unanswered for STUCK_SECONDS
+# (a region that hangs, not one that is merely busy) is put back for SLOTS_TAKEN_SECONDS.
+STUCK_SECONDS, SLOTS_TAKEN_SECONDS = 1.0, 1.0
+# After a wake, while sends are in flight: a moment for more of them to finish, so that one
+# claim takes the next items of several lanes rather than one claim per finished send.
+GATHER_SECONDS = 0.02
 Deliver = Callable[[dict[str, Any]], Awaitable[str]]
 OnDead = Callable[[OutboxItem], Awaitable[None]]
 
@@ -50,7 +63,7 @@ class Dispatcher:
                  ledger: SendLedger, worker: str, policy: RetryPolicy,
                  undelivered: Callable[[OutboxItem, int], Awaitable[None]],
                  unit_of_work: Callable[[], Any], deliverers: dict[Kind, Deliver] | None = None,
-                 tenant_rate: int = 30, batch: int = 32,
+                 tenant_rate: int = 30, batch: int = 32, max_in_flight: int = 256,
                  lease: timedelta = timedelta(seconds=60)) -> None:
         self._store, self._posts, self._connector = store, posts, connector
         self._ledger = ledger
@@ -68,6 +81,13 @@ class Dispatcher:
         self._tenants = SlidingWindows(self._per_tenant)
         self._next_prune = 0.0
         self._batch, self._lease = batch, lease
+        # Items being delivered; a hung service URL holds no more of them than its call slots.
+        self._in_flight: set[asyncio.Task[bool]] = set()
+        self._max_in_flight = max_in_flight
+        # Claimed items that have not yet taken (or been refused) their place in the ledger:
+        # the tenant's room they will take is not in self._tenants yet.
+        self._unplaced: set[int] = set()
+        self._claiming = asyncio.Lock()
         self._wake = asyncio.Event()
         self._next_due = float("inf")  # monotonic time of the soonest item held back here
         self._tenant_full_until = 0.0  # no claims before this: a tenant's budget is spent
@@ -81,52 +101,103 @@ class Dispatcher:
         self._wake.set()
 
     async def run_forever(self, poll_seconds: float = 1.0) -> None:
-        while True:
-            try:
-                await self._prune_now_and_then()
-                busy = await self.deliver_due()
-            except Exception:  # the database went away, say: try again at the next poll
-                log.exception("outbox delivery round failed")
-                busy = 0
-            if not busy:
-                # Until woken by a commit, the poll, or the next item this process held back.
-                now = time.monotonic()
-                held = self._tenant_full_until if self._tenant_full_until > now else float("inf")
-                pause = min(poll_seconds, max(0.0, min(self._next_due, held) - now))
-                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
-                # that arrives as the wait ends, and the app's shutdown then waits forever.
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(pause):
-                        await self._wake.wait()
-                self._wake.clear()
-                self._next_due = float("inf")
+        try:
+            while True:
+                try:
+                    await self._prune_now_and_then()
+                    claimed_all = await self._claim_round()
+                except Exception:  # the database went away, say: try again at the next poll
+                    log.exception("outbox delivery round failed")
+                    claimed_all = False
+                if not claimed_all:  # else more may be due at once
+                    await self._until_woken(poll_seconds)
+        finally:  # shutting down: what is in flight goes again when its lease lapses
+            for task in list(self._in_flight):
+                task.cancel()
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def _until_woken(self, poll_seconds: float) -> None:
+        """Until woken by a commit or a finished send, the poll, or the next item this
+        process held back."""
+        now = time.monotonic()
+        held = self._tenant_full_until if self._tenant_full_until > now else float("inf")
+        pause = min(poll_seconds, max(0.0, min(self._next_due, held) - now))
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+        # arrives as the wait ends, and the app's shutdown then waits forever.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(pause):
+                await self._wake.wait()
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=GATHER_SECONDS)
+        self._wake.clear()
+        if self._next_due <= time.monotonic():
+            self._next_due = float("inf")
 
     async def deliver_due(self) -> int:
-        """Lease what is due, deliver it lane by lane concurrently; how many items were tried
-        (not counting those put back for Teams' rate limits)."""
+        """Lease what is due and start delivering it, each item in a task of its own; how
+        many items were started. Returns without waiting for them (see drain)."""
+        return len((await self._claim())[0])
+
+    async def _claim_round(self) -> bool:
+        """Claim and start what is due; True when the claim was full (more may be due)."""
+        items, limit = await self._claim()
+        return limit > 0 and len(items) == limit
+
+    def _claim_limit(self) -> int:
         if time.monotonic() < self._tenant_full_until:
             return 0  # the tenant's budget is spent: claiming now would only put items back
         # No more than the tenant's budget can send now: each item claimed beyond it would
         # only be written back (postponed), its lane held, and claimed again a second later.
         now = time.monotonic()
-        room = self._tenants.room(now)
-        if room == 0:
+        room = max(self._tenants.room(now) - len(self._unplaced), 0)
+        if room == 0 and not self._unplaced:
             self._tenant_full_until = now + self._tenants.wait_for_room(now)
             return 0
-        lease_end = now + self._lease.total_seconds()  # ours, from the claim on
-        items = await self._store.claim(self._worker, self._lease, min(self._batch, room))
-        tried = await asyncio.gather(*(self._deliver(item, lease_end) for item in items))
-        return sum(tried)
+        return max(0, min(self._batch, room, self._max_in_flight - len(self._in_flight)))
+
+    async def _claim(self) -> tuple[list[OutboxItem], int]:
+        """Claim what is due and start a task for each item; the items, and the most that
+        could have been claimed."""
+        async with self._claiming:  # the loop's claim and a drain's count the same room
+            limit = self._claim_limit()
+            if limit <= 0:
+                return [], 0
+            lease_end = time.monotonic() + self._lease.total_seconds()  # ours, from now on
+            items = await self._store.claim(self._worker, self._lease, limit)
+            for item in items:
+                self._unplaced.add(item.id)
+                task = asyncio.create_task(self._deliver_logged(item, lease_end))
+                self._in_flight.add(task)
+                task.add_done_callback(self._finished)
+        return items, limit
+
+    def _finished(self, task: asyncio.Task[bool]) -> None:
+        self._in_flight.discard(task)
+        self._wake.set()  # the next item of its lane may be due now
 
     async def drain(self, timeout_seconds: float = 10.0,
                     waiting: Callable[[], Awaitable[int]] | None = None) -> None:
         """Deliver until nothing is left to try (retries included), or the time is up."""
         deadline = time.monotonic() + timeout_seconds
         while time.monotonic() < deadline:
-            if not await self.deliver_due() and (waiting is None or not await waiting()):
+            started = await self.deliver_due()
+            if self._in_flight:
+                await asyncio.wait(set(self._in_flight), return_when=asyncio.FIRST_COMPLETED,
+                                   timeout=max(deadline - time.monotonic(), 0.0))
+                continue
+            if not started and (waiting is None or not await waiting()):
                 return
             await asyncio.sleep(0.01)
         raise TimeoutError("the outbox did not drain in time")
+
+    async def _deliver_logged(self, item: OutboxItem, lease_end: float) -> bool:
+        try:
+            return await self._deliver(item, lease_end)
+        except Exception:  # a dead-letter follow-up that failed twice, say: its lease lapses
+            log.exception("outbox item %s could not be handled", item.id)
+            return True
+        finally:
+            self._unplaced.discard(item.id)
 
     async def _deliver(self, item: OutboxItem, lease_end: float) -> bool:
         """Try to deliver ``item``; False when it was put back for a rate limit."""
@@ -134,12 +205,12 @@ class Dispatcher:
             if item.attempts > self._policy.max_attempts:  # leased again and again: a crash loop
                 await self._give_up(item, 0)
                 return True
-            wait = await self._rate_wait(item.notice)
+            post, wait = await self._place(item)
             if wait > 0:  # back in the queue, lane and all: no round waits for one lane
                 await self._store.postpone(item, wait)
                 self._next_due = min(self._next_due, time.monotonic() + wait)
                 return False
-            result = await self._send(item, lease_end)
+            result = await self._send(item, post, lease_end)
         except DeliveryError as error:
             delay = self._policy.delay(item.attempts, error.status, error.retry_after)
             if delay is None:
@@ -162,12 +233,42 @@ class Dispatcher:
             await self._store.skipped(item.id)
         return True
 
-    async def _send(self, item: OutboxItem, lease_end: float) -> str | None:
+    async def _place(self, item: OutboxItem) -> tuple[CardPost | None, float]:
+        """The card an update replaces, and how long the item must wait: 0 means go, and it
+        has its place in the ledger."""
+        try:
+            post = await self._card_post(item)
+            if self._slots_taken(item, post):
+                return post, SLOTS_TAKEN_SECONDS
+            return post, await self._rate_wait(item.notice)
+        finally:
+            self._unplaced.discard(item.id)
+
+    async def _card_post(self, item: OutboxItem) -> CardPost | None:
+        """The earlier post an update replaces (None: not an update, or it never went)."""
+        if item.notice.kind is not Kind.UPDATE:
+            return None
+        payload = item.notice.payload
+        return await self._posts.get(int(payload["request_id"]), str(payload["role"]))
+
+    def _slots_taken(self, item: OutboxItem, post: CardPost | None) -> bool:
+        """Are the call slots of the item's service URL all held by sends that hang?"""
+        if item.notice.kind is Kind.POST:
+            reference = item.notice.payload["reference"]
+        elif post is not None:
+            reference = post.reference
+        else:
+            return False
+        return self._connector.guard.stuck(str(reference.get("serviceUrl") or ""),
+                                           STUCK_SECONDS)
+
+    async def _send(self, item: OutboxItem, post: CardPost | None,
+                    lease_end: float) -> str | None:
         notice = item.notice
         if notice.kind is Kind.POST:
             return await self._post(item, lease_end)
         if notice.kind is Kind.UPDATE:
-            return await self._update(item, lease_end)
+            return await self._update(item, post, lease_end)
         deliver = self._deliverers.get(notice.kind)
         if deliver is None:
             raise DeliveryError(f"nothing delivers {notice.kind} here", 501)
@@ -200,9 +301,9 @@ class Dispatcher:
         await self._recorded(item, record, lease_end)
         return posted
 
-    async def _update(self, item: OutboxItem, lease_end: float) -> str | None:
+    async def _update(self, item: OutboxItem, post: CardPost | None,
+                      lease_end: float) -> str | None:
         payload = item.notice.payload
-        post = await self._posts.get(int(payload["request_id"]), str(payload["role"]))
         if post is None or await self._store.superseded(item):
             return None  # the card never went out, or a newer version of it follows
         reference = post.reference

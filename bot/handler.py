@@ -15,6 +15,7 @@ from bot.commands import Command, command_text, match
 from bot.replies import InvokeBody, Refused, message_invoke
 from bot.telemetry import turn_outcome
 from domain.conversations import ConversationDirectory
+from domain.ftop import StaleRecord
 from domain.requests import RequestError, StaleRequest
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,10 @@ STALE_ACTION = ("That button belongs to an older card I no longer recognise. "
                 "Type \"help\" to see what I can do.")
 CHANGED_MEANWHILE = ("This request changed in another window a moment ago. Nothing was lost; "
                      "press the button again to continue from the latest version.")
+RECORD_CHANGED = ("Someone else changed this request's FTOP record at the same moment (its "
+                  "seller withdrew it, say), so nothing was changed. Type my assignments or "
+                  "status with its number to see where it stands, then try again if it "
+                  "still applies.")
 NOT_SUPPORTED = {"task/fetch": {"task": {"type": "message",
                                         "value": "This app has no dialogs. Type help."}}}
 ACTION_FAILED = ("Sorry, I could not finish that just now. Nothing you typed was lost; "
@@ -109,6 +114,9 @@ class FtaBot(TeamsActivityHandler):
         except StaleRequest:
             turn_outcome.set("refused")
             return message_invoke(CHANGED_MEANWHILE)
+        except StaleRecord:
+            turn_outcome.set("refused")
+            return message_invoke(RECORD_CHANGED)
         except Exception:
             log.exception("card action %s failed", verb,
                           extra={"activity_id": turn_context.activity.id})

@@ -22,6 +22,7 @@ from cards import verbs
 from cards.ftchelp import create_faq_card
 from cards.intake import create_form_card, create_type_card
 from cards.requests import create_cancelled_card, create_confirmation_card
+from domain.links import MICROSOFT_365_FILE_HOSTS
 from domain.outbox import UnitOfWork
 from domain.request_types import request_type
 from domain.requests import STATE_LABELS, FtaRequest, RequestRepository, State
@@ -37,8 +38,10 @@ class Intake:
                  to_fta_queue: Callable[[FtaRequest], Awaitable[None]], status: StatusCards,
                  clock: Callable[[], datetime], default_timezone: str,
                  default_country: str, unit_of_work: UnitOfWork,
-                 form_defaults: FormDefaults) -> None:
+                 form_defaults: FormDefaults,
+                 link_hosts: tuple[str, ...] = MICROSOFT_365_FILE_HOSTS) -> None:
         self._requests = requests
+        self._link_hosts = link_hosts  # where typed links may lead, as sent files (FILE_HOSTS)
         self._form_defaults = form_defaults
         self._unit_of_work = unit_of_work
         self._desk = desk
@@ -99,13 +102,14 @@ class Intake:
     async def submit(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
         """Check the request; route it if complete, else show every problem beside its field."""
         request = await self._filled_draft(turn_context, data)
-        problems = request.problems()
+        problems = request.problems(self._link_hosts)
         if problems:
             await self._requests.save(request)
             return card_invoke(create_form_card(request, problems))
         async with self._unit_of_work():  # numbered, saved, routed, told: all or none
             now = self._clock()
-            queue = request.submit(now, request.number or await self._requests.issue_number(now))
+            queue = request.submit(now, request.number or await self._requests.issue_number(now),
+                                   self._link_hosts)
             answer = self._desk.faq_answer(request)
             if answer is not None:
                 request.offer_faq()

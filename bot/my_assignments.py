@@ -1,5 +1,6 @@
 """`my assignments`: an FTA sees their open work (offers to answer, FTOP tasks 3298 and 3286,
-reviews to decide) and how long each has waited."""
+reviews to decide) and how long each has waited; all of it, a page of the oldest at a time
+(`my assignments 2` for the next), so a card stays within Teams' size limit."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from bot.commands import Command, command
 from bot.first_contact import FirstContactChase
 from bot.identity import person_id
 from bot.replies import card_message
-from cards.open_work import create_open_work_card
+from cards.open_work import Page, create_open_work_card
 from domain.ftop import FtopGateway
 from domain.offers import AssignmentDesk, OfferState
 from domain.open_work import OpenWork, open_work
@@ -21,6 +22,7 @@ from domain.requests import RequestRepository
 from domain.roster import Architect, Roster
 
 NOT_AN_FTA = "my assignments is for FastTrack Architects on the roster."
+PAGE = 25  # items on one card: about 25 KB of card, well within Teams' 100 KB
 
 
 class MyAssignments:
@@ -32,17 +34,22 @@ class MyAssignments:
 
     def commands(self) -> list[Command]:
         return [command("my assignments", "FTAs: your open requests and FTOP tasks",
-                        r"(?:my\s+)?assignments|my\s+work", self.show)]
+                        r"(?:(?:my\s+)?assignments|my\s+work)(?:\s+(?:page\s+)?(\d{1,4}))?",
+                        self.show)]
 
-    async def show(self, turn_context: TurnContext, _: re.Match[str]) -> None:
-        """`my assignments`: the sender's open work, oldest first."""
+    async def show(self, turn_context: TurnContext, found: re.Match[str]) -> None:
+        """`my assignments [page]`: the sender's open work, oldest first."""
         architect = await self._roster.by_aad_id(person_id(turn_context.activity))
         if architect is None:
             await turn_context.send_activity(NOT_AN_FTA)
             return
         now = self._clock()
         items = await self._open_work(architect, now)
-        await turn_context.send_activity(card_message(create_open_work_card(items, now)))
+        pages = max(1, -(-len(items) // PAGE))
+        page = min(max(int(found.group(1) or 1), 1), pages)
+        shown = items[(page - 1) * PAGE:page * PAGE]
+        await turn_context.send_activity(card_message(create_open_work_card(
+            shown, now, Page(page, pages, len(items), (page - 1) * PAGE + 1))))
 
     async def _open_work(self, architect: Architect, now: datetime) -> list[OpenWork]:
         items = []

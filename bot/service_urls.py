@@ -26,6 +26,7 @@ class _ServiceUrl:
     calls: asyncio.Semaphore
     breaker: CircuitBreaker
     in_flight: int = field(default=0)
+    since: dict[object, float] = field(default_factory=dict)  # each call in flight: its start
 
 
 class ServiceUrlGuard:
@@ -49,10 +50,12 @@ class ServiceUrlGuard:
         except TimeoutError:
             raise DeliveryError("too many calls in flight to this Teams service URL",
                                 NO_ANSWER) from None
+        this = object()
         try:
             self._refuse_if_open(url)  # it may have opened while this call waited
             url.breaker.start(time.monotonic())
             url.in_flight += 1
+            url.since[this] = time.monotonic()
             try:
                 yield
             except DeliveryError as error:
@@ -66,8 +69,18 @@ class ServiceUrlGuard:
                 raise
             url.breaker.answered()
         finally:
+            url.since.pop(this, None)
             url.in_flight = max(url.in_flight - 1, 0)
             url.calls.release()
+
+    def stuck(self, service_url: str, seconds: float) -> bool:
+        """Every call slot of ``service_url`` is taken, and none was freed for another call
+        these ``seconds``: a call now would wait behind calls that hang (the outbox puts such
+        an item back rather than spend the tenant's send budget waiting behind them)."""
+        url = self._urls.get(_key(service_url))
+        if url is None or not url.calls.locked() or not url.since:
+            return False
+        return time.monotonic() - max(url.since.values()) > seconds
 
     def last_call_failed(self, service_url: str) -> bool:
         """The last call to ``service_url`` got no answer (or the breaker is open): another

@@ -23,12 +23,14 @@ from bot.status_cards import StatusCards
 from cards import verbs
 from cards.offers import create_offer_answered_card
 from cards.withdrawal import create_withdrawn_account_team_card, create_withdrawn_work_card
-from domain.ftop import EnterpriseAssignment, FtopGateway
+from domain.ftop import EnterpriseAssignment, FtopGateway, StaleRecord
 from domain.offers import AssignmentDesk, Offer, OfferError, OfferState
 from domain.outbox import UnitOfWork
 from domain.requests import STATE_LABELS, WITHDRAWABLE, FtaRequest, RequestRepository, State
 from domain.roster import Roster
 from domain.scheduling import CalendarGateway, CalendarUnavailable
+
+FRESH_READS = 3  # the FTA's record changed under the withdrawal: read it again, this often
 
 log = logging.getLogger(__name__)
 
@@ -53,18 +55,24 @@ class Withdrawal:
                                   f"{STATE_LABELS[request.state]}).")
         record = await self._ftop.get(request.id) if request.state is State.ASSIGNED else None
         cancelled = await self._cancel_call(record, request) if record is not None else False
-        try:
-            async with self._unit_of_work():  # withdrawn and announced together, or neither
-                withdrawn, ended = await self._desk.withdraw(request.id, request.state,
-                                                             self._clock())
-                if record is not None:
-                    await self._close_assignment(withdrawn, record, ended, cancelled)
-                else:
-                    await self._close_offers(withdrawn, ended)
-                await self._status.show(withdrawn)
-        except OfferError:  # assigned or withdrawn a moment ago
-            return message_invoke(f"{request.number} changed a moment ago; type status "
-                                  f"{request.number} to see where it stands.")
+        for attempt in range(1, FRESH_READS + 1):
+            try:
+                async with self._unit_of_work():  # withdrawn and announced together, or neither
+                    withdrawn, ended = await self._desk.withdraw(request.id, request.state,
+                                                                 self._clock())
+                    if record is not None:
+                        await self._close_assignment(withdrawn, record, ended, cancelled)
+                    else:
+                        await self._close_offers(withdrawn, ended)
+                    await self._status.show(withdrawn)
+                break
+            except OfferError:  # assigned or withdrawn a moment ago
+                return message_invoke(f"{request.number} changed a moment ago; type status "
+                                      f"{request.number} to see where it stands.")
+            except StaleRecord:  # the FTA acted on the record meanwhile: keep that, withdraw
+                if attempt == FRESH_READS:
+                    raise
+                record = await self._ftop.get(request.id)
         return card_invoke(await self._status.card(withdrawn))
 
     async def _close_offers(self, request: FtaRequest, ended: list[Offer]) -> None:

@@ -39,6 +39,11 @@ class FtopError(ValueError):
     """An FTOP change that does not apply; the message is for the FTA."""
 
 
+class StaleRecord(Exception):
+    """The Enterprise Assignment was stored by someone else since it was read (the seller's
+    withdrawal and an FTA's action at the same moment): this change was not stored."""
+
+
 @dataclass(frozen=True)
 class FtopTask:
     task_id: int
@@ -109,6 +114,9 @@ class EnterpriseAssignment:
     call: InternalCall | None = None
     account_post: tuple[str, str] | None = None  # (channel, activity id) of the notice
     ftas: list[FtaEntry] = field(default_factory=list)  # every FTA who held it, first first
+    # How many times it was stored when read; 0: never. A store succeeds only over the very
+    # version it was read at (optimistic concurrency), else StaleRecord.
+    version: int = 0
 
     def __post_init__(self) -> None:
         if not self.ftas:  # a record from before the history was kept: its one FTA
@@ -210,7 +218,9 @@ class EnterpriseAssignment:
 
 class FtopGateway(Protocol):
     async def record(self, assignment: EnterpriseAssignment) -> None:
-        """Store (or update) the Enterprise Assignment."""
+        """Store the Enterprise Assignment: a new one (version 0), or over the version it was
+        read at, which it then moves on by one. StaleRecord, nothing stored, when it was
+        stored by someone else meanwhile."""
         ...
 
     async def get(self, request_id: int) -> EnterpriseAssignment | None: ...

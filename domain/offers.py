@@ -169,8 +169,10 @@ class AssignmentDesk(Protocol):
         The request and the offers ended; OfferError if it can no longer be withdrawn."""
         ...
 
-    async def live_offers_of(self, architect_id: str, limit: int = 50) -> list[Offer]:
-        """The architect's offers still to answer and accepted ones, newest first."""
+    async def live_offers_of(self, architect_id: str) -> list[Offer]:
+        """Every one of the architect's offers still to answer and accepted ones, newest
+        first (accepted ones stay: an FTA's history of them grows for as long as they serve,
+        and an old one may still have a task open)."""
         ...
 
     async def explain(self, request_id: int, now: datetime,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -9,6 +10,7 @@ from typing import Protocol
 
 from domain import rules
 from domain.calendar import assignment_deadline
+from domain.links import MICROSOFT_365_FILE_HOSTS
 from domain.request_types import Queue, RequestType, request_type
 
 
@@ -135,7 +137,8 @@ class FtaRequest:
         self._expect(State.DRAFT)
         self.files = {**self.files, slot: received}
 
-    def replace_attachments(self, links: dict[str, str]) -> list[str]:
+    def replace_attachments(self, links: dict[str, str],
+                            link_hosts: Sequence[str] = MICROSOFT_365_FILE_HOSTS) -> list[str]:
         """After the FTA asked for changes, the seller gives new links for the sales
         attachments (a link replaces a file sent earlier for the slot): the labels of those
         replaced. RequestError, nothing changed, if a link is not one."""
@@ -148,22 +151,25 @@ class FtaRequest:
                    if slot in slots and link.strip() and link.strip() != self.values.get(slot)}
         values = {**self.values, **changed}
         files = {slot: f for slot, f in self.files.items() if slot not in changed}
-        for problem in rules.check(request_type, values, files):
+        for problem in rules.check(request_type, values, files, link_hosts):
             if problem.field in changed:
                 raise RequestError(f"{slots[problem.field].label}: {problem.message}")
         self.values, self.files = values, files
         return [slots[slot].label for slot in changed]
 
-    def problems(self) -> list[rules.Problem]:
+    def problems(self, link_hosts: Sequence[str] = MICROSOFT_365_FILE_HOSTS,
+                 ) -> list[rules.Problem]:
+        """What keeps the draft from going; links must lead to a host of ``link_hosts``."""
         if self.type is None:
             return [rules.Problem("request_type", "Pick a request type.")]
-        return rules.check(self.type, self.values, self.files)
+        return rules.check(self.type, self.values, self.files, link_hosts)
 
-    def submit(self, now: datetime, number: str) -> Queue:
+    def submit(self, now: datetime, number: str,
+               link_hosts: Sequence[str] = MICROSOFT_365_FILE_HOSTS) -> Queue:
         """Route a complete draft to its queue; raise RequestError if anything is missing.
         ``number`` is the next one issued; a request submitted again keeps its own."""
         self._expect(State.DRAFT)
-        if self.type is None or self.problems():
+        if self.type is None or self.problems(link_hosts):
             raise RequestError("The request is not complete yet.")
         self.issued_number = self.issued_number or number
         self.submitted_at, self.first_submitted_at = now, self.first_submitted_at or now

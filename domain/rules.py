@@ -4,12 +4,12 @@ seller understands. Field checks come from the form spec; consistency checks are
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from domain import forms
 from domain.forms import Field, Kind
+from domain.links import DOMAIN, MICROSOFT_365_FILE_HOSTS, typed_link_problem
 from domain.request_types import RequestType
 
 Values = Mapping[str, str]
@@ -18,7 +18,6 @@ MAX_SEATS = 10_000_000
 # no spaces, angle brackets or quotes, so an address cannot carry markup into a card.
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{4,253}$)"
                    r"([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
-DOMAIN = re.compile(r"^(?=.{4,253}$)([A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63}$")
 GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 
@@ -30,12 +29,15 @@ class Problem:
 
 
 def check(request_type: RequestType, values: Values,
-          files: Mapping[str, object] | None = None) -> list[Problem]:
-    """Every problem with ``values`` for ``request_type``; an empty list means complete."""
+          files: Mapping[str, object] | None = None,
+          link_hosts: Sequence[str] = MICROSOFT_365_FILE_HOSTS) -> list[Problem]:
+    """Every problem with ``values`` for ``request_type``; an empty list means complete.
+    Links must lead to a host of ``link_hosts`` (or a subdomain), as files sent must."""
     files = files or {}
     problems: dict[str, Problem] = {}
     for field in request_type.all_fields():
-        message = _field_problem(field, _value(values, field.id), field.id in files)
+        message = _field_problem(field, _value(values, field.id), field.id in files,
+                                 link_hosts)
         if message:
             problems[field.id] = Problem(field.id, message)
     for problem in CONSISTENCY.get(request_type.key, _nothing)(values):
@@ -49,7 +51,8 @@ def _value(values: Values, field_id: str) -> str:
     return value.strip() if isinstance(value, str) else str(value).strip()
 
 
-def _field_problem(field: Field, value: str, has_file: bool) -> str | None:
+def _field_problem(field: Field, value: str, has_file: bool,
+                   link_hosts: Sequence[str]) -> str | None:
     if not value:
         if field.required and not has_file:
             return ("Add a link, or send me the file in our personal chat."
@@ -57,6 +60,8 @@ def _field_problem(field: Field, value: str, has_file: bool) -> str | None:
         return None
     if len(value) > field.max_length:
         return f"Keep this to {field.max_length} characters (it has {len(value)})."
+    if field.kind is Kind.LINK:
+        return typed_link_problem(value, link_hosts)
     return FORMATS.get(field.id, KINDS.get(field.kind, _nothing_str))(field, value)
 
 
@@ -74,15 +79,6 @@ def _choice(field: Field, value: str) -> str | None:
         return "Pick from the options shown."
     if field.kind is Kind.CHOICE and len(picked) > 1:
         return "Pick one option."
-    return None
-
-
-def _link(_field: Field, value: str) -> str | None:
-    parts = urlsplit(value)
-    if parts.scheme.lower() != "https" or not parts.hostname or " " in value:
-        return "Enter a full https:// link, e.g. https://contoso.sharepoint.com/sites/deal/SOW.docx"
-    if not DOMAIN.match(parts.hostname):
-        return "That link's address does not look right; copy it again from SharePoint."
     return None
 
 
@@ -110,7 +106,7 @@ def _nothing_str(_field: Field, _value: str) -> str | None:
 
 
 KINDS: dict[Kind, Callable[[Field, str], str | None]] = {
-    Kind.NUMBER: _number, Kind.CHOICE: _choice, Kind.MULTI_CHOICE: _choice, Kind.LINK: _link,
+    Kind.NUMBER: _number, Kind.CHOICE: _choice, Kind.MULTI_CHOICE: _choice,
     Kind.TOGGLE: _toggle}
 FORMATS: dict[str, Callable[[Field, str], str | None]] = {
     "atu_contact": _email, "csu_contact": _email, "tenant": _tenant, "country": _country}

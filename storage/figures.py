@@ -18,7 +18,7 @@ from storage.tables import offers, requests
 
 async def figures(database: Database, outbox: SqlOutbox, now: Callable[[], datetime]
                   ) -> Figures:
-    depth = await outbox.depth()
+    depth = await outbox.depth(finished=False)
     moment = now()
     async with database.connect() as connection:
         pending = (await connection.execute(select(func.count()).where(

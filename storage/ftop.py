@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 
 from domain.ftop import (
     EnterpriseAssignment,
@@ -15,12 +15,19 @@ from domain.ftop import (
     FtopTask,
     InternalCall,
     Review,
+    StaleRecord,
     TaskState,
     TenantEntry,
 )
 from storage.database import Database
 from storage.tables import ftop_assignments as table
-from storage.upsert import upsert
+from storage.upsert import insert_if_absent
+
+# Over the version it was read at only: a withdrawal and an FTA's action that read the same
+# version cannot both be stored, the second would overwrite the first unseen.
+_STORE_OVER = update(table).where(
+    table.c.request_id == bindparam("seen_request"), table.c.version == bindparam("seen")
+).values(version=table.c.version + 1)
 
 
 class SqlFtopGateway:
@@ -29,17 +36,31 @@ class SqlFtopGateway:
         self._database, self._clock = database, clock  # the app's: retention reads the time
 
     async def record(self, assignment: EnterpriseAssignment) -> None:
-        values = {"request_id": assignment.request_id, "document": to_json(assignment),
-                  "updated_at": self._clock()}
+        """Store it new, or over the version it was read at; StaleRecord if that moved on."""
+        document, now = to_json(assignment), self._clock()
         async with self._database.begin() as connection:
-            await connection.execute(*upsert(self._database.dialect, table, values,
-                                             ["request_id"]))
+            if assignment.version == 0:
+                stored = await connection.execute(
+                    insert_if_absent(self._database.dialect, table, ("request_id",)),
+                    {"request_id": assignment.request_id, "document": document,
+                     "updated_at": now, "version": 1})
+            else:
+                stored = await connection.execute(_STORE_OVER, {
+                    "seen_request": assignment.request_id, "seen": assignment.version,
+                    "document": document, "updated_at": now})
+        if stored.rowcount != 1:
+            raise StaleRecord(assignment.request_number)
+        assignment.version += 1  # stored again by its holder, it is over this version
 
     async def get(self, request_id: int) -> EnterpriseAssignment | None:
         async with self._database.connect() as connection:
-            document = (await connection.execute(select(table.c.document).where(
-                table.c.request_id == request_id))).scalar_one_or_none()
-        return from_json(document) if document else None
+            row = (await connection.execute(select(table.c.document, table.c.version).where(
+                table.c.request_id == request_id))).first()
+        if row is None or not row.document:
+            return None
+        found = from_json(row.document)
+        found.version = row.version
+        return found
 
 
 def to_json(assignment: EnterpriseAssignment) -> dict[str, Any]:

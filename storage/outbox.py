@@ -162,10 +162,15 @@ class SqlOutbox:
             rows = (await connection.execute(_PENDING_POSTS, {"request_id": request_id})).all()
         return {role: lane for role, lane in rows}
 
-    async def depth(self) -> Depth:
+    async def depth(self, finished: bool = True) -> Depth:
+        """What waits; with ``finished`` False, by_state counts only the live items and the
+        dead ones (/metrics: the delivered and skipped are the bulk of a full table, and
+        counting them read a million index entries at every scrape)."""
+        counted = select(outbox.c.state, func.count()).group_by(outbox.c.state)
+        if not finished:
+            counted = counted.where(outbox.c.state.in_((*LIVE, ItemState.DEAD.value)))
         async with self._database.connect() as connection:
-            counts: dict[str, int] = dict((await connection.execute(
-                select(outbox.c.state, func.count()).group_by(outbox.c.state))).all())
+            counts: dict[str, int] = dict((await connection.execute(counted)).all())
             oldest = (await connection.execute(select(func.min(outbox.c.created_at)).where(
                 unfinished(outbox)))).scalar()
         by_state = {str(state): int(count) for state, count in counts.items()}

@@ -115,7 +115,7 @@ async def _purge_requests(connection: Connection, rows: list[Any]) -> int:
     for request_id, document in records:
         await connection.execute(update(ftop_assignments).where(
             ftop_assignments.c.request_id == request_id).values(
-            document=purged_record(document)))
+            document=purged_record(document), version=ftop_assignments.c.version + 1))
     kept_reasons = ("", UNREACHABLE)
     for offer_id, decision in (await connection.execute(select(offers.c.id, offers.c.decision)
                                                         .where(offers.c.request_id.in_(ids)))):

@@ -65,8 +65,8 @@ requests = Table(
     Column("extensions", JSON),  # the managers' deadline extensions: from, to, reason, by, at
     Index("ix_requests_requester_state", "requester_id", "state"),
     Index("ix_requests_number", "number", unique=True),
-    # The desk: requests waiting for an FTA or open with FTCHelp, by deadline; and the
-    # reports' weeks, by submission.
+    # The waiting queue by deadline (the worker's every tick, /metrics' late count) and the
+    # desk's open requests; and the reports' weeks, by submission.
     Index("ix_requests_state_deadline", "state", "deadline"),
     Index("ix_requests_submitted", "submitted_at"),
 )
@@ -159,6 +159,7 @@ ftop_assignments = Table(
     Column("request_id", Integer, primary_key=True),
     Column("document", JSON, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
 )
 
 card_posts = Table(

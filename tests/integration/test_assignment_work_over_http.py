@@ -319,3 +319,29 @@ async def test_attachments_cannot_be_replaced_when_no_decision_waits(bot, connec
     assert answer["value"].endswith("Nothing was sent or replaced.")
     stored = await stored_request(database_url, request_id)
     assert stored.values["cost"] == COMPLETE["ecif_review"]["cost"]
+
+
+async def test_a_replacement_link_off_sharepoint_is_refused_and_nothing_is_sent(
+        bot, connector, database_url) -> None:
+    architect, seller, request_id, _ = await accepted(bot, connector, database_url,
+                                                      "ecif_review")
+    await architect.press("record_review", {"request_id": request_id,
+                                            "outcome": "needs_changes",
+                                            "detail": "Cost breakdown lacks partner rates"})
+    notice = cards_in(connector, "a:personal-1")[-1]
+    to_fta = len(cards_in(connector, "a:personal-5"))
+    answer = {"request_id": request_id, "more_details": "Rates added", **input_values(notice)}
+
+    bad = await seller.press("answer_review", {**answer,
+                                               "new_cost": "https://evil.example/Cost.xlsx"})
+
+    assert bad["value"] == ("Cost breakdown: This link leads to evil.example. Give the "
+                            "document's SharePoint or OneDrive link (Copy link in Teams, "
+                            "SharePoint or OneDrive). Nothing was sent.")
+    assert len(cards_in(connector, "a:personal-5")) == to_fta
+    database = open_database(database_url)
+    try:
+        kept = await SqlRequestRepository(database).get(request_id)
+    finally:
+        await database.dispose()
+    assert kept is not None and kept.values["cost"] == COMPLETE["ecif_review"]["cost"]

@@ -11,11 +11,16 @@ from typing import Any
 
 import pytest
 
+from app import outbox_key
 from cards import verbs
+from domain.outbox import Kind, Notice
 from settings import Settings
 from tests.conftest import reset_postgres
-from tests.support.activities import card_action, message, person
+from tests.integration.test_offers_over_http import cards_in, fta, load_roster
+from tests.support.activities import BOT_ID, TENANT, card_action, message, person
 from tests.support.connector import FakeConnector
+from tests.support.driver import User, card_state, delivered
+from tests.support.requests import COMPLETE
 
 HUNG, HEALTHY = "emea", "amer"
 CARD = "application/vnd.microsoft.card.adaptive"
@@ -139,3 +144,68 @@ async def test_a_region_that_stopped_answering_is_left_alone_until_its_pause_end
     await asyncio.sleep(0.5)
     await posted(quick, asks_help(connector, HUNG, 8))
     assert help_cards(connector, 8, HUNG)
+
+
+def hung_region_notice(connector: FakeConnector, number: int) -> Notice:
+    """A card for user ``number`` whose chat is in the hung region, as the poster writes it."""
+    reference = {"serviceUrl": connector.region_url(HUNG), "channelId": "msteams",
+                 "bot": {"id": BOT_ID}, "user": person(number),
+                 "conversation": {"id": f"a:personal-{number}", "tenantId": TENANT}}
+    card = {"type": "AdaptiveCard", "version": "1.5",
+            "body": [{"type": "TextBlock", "text": "Your request moved on"}]}
+    return Notice(Kind.POST, f"a:personal-{number}", {
+        "reference": reference, "activity": {"type": "message", "attachments": [
+            {"contentType": CARD, "content": card}]}}, tenant_id=TENANT, audience="a seller")
+
+
+async def test_an_outbox_notice_to_a_healthy_region_is_not_held_behind_a_hung_one(
+        bot, connector, database_url) -> None:
+    architect, seller = User(bot, connector, number=5), User(bot, connector, number=1)
+    await architect.say("hi")  # the FTA's chat is on the healthy service URL
+    await load_roster(database_url, fta(5))
+    form = await seller.open_form("discovery_workshop")
+
+    connector.hang_region(HUNG)
+    for number in (201, 202, 203):  # cards into three chats of the hung region, sent first
+        await bot.server.app[outbox_key].add(hung_region_notice(connector, number))
+    await until(lambda: connector.calls_to_hung == 3)
+
+    started = time.monotonic()
+    submitted = await bot.post("/api/messages", json=card_action(
+        connector.url, "submit_request", {**card_state(form), **COMPLETE["discovery_workshop"]},
+        user=person(1), conversation="a:personal-1", replyToId="card-1"))
+    assert submitted.status == 200
+    await until(lambda: cards_in(connector, "a:personal-5"), seconds=2.0)
+    assert time.monotonic() - started < 2.0
+    assert connector.calls_to_hung == 3 and not help_cards(connector, 201, HUNG)  # still held
+    connector.release_regions()
+    await delivered(bot)
+    assert {s.conversation_id for s in connector.sent if s.region == HUNG} == {
+        "a:personal-201", "a:personal-202", "a:personal-203"}
+
+
+async def test_notices_beyond_a_hung_regions_call_slots_wait_in_the_outbox_not_in_flight(
+        aiohttp_client, settings: Settings, database_url: str, clock, connector) -> None:
+    """They neither spend the tenant's send budget nor hold a delivery task while the calls
+    ahead of them hang: they are put back and tried again later."""
+    from app import create_app
+
+    if database_url.startswith("postgresql"):
+        await reset_postgres(database_url)
+    bot = await aiohttp_client(create_app(replace(settings, service_url_max_calls=2),
+                                          clock=clock))
+    connector.hang_region(HUNG)
+    outbox = bot.server.app[outbox_key]
+    for number in (211, 212):
+        await outbox.add(hung_region_notice(connector, number))
+    await until(lambda: connector.calls_to_hung == 2)
+    await asyncio.sleep(1.1)  # the two calls have held every slot for over a second
+    for number in (213, 214, 215):
+        await outbox.add(hung_region_notice(connector, number))
+    await asyncio.sleep(0.3)
+    states = (await outbox.depth()).by_state
+    assert (states.get("sending"), states.get("pending")) == (2, 3)
+    assert connector.calls_to_hung == 2
+    connector.release_regions()
+    await delivered(bot)
+    assert len({s.conversation_id for s in connector.sent if s.region == HUNG}) == 5

@@ -3,6 +3,8 @@ what the bot sends, and the database shows what was kept."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from domain.requests import State
@@ -264,6 +266,52 @@ async def test_a_file_not_stored_on_sharepoint_or_onedrive_is_not_kept(seller, d
     assert "SharePoint" in sent.text and not sent.cards
     draft = await stored(database_url, int(card_state(form)["request_id"]))
     assert draft is not None and draft.files == {}
+
+@pytest.mark.parametrize(("url", "problem"), [
+    ("https://evil.example/SOW.docx", "This link leads to evil.example."),
+    ("https://contoso.sharepoint.com.evil.example/SOW.docx",
+     "This link leads to contoso.sharepoint.com.evil.example."),
+    ("https://contoso.sharepoint.com@evil.example/SOW.docx", "Enter a full https:// link"),
+    ("https://contoso.sharepoint.com:8443/SOW.docx", "Enter a full https:// link"),
+    ("http://contoso.sharepoint.com/SOW.docx", "Enter a full https:// link"),
+    ("javascript:alert(1)", "Enter a full https:// link")])
+async def test_a_typed_link_is_held_to_the_same_hosts_as_a_file_sent(seller, database_url,
+                                                                     url, problem) -> None:
+    form = await seller.open_form("discovery_workshop")
+    typed = {**COMPLETE["discovery_workshop"], "sow": url}
+
+    answer = await seller.press("submit_request", {**card_state(form), **typed})
+
+    card = answer["value"]
+    assert "Almost there: 1 thing to fix" in texts_of(card) and problem in texts_of(card)
+    assert input_values(card)["sow"] == url  # kept as typed, to be corrected
+    assert input_values(card)["customer"] == typed["customer"]
+    draft = await stored(database_url, card_state(card)["request_id"])
+    assert draft.state is State.DRAFT and draft.values["sow"] == url
+
+
+async def test_typed_links_follow_the_configured_file_hosts(
+        aiohttp_client, settings, connector, database_url, clock) -> None:
+    from app import create_app
+    from tests.conftest import reset_postgres
+
+    if database_url.startswith("postgresql"):
+        await reset_postgres(database_url)
+    bot = await aiohttp_client(create_app(replace(settings, file_hosts=("files.contoso.com",)),
+                                          clock=clock))
+    seller = User(bot, connector, number=1)
+    form = await seller.open_form("discovery_workshop")
+    ours = {**COMPLETE["discovery_workshop"], "sow": "https://files.contoso.com/deal/SOW.docx",
+            "staffing": "https://files.contoso.com/deal/Staffing.xlsx",
+            "cost": "https://files.contoso.com/deal/Cost.xlsx"}
+
+    refused = await seller.press("submit_request", {**card_state(form), **COMPLETE[
+        "discovery_workshop"]})
+    assert "Almost there: 3 things to fix" in texts_of(refused["value"])
+    assert "This link leads to contoso.sharepoint.com." in texts_of(refused["value"])
+    taken = await seller.press("submit_request", {**card_state(refused["value"]), **ours})
+    assert "submitted" in texts_of(taken["value"])
+
 
 async def test_a_mention_in_a_channel_opens_the_request_card_there(bot, connector) -> None:
     from tests.support.activities import mention_message

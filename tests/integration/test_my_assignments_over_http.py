@@ -3,17 +3,26 @@ do on the requests they accepted, each with its age; nothing for someone off the
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from domain.balancer import Policy
+from domain.ftop import EnterpriseAssignment
+from domain.requests import FtaRequest
+from domain.roster import Architect
+from storage.assignments import SqlAssignmentDesk
+from storage.database import open_database
+from storage.ftop import SqlFtopGateway
+from storage.requests import SqlRequestRepository
+from storage.sample_data import ALEX
 from tests.integration.test_assignment_work_over_http import accepted
 from tests.integration.test_first_contact_over_http import AFTER_DUE
-from tests.integration.test_offers_over_http import cards_in
+from tests.integration.test_offers_over_http import cards_in, fta, load_roster
 from tests.support.driver import User, card_state, texts_of
 from tests.support.requests import COMPLETE
 
 
-async def my_assignments(architect: User) -> str:
-    [sent] = await architect.say("my assignments")
+async def my_assignments(architect: User, text: str = "my assignments") -> str:
+    [sent] = await architect.say(text)
     return texts_of(sent.cards[0])
 
 
@@ -78,3 +87,47 @@ async def test_my_assignments_is_for_ftas_on_the_roster(bot, connector) -> None:
 async def test_help_tells_ftas_about_my_assignments(bot, connector) -> None:
     [sent] = await User(bot, connector, number=1).say("help")
     assert "my assignments" in texts_of(sent.cards[0])
+
+
+async def assigned_by_hand(database_url: str, architect: Architect, count: int,
+                           start: datetime) -> list[str]:
+    """``count`` Discovery Workshops assigned to ``architect`` an hour apart from ``start``,
+    each with its FTOP record (task 3298 open): their numbers, oldest first."""
+    database = open_database(database_url)
+    requests, desk = SqlRequestRepository(database), SqlAssignmentDesk(database, 4)
+    ftop = SqlFtopGateway(database)
+    numbers = []
+    try:
+        for n in range(count):
+            now = start + timedelta(hours=n)
+            request = await requests.add(FtaRequest(ALEX, now))
+            request.choose_type("discovery_workshop")
+            request.fill({**COMPLETE["discovery_workshop"], "customer": f"Customer {n}"})
+            request.submit(now, await requests.issue_number(now))
+            await requests.save(request)
+            await desk.assign_by_hand(request.id, architect.id, now, Policy("balanced"))
+            await ftop.record(EnterpriseAssignment.open(request, architect.id, architect.name,
+                                                        now))
+            numbers.append(request.number)
+    finally:
+        await database.dispose()
+    return numbers
+
+
+async def test_an_fta_with_more_open_work_than_a_card_holds_sees_it_all_page_by_page(
+        bot, connector, clock, database_url) -> None:
+    architect = User(bot, connector, number=5)
+    await architect.say("hi")
+    await load_roster(database_url, fta(5, capacity=200))
+    numbers = await assigned_by_hand(database_url, fta(5, capacity=200), 60,
+                                     clock.now - timedelta(days=30))
+
+    first, second, third = [await my_assignments(architect, f"my assignments {page}")
+                            for page in (1, 2, 3)]
+
+    assert "60 open items; page 1 of 3 shows 1 to 25, oldest first." in first
+    assert "Type **my assignments 2** for the next 25." in first
+    assert "page 3 of 3 shows 51 to 60" in third and "Type my assignments" not in third
+    shown = [n for page in (first, second, third) for n in numbers if n in page]
+    assert shown == numbers  # each once, oldest first, none left out
+    assert numbers[0] in await my_assignments(architect)  # the oldest lead the first page

@@ -146,3 +146,31 @@ async def test_the_desks_reads_find_open_requests_and_report_weeks_through_index
     else:
         scans = await postgres_scans(database_url, statements)
     assert [scan for scan in scans if "architects" not in scan.split(":")[0]] == []
+
+
+async def test_the_workers_tick_and_a_metrics_scrape_read_growing_tables_through_indexes(
+        bot, connector, database_url) -> None:  # type: ignore[no-untyped-def]
+    """Both run on their own schedule whatever the turns do (every 30 s, every scrape) and, on
+    SQLite, on the event loop the turns share: a whole read of three years of requests or
+    notices there holds every turn in flight for as long as it takes."""
+    from app import worker_key
+
+    await User(bot, connector, number=5).say("hi")
+    await load_roster(database_url, fta(5))
+    await submit(User(bot, connector, number=1))
+    # The first tick runs the hourly retention purge, a batch job (bench/history.py's history
+    # is within the retention period): the second is what every 30 s runs.
+    await bot.server.app[worker_key].tick()
+
+    with statements_run() as seen:
+        await bot.server.app[worker_key].tick()
+        scraped = await bot.get("/metrics")
+        assert scraped.status == 200 and "fta_outbox_waiting" in await scraped.text()
+
+    statements = [s for s in seen.values() if explained(s[0])]
+    assert any("requests.deadline" in s[0] for s in statements)  # the queue and the late count
+    if database_url.startswith("sqlite"):
+        scans = sqlite_scans(database_url.split("///", 1)[1], statements)
+    else:
+        scans = await postgres_scans(database_url, statements)
+    assert scans == []
