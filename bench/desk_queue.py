@@ -1,7 +1,7 @@
 """The managers' desk under its expected load: `/api/queue` answered by the real app over HTTP
 while managers' tabs poll it, and how soon a change shows in an open tab.
 
-    python bench/queue.py [--database-url postgresql+asyncpg://...] [--requests 5000]
+    python bench/desk_queue.py [--database-url postgresql+asyncpg://...] [--requests 5000]
         [--ftas 1000] [--closed 20000] [--tabs 10] [--seconds 120] [--smoke]
 
 The database (SQLite in a temporary folder unless --database-url names a PostgreSQL one, which

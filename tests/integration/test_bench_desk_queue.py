@@ -1,4 +1,4 @@
-"""bench/queue.py at its smoke size, against the real app over HTTP on SQLite (and PostgreSQL
+"""bench/desk_queue.py at its smoke size, against the real app over HTTP on SQLite (and PostgreSQL
 when configured): the script runs end to end and reports latencies and changes seen (tiny
 sizes: the script, not the figures; the full run is by hand, see its docstring)."""
 
@@ -10,7 +10,7 @@ from tests.support.bench import bench_report
 
 def test_the_queue_benchmark_polls_the_desk_and_sees_changes(database_url: str) -> None:
     given = ("--database-url", POSTGRES_URL) if database_url.startswith("postgresql") else ()
-    report = bench_report("queue.py", "--smoke", *given, database_url=POSTGRES_URL or "unused",
+    report = bench_report("desk_queue.py", "--smoke", *given, database_url=POSTGRES_URL or "unused",
                           timeout=300)
 
     assert report["database"] == database_url.split("+")[0].split(":")[0]
