@@ -117,11 +117,15 @@ _REPORTED = (select(requests.c.id, requests.c.number, requests.c.type_key,
 _REPORTED_AFTER = _REPORTED.where(
     requests.c.submitted_at >= bindparam("after_at"),
     or_(requests.c.submitted_at > bindparam("after_at"), requests.c.id > bindparam("after_id")))
+_DECLINES_IN_WINDOW = (offers.join(requests, requests.c.id == offers.c.request_id),
+                       and_(requests.c.submitted_at >= bindparam("start"),
+                            requests.c.submitted_at < bindparam("end"),
+                            requests.c.type_key.in_(FTA_TYPES), _DECLINED))
 _DECLINE_REASONS = (select(offers.c.state, offers.c.reason)
-                    .select_from(offers.join(requests, requests.c.id == offers.c.request_id))
-                    .where(requests.c.submitted_at >= bindparam("start"),
-                           requests.c.submitted_at < bindparam("end"),
-                           requests.c.type_key.in_(FTA_TYPES), _DECLINED))
+                    .select_from(_DECLINES_IN_WINDOW[0]).where(_DECLINES_IN_WINDOW[1]))
+_DECLINE_COUNTS = (select(offers.c.state, offers.c.reason, func.count())
+                   .select_from(_DECLINES_IN_WINDOW[0]).where(_DECLINES_IN_WINDOW[1])
+                   .group_by(offers.c.state, offers.c.reason))
 
 
 class SqlDesk:
@@ -205,6 +209,14 @@ class SqlDesk:
             rows = (await connection.execute(_REPORTED, {"start": start, "end": end})
                     ).mappings().all()
         return [_report_row(row) for row in rows]
+
+    async def decline_counts(self, start: datetime,
+                             end: datetime) -> list[tuple[str, str, int]]:
+        """(offer state, reason, how many) of the declines of the FTA requests submitted
+        then: a few rows for the desk's reports, however many declines there were."""
+        async with self._database.connect() as connection:
+            return [(s, r or "", int(n)) for s, r, n in await connection.execute(
+                _DECLINE_COUNTS, {"start": start, "end": end})]
 
     async def decline_reasons(self, start: datetime, end: datetime) -> list[tuple[str, str]]:
         """(offer state, reason) of every decline of the FTA requests submitted then."""
