@@ -184,8 +184,9 @@ async def _bot_context(app: web.Application, clock: Clock,
                   ChannelMembers(directory, connector, settings.roles_cache_seconds))
     app[desk_auth_key] = DeskAuth(settings, roles)
     desk_reads = SqlDesk(database)
-    app[desk_reader_key] = DeskReader(desk_reads, roles, clock, settings.managers_timezone,
-                                      settings.ftchelp_sla_business_days)
+    desk_reader = app[desk_reader_key] = DeskReader(desk_reads, roles, clock,
+                                                    settings.managers_timezone,
+                                                    settings.ftchelp_sla_business_days)
     policy = Policy(settings.balancer_policy, weights=dict(settings.request_weights),
                     load_band=settings.balancer_load_band,
                     scarcity_weight=settings.balancer_scarcity_weight)
@@ -277,6 +278,7 @@ async def _bot_context(app: web.Application, clock: Clock,
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    await desk_reader.close()
     await outbound.close()
     await database.dispose()
 

@@ -13,7 +13,8 @@ poll `/api/queue` every 5 s, as the page does, each time with a random filter an
 every sixth poll another section: tickets, architects, reports). Meanwhile FTAs accept offers
 through the app (a card's Accept, over /api/messages) and a watching tab, polling every 5 s for
 that FTA's accepted requests, notes when each shows. Printed as JSON: p50/p95/p99 latency
-per section and overall, and the seconds from each accept to its showing.
+per section and overall, the seconds from each accept to its showing, and the machine's load
+average before and after (figures taken on a busy machine say so).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resol
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
@@ -228,6 +230,7 @@ def main() -> None:
     if args.smoke:
         args.requests, args.ftas, args.closed, args.tabs = 60, 20, 60, 2
         args.seconds, args.interval = 8.0, 1.0
+    load_before = [round(v, 2) for v in os.getloadavg()]
     folder = Path(tempfile.mkdtemp(prefix="fta-queue-bench-"))
     url = args.database_url or f"sqlite+aiosqlite:///{folder / 'queue.db'}"
     if url.startswith("postgresql"):
@@ -247,7 +250,10 @@ def main() -> None:
         connector.stop()
     print(json.dumps({"database": url.split("+")[0], "rows": filled["rows"],
                       "load_seconds": load_seconds, "tabs": args.tabs,
-                      "poll_seconds": args.interval, "seconds": args.seconds, **result},
+                      "poll_seconds": args.interval, "seconds": args.seconds,
+                      "load_average": {"before": load_before,
+                                       "after": [round(v, 2) for v in os.getloadavg()]},
+                      **result},
                      indent=2))
 
 

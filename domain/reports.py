@@ -103,16 +103,31 @@ def percentile(values: Sequence[float], share: float) -> float | None:
 def weekly(rows: Iterable[ReportRow], period: Period, now: datetime) -> list[dict[str, Any]]:
     """One row per week of ``period``: requests, met, attainment (of those decided), hours
     to assign p50 and p90."""
-    by_week: dict[date, list[ReportRow]] = {
-        period.first + timedelta(weeks=n): [] for n in range(period.weeks)}
-    for row in rows:
-        by_week.setdefault(monday_of(row.submitted_at, period.zone), []).append(row)
-    return [{"week_start": week.isoformat(), **figures(found, now)}
-            for week, found in sorted(by_week.items()) if week in _weeks(period)]
+    tally = WeeksTally(period)
+    tally.add(rows)
+    return tally.weeks(now)
 
 
-def _weeks(period: Period) -> set[date]:
-    return {period.first + timedelta(weeks=n) for n in range(period.weeks)}
+class WeeksTally:
+    """The weekly rows built up as the requests are read, a chunk at a time: a long history
+    is sorted into its weeks piece by piece, never in one go that holds the event loop."""
+
+    def __init__(self, period: Period) -> None:
+        self.period = period
+        self.by_week: dict[date, list[ReportRow]] = {
+            period.first + timedelta(weeks=n): [] for n in range(period.weeks)}
+        self.extensions = 0
+
+    def add(self, rows: Iterable[ReportRow]) -> None:
+        for row in rows:
+            found = self.by_week.get(monday_of(row.submitted_at, self.period.zone))
+            if found is not None:
+                found.append(row)
+            self.extensions += len(row.extensions)
+
+    def weeks(self, now: datetime) -> list[dict[str, Any]]:
+        return [{"week_start": week.isoformat(), **figures(found, now)}
+                for week, found in sorted(self.by_week.items())]
 
 
 def figures(rows: Sequence[ReportRow], now: datetime) -> dict[str, Any]:
@@ -130,13 +145,18 @@ def declines_by_reason(declines: Iterable[tuple[str, str]]) -> list[dict[str, An
     """(offer state, reason) to counts by reason, most frequent first; reasons are what
     FTAs typed, so the same words in another case or spacing count together, shown as first
     typed, and beyond the top ten they count as "Other"."""
+    return declines_counted((state, reason, 1) for state, reason in declines)
+
+
+def declines_counted(declines: Iterable[tuple[str, str, int]]) -> list[dict[str, Any]]:
+    """The same from (offer state, reason, how many), as the database groups them."""
     counts: Counter[str] = Counter()
     shown: dict[str, str] = {}
-    for state, reason in declines:
+    for state, reason, count in declines:
         text = NO_ANSWER if state != "declined" else " ".join(reason.split()) or "No reason"
         key = text.casefold()
         shown.setdefault(key, text)
-        counts[key] += 1
+        counts[key] += count
     ranked = counts.most_common()
     top = [{"reason": shown[key], "count": count} for key, count in ranked[:TOP_REASONS]]
     other = sum(count for _, count in ranked[TOP_REASONS:])

@@ -44,24 +44,27 @@ holder = architects.alias("holder")
 json_customer = requests.c["values"]["customer"].as_string()
 json_segment = requests.c["values"]["segment"].as_string()
 json_region = requests.c["values"]["region"].as_string()
-_OPEN_IDS = union_all(
-    select(requests.c.id).where(requests.c.state == State.AWAITING_FTA.value),
-    select(offers.c.request_id).where(offers.c.state == OfferState.ACCEPTED.value,
-                                      offers.c.engagement_ends_at > bindparam("now")))
 _WITH_LIVE_OFFER = requests.outerjoin(
     live, and_(live.c.request_id == requests.c.id,
                live.c.state.in_([OfferState.OFFERED.value, OfferState.ACCEPTED.value]))
 ).outerjoin(holder, holder.c.id == live.c.architect_id)
-_OPEN = (select(requests.c.id, requests.c.number, requests.c.type_key,
-                json_customer.label("customer"), json_segment.label("segment"),
-                json_region.label("region"), requests.c.submitted_at, requests.c.deadline,
-                EXTENSIONS.label("extensions"), live.c.state.label("offer_state"),
-                live.c.architect_id, holder.c.name.label("architect_name"),
-                live.c.offered_at, live.c.decided_at)
-         .select_from(_WITH_LIVE_OFFER)
-         .where(requests.c.id.in_(_OPEN_IDS),
-                or_(requests.c.state == State.AWAITING_FTA.value,
-                    live.c.state == OfferState.ACCEPTED.value)))
+# Open requests: those waiting for an FTA (perhaps offered to one), by (state, deadline), and
+# those whose accepted engagement still runs, by (state, engagement end). A query for waiting
+# or offered ones alone reads the first part only, walking that index in the desk's order.
+_OPEN_IDS = union_all(
+    select(requests.c.id).where(requests.c.state == State.AWAITING_FTA.value),
+    select(offers.c.request_id).where(offers.c.state == OfferState.ACCEPTED.value,
+                                      offers.c.engagement_ends_at > bindparam("now")))
+_OPEN_ROWS = select(requests.c.id, requests.c.number, requests.c.type_key,
+                    json_customer.label("customer"), json_segment.label("segment"),
+                    json_region.label("region"), requests.c.submitted_at, requests.c.deadline,
+                    EXTENSIONS.label("extensions"), live.c.state.label("offer_state"),
+                    live.c.architect_id, holder.c.name.label("architect_name"),
+                    live.c.offered_at, live.c.decided_at).select_from(_WITH_LIVE_OFFER)
+_WAITING = _OPEN_ROWS.where(requests.c.state == State.AWAITING_FTA.value)
+_OPEN = _OPEN_ROWS.where(requests.c.id.in_(_OPEN_IDS),
+                         or_(requests.c.state == State.AWAITING_FTA.value,
+                             live.c.state == OfferState.ACCEPTED.value))
 _DECLINED = or_(offers.c.state == OfferState.DECLINED.value,
                 and_(offers.c.state == OfferState.EXPIRED.value,
                      offers.c.reason != WITHDRAWN_BY_SELLER))
@@ -112,11 +115,15 @@ _REPORTED = (select(requests.c.id, requests.c.number, requests.c.type_key,
 _REPORTED_AFTER = _REPORTED.where(
     requests.c.submitted_at >= bindparam("after_at"),
     or_(requests.c.submitted_at > bindparam("after_at"), requests.c.id > bindparam("after_id")))
+_DECLINES_IN_WINDOW = (offers.join(requests, requests.c.id == offers.c.request_id),
+                       and_(requests.c.submitted_at >= bindparam("start"),
+                            requests.c.submitted_at < bindparam("end"),
+                            requests.c.type_key.in_(FTA_TYPES), _DECLINED))
 _DECLINE_REASONS = (select(offers.c.state, offers.c.reason)
-                    .select_from(offers.join(requests, requests.c.id == offers.c.request_id))
-                    .where(requests.c.submitted_at >= bindparam("start"),
-                           requests.c.submitted_at < bindparam("end"),
-                           requests.c.type_key.in_(FTA_TYPES), _DECLINED))
+                    .select_from(_DECLINES_IN_WINDOW[0]).where(_DECLINES_IN_WINDOW[1]))
+_DECLINE_COUNTS = (select(offers.c.state, offers.c.reason, func.count())
+                   .select_from(_DECLINES_IN_WINDOW[0]).where(_DECLINES_IN_WINDOW[1])
+                   .group_by(offers.c.state, offers.c.reason))
 
 
 class SqlDesk:
@@ -133,13 +140,14 @@ class SqlDesk:
                             architect: str = "") -> tuple[int, list[OpenRequest]]:
         """The total and one page of open requests, earliest deadline first; only the
         requester's own (and those offered to or taken by the architect) when given."""
-        statement = _filtered(_OPEN, query, requester, architect)
+        waiting_only = bool(query.states) and Standing.ACCEPTED not in query.states
+        found = _filtered(_WAITING if waiting_only else _OPEN, query, requester, architect)
         values = {"now": now}
         async with self._database.connect() as connection:
             total = (await connection.execute(
-                select(func.count()).select_from(statement.subquery()), values)).scalar_one()
+                select(func.count()).select_from(found.subquery()), values)).scalar_one()
             rows = (await connection.execute(
-                statement.order_by(requests.c.deadline, requests.c.id)
+                found.order_by(requests.c.deadline, requests.c.id)
                 .limit(query.page_size).offset(query.offset), values)).mappings().all()
             declines = await _declines_of(connection, [row["id"] for row in rows])
         return int(total), [_open_request(row, declines.get(row["id"], ())) for row in rows]
@@ -199,6 +207,14 @@ class SqlDesk:
             rows = (await connection.execute(_REPORTED, {"start": start, "end": end})
                     ).mappings().all()
         return [_report_row(row) for row in rows]
+
+    async def decline_counts(self, start: datetime,
+                             end: datetime) -> list[tuple[str, str, int]]:
+        """(offer state, reason, how many) of the declines of the FTA requests submitted
+        then: a few rows for the desk's reports, however many declines there were."""
+        async with self._database.connect() as connection:
+            return [(s, r or "", int(n)) for s, r, n in await connection.execute(
+                _DECLINE_COUNTS, {"start": start, "end": end})]
 
     async def decline_reasons(self, start: datetime, end: datetime) -> list[tuple[str, str]]:
         """(offer state, reason) of every decline of the FTA requests submitted then."""

@@ -174,3 +174,34 @@ async def test_the_workers_tick_and_a_metrics_scrape_read_growing_tables_through
     else:
         scans = await postgres_scans(database_url, statements)
     assert scans == []
+
+
+async def test_a_page_of_waiting_requests_is_read_in_the_desks_order_from_its_index(
+        bot, connector, database_url) -> None:  # type: ignore[no-untyped-def]
+    """A tab asking for waiting (or offered) requests alone walks (state, deadline) in the
+    desk's order and stops at the page's end: no union with the running engagements, and on
+    SQLite no sort of all of them first."""
+    from tests.integration.test_desk_queue import desk_of_four
+
+    await desk_of_four(bot, connector, database_url)
+    with statements_run() as seen:
+        assert (await bot.get("/api/queue?state=waiting&page_size=2")).status == 200
+
+    [page] = [s for s in seen.values() if "LIMIT" in s[0] and "ORDER BY requests.deadline"
+              in s[0]]
+    assert "UNION" not in page[0]
+    if database_url.startswith("sqlite"):
+        plan = sqlite_plan(database_url.split("///", 1)[1], page)
+        assert plan[0] == "SEARCH requests USING INDEX ix_requests_state_deadline (state=?)"
+        assert not any("TEMP B-TREE" in step for step in plan)
+    else:
+        assert await postgres_scans(database_url, [page]) == []
+
+
+def sqlite_plan(path: str, statement: Statement) -> list[str]:
+    connection = sqlite3.connect(path)
+    try:
+        return [detail for *_, detail in connection.execute(
+            f"EXPLAIN QUERY PLAN {statement[0]}", statement[1])]
+    finally:
+        connection.close()
