@@ -8,7 +8,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from bot.addresses import base_conversation_id
+from bot.edge.addresses import base_conversation_id
 from bot.replies import card_message_json
 from cards.delivery import create_undelivered_card
 from domain.conversations import CardPost, CardPosts, ConversationAddress, ConversationDirectory

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from botbuilder.core import TurnContext
 
-from bot.addresses import reference_json
 from bot.channels import Poster
 from bot.desk_actions import Acted, Actor, DeskActions, Refused
+from bot.edge.addresses import reference_json
 from bot.escalations import Escalations
 from bot.identity import person_id
 from bot.ownership import request_id_of

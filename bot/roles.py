@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from botbuilder.schema import Activity
 
-from bot.addresses import base_conversation_id
+from bot.edge.addresses import base_conversation_id
 from bot.identity import person_id
 from bot.members import ChannelMembers
 from domain.requests import FtaRequest

@@ -8,8 +8,8 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 
-from bot.addresses import reference_json
 from bot.channels import Poster
+from bot.edge.addresses import reference_json
 from cards.base import Card
 from cards.requests import create_status_card
 from domain.ftop import FtopGateway

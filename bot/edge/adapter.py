@@ -24,11 +24,11 @@ from botbuilder.schema import Activity, ResourceResponse
 from botbuilder.schema.teams import TeamsChannelAccount
 from botframework.connector.auth import AuthenticateRequestResult
 
-from bot import signing_keys
-from bot.admission import lending_the_slot
-from bot.connector import BotConnector
+from bot.edge import signing_keys
+from bot.edge.admission import lending_the_slot
+from bot.edge.connector import BotConnector
+from bot.edge.service_urls import ServiceUrlGuard
 from bot.replies import activity_json
-from bot.service_urls import ServiceUrlGuard
 from bot.telemetry import turn_outcome
 from domain.outbox import RETRIED_STATUSES, DeliveryError
 from settings import Settings
@@ -41,7 +41,8 @@ MEMBER_LOOKUP_SECONDS = 1.0
 
 class _Conversations:
     """The part of msrest's ConnectorClient.conversations that turns and TeamsInfo use. While
-    a turn waits on Teams its admission slot serves other turns (bot/admission.lending_the_slot)."""
+    a turn waits on Teams its admission slot serves other turns
+    (bot/edge/admission.lending_the_slot)."""
 
     def __init__(self, connector: BotConnector, service_url: str) -> None:
         self._connector, self._url = connector, service_url

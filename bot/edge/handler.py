@@ -10,8 +10,8 @@ from typing import Any
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 
-from bot.addresses import address_of
 from bot.commands import Command, command_text, match
+from bot.edge.addresses import address_of
 from bot.replies import InvokeBody, Refused, message_invoke
 from bot.telemetry import turn_outcome
 from domain.conversations import ConversationDirectory
