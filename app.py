@@ -71,8 +71,6 @@ def create_app(settings: Settings, *, clock: Clock = utc_now,
 
 async def _bot_context(app: web.Application, clock: Clock,
                        migrate_at_start: bool) -> AsyncIterator[None]:
-    from botbuilder.core import UserState
-
     from bot.assignment_work import AssignmentWork
     from bot.attachments import AttachmentInbox
     from bot.basics import Basics
@@ -88,7 +86,7 @@ async def _bot_context(app: web.Application, clock: Clock,
     from bot.edge.handler import FtaBot
     from bot.edge.http import activity_log_key, adapter_key, admission_key, bot_key
     from bot.edge.service_urls import ServiceUrlGuard
-    from bot.edge.state import SqlStorage
+    from bot.edge.state import user_property
     from bot.first_contact import FirstContactChase
     from bot.form_defaults import FormDefaults
     from bot.ftchelp import FtcHelpDesk
@@ -208,10 +206,10 @@ async def _bot_context(app: web.Application, clock: Clock,
                             roster=roster, timers=timers, clock=clock,
                             escalations=router.escalations, poster=poster,
                             ticket_card=ftchelp.ticket_card)
-    user_state = UserState(SqlStorage(SqlDocuments(database, clock)))
     intake = Intake(requests, ftchelp, router.submitted, status, clock,
                     settings.default_timezone, settings.default_country, unit_of_work,
-                    FormDefaults(user_state), settings.file_hosts)
+                    FormDefaults(user_property(SqlDocuments(database, clock), "form_defaults")),
+                    settings.file_hosts)
     mine, basics = MyRequests(requests, roles, status, managers.show), Basics()
     roster_desk = RosterDesk(roster, desk, requests, clock, roles, timers, policy)
     withdrawal = Withdrawal(desk=desk, requests=requests, status=status, ftop=ftop,

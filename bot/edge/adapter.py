@@ -28,7 +28,6 @@ from bot.edge import signing_keys
 from bot.edge.admission import lending_the_slot
 from bot.edge.connector import BotConnector
 from bot.edge.service_urls import ServiceUrlGuard
-from bot.replies import activity_json
 from bot.telemetry import turn_outcome
 from domain.outbox import RETRIED_STATUSES, DeliveryError
 from settings import Settings
@@ -88,6 +87,25 @@ async def _once_more_if_throttled(send: Callable[[], Awaitable[str]]) -> str:
             raise
         await asyncio.sleep(error.retry_after or 0.1)
         return await send()
+
+
+def activity_json(activity: Activity) -> dict[str, Any]:
+    """``activity`` as JSON. msrest walks every attachment's content (a card: a deep tree of
+    plain dicts) value by value, copying it; the content is JSON already, so it is set aside
+    while the rest is serialized, then put back as it is. A third of a reply's cost, before."""
+    attachments = activity.attachments or []
+    contents = [attachment.content for attachment in attachments]
+    for attachment in attachments:
+        attachment.content = None
+    try:
+        body: dict[str, Any] = activity.serialize()
+    finally:
+        for attachment, content in zip(attachments, contents, strict=True):
+            attachment.content = content
+    for serialized, content in zip(body.get("attachments") or [], contents, strict=False):
+        if content is not None:
+            serialized["content"] = content
+    return body
 
 
 class _TurnConnector:
