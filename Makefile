@@ -57,8 +57,10 @@ demo: $(VENV)/.installed node_modules/.installed web/dist/.built
 	node_modules/.bin/agentsplayground -e http://127.0.0.1:$(PORT)/api/messages -c msteams \
 		--dt -p $(PLAYGROUND_PORT) < /dev/null
 
+# ruff, and the import contracts of pyproject's [tool.importlinter]: only bot/edge/ knows the SDK.
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 typecheck: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/mypy

@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 
-from bot.http import clock_key, metrics_key, settings_key
+from bot.edge.http import clock_key, metrics_key, settings_key
 from domain.balancer import POLICY_NAMES
 from domain.faq import Faq
 from domain.ftop import FtopGateway
@@ -48,11 +48,11 @@ def create_app(settings: Settings, *, clock: Clock = utc_now,
     """Build the web app; the database and bot are opened in cleanup_ctx, not here. Without
     ``migrate_at_start`` (production) start-up only checks that the release step migrated the
     database, and stops with storage.migrate.NotMigrated if it did not."""
-    from bot.admission import Admission
     from bot.desk_action_routes import add_desk_action_routes
     from bot.desk_http import add_desk_routes
     from bot.desk_page import add_desk_page_routes
-    from bot.http import MAX_BODY, admission_key, messages
+    from bot.edge.admission import Admission
+    from bot.edge.http import MAX_BODY, admission_key, messages
 
     app = web.Application(client_max_size=MAX_BODY)
     app[settings_key] = settings
@@ -71,25 +71,25 @@ def create_app(settings: Settings, *, clock: Clock = utc_now,
 
 async def _bot_context(app: web.Application, clock: Clock,
                        migrate_at_start: bool) -> AsyncIterator[None]:
-    from botbuilder.core import UserState
-
-    from bot.adapter import create_adapter
     from bot.assignment_work import AssignmentWork
     from bot.attachments import AttachmentInbox
     from bot.basics import Basics
     from bot.channels import Poster
-    from bot.connector import BotConnector
     from bot.desk_action_routes import desk_actions_key
     from bot.desk_actions import DeskActions
     from bot.desk_auth import DeskAuth, desk_auth_key
     from bot.desk_reader import DeskReader, desk_reader_key
     from bot.digest import WeeklyDigest
     from bot.dispatcher import Deliver, Dispatcher
+    from bot.edge.adapter import create_adapter
+    from bot.edge.connector import BotConnector
+    from bot.edge.handler import FtaBot
+    from bot.edge.http import activity_log_key, adapter_key, admission_key, bot_key
+    from bot.edge.service_urls import ServiceUrlGuard
+    from bot.edge.state import user_property
     from bot.first_contact import FirstContactChase
     from bot.form_defaults import FormDefaults
     from bot.ftchelp import FtcHelpDesk
-    from bot.handler import FtaBot
-    from bot.http import activity_log_key, adapter_key, admission_key, bot_key
     from bot.intake import Intake
     from bot.internal_call import InternalCallDesk
     from bot.lookahead import LookAhead
@@ -101,8 +101,6 @@ async def _bot_context(app: web.Application, clock: Clock,
     from bot.roles import Roles
     from bot.roster_desk import RosterDesk
     from bot.send_back import SendBack
-    from bot.service_urls import ServiceUrlGuard
-    from bot.state import SqlStorage
     from bot.status_cards import StatusCards
     from bot.telemetry import Metrics
     from bot.withdrawal import Withdrawal
@@ -209,10 +207,10 @@ async def _bot_context(app: web.Application, clock: Clock,
                             roster=roster, timers=timers, clock=clock,
                             escalations=router.escalations, poster=poster,
                             ticket_card=ftchelp.ticket_card)
-    user_state = UserState(SqlStorage(SqlDocuments(database, clock)))
     intake = Intake(requests, ftchelp, router.submitted, status, clock,
                     settings.default_timezone, settings.default_country, unit_of_work,
-                    FormDefaults(user_state), settings.file_hosts)
+                    FormDefaults(user_property(SqlDocuments(database, clock), "form_defaults")),
+                    settings.file_hosts)
     mine, basics = MyRequests(requests, roles, status, managers.show), Basics()
     roster_desk = RosterDesk(roster, desk, requests, clock, roles, timers, policy)
     withdrawal = Withdrawal(desk=desk, requests=requests, status=status, ftop=ftop,

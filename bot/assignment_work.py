@@ -9,13 +9,11 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import TurnContext
-
 from bot.channels import Poster
 from bot.first_contact import FirstContactChase
-from bot.identity import person_id
 from bot.ownership import owned_request, request_id_of
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
+from bot.turn import Turn
 from cards import verbs
 from cards.assignment import (
     NEXT_STEPS,
@@ -147,9 +145,9 @@ class AssignmentWork:
         await self._poster.mail(self._mail_sender, [request.requester.email], cc, subject, body,
                                 audience=request.requester.name)
 
-    async def review(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def review(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """The FTA's decision for the request's type: authorize, categorize or propose."""
-        request, record, architect = await self.for_fta(turn_context, data)
+        request, record, architect = await self.for_fta(turn, data)
         outcome = data.get("outcome") if isinstance(data.get("outcome"), str) else ""
         try:
             review = record_review(record, str(outcome), _text(data, "detail"), architect.name,
@@ -166,9 +164,9 @@ class AssignmentWork:
                                      banner=f"Recorded: {entry_label(review).title}. "
                                             "The seller has been told."))
 
-    async def engagement(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def engagement(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """FTOP task 3286: approve or reject engaging FastTrack before license purchase."""
-        request, record, architect = await self.for_fta(turn_context, data)
+        request, record, architect = await self.for_fta(turn, data)
         approve = data.get("approve") is True
         try:
             record.decide_engagement(approve, _text(data, "detail"), architect.name,
@@ -183,10 +181,10 @@ class AssignmentWork:
         state = TASK_STATE_LABELS[record.task(APPROVE_ENGAGEMENT).state]
         return card_invoke(self.card(request, record, architect, banner=f"Task 3286 {state}."))
 
-    async def replace_tenant(self, turn_context: TurnContext,
+    async def replace_tenant(self, turn: Turn,
                              data: dict[str, Any]) -> InvokeBody:
         """Replace a placeholder (or wrong) tenant; the history keeps both."""
-        request, record, architect = await self.for_fta(turn_context, data)
+        request, record, architect = await self.for_fta(turn, data)
         try:
             record.replace_tenant(_text(data, "tenant"), architect.name, self._clock())
         except FtopError as error:
@@ -195,10 +193,10 @@ class AssignmentWork:
         return card_invoke(self.card(request, record, architect,
                                             banner=f"Tenant is now {record.tenant.value}."))
 
-    async def call_done(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def call_done(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """The internal ATU/CSU/FTA call happened on the date given (today if none): task 3298
         closes, the key outputs are met."""
-        request, record, architect = await self.for_fta(turn_context, data)
+        request, record, architect = await self.for_fta(turn, data)
         if not record.first_contact_open:
             return message_invoke("Task 3298 is already done.")
         try:
@@ -216,11 +214,11 @@ class AssignmentWork:
         return card_invoke(self.card(request, record, architect, banner="Task 3298 done: first "
                                             "account team contact made."))
 
-    async def engagement_finished(self, turn_context: TurnContext,
+    async def engagement_finished(self, turn: Turn,
                                   data: dict[str, Any]) -> InvokeBody:
         """The FTA's work on the engagement ended: the capacity it held is free now rather
         than at the per-type estimate, and the worker's next pass offers waiting requests."""
-        request, record, architect = await self.for_fta(turn_context, data)
+        request, record, architect = await self.for_fta(turn, data)
         if record.engagement_finished:
             return card_invoke(self.card(request, record, architect,
                                          problem="This engagement is already marked finished."))
@@ -233,10 +231,10 @@ class AssignmentWork:
                                      banner="Engagement finished: the capacity it held is "
                                             "free for your next request."))
 
-    async def engagement_continues(self, turn_context: TurnContext,
+    async def engagement_continues(self, turn: Turn,
                                    data: dict[str, Any]) -> InvokeBody:
         """Past the estimate the work goes on: the capacity is held again, for a while."""
-        request, record, architect = await self.for_fta(turn_context, data)
+        request, record, architect = await self.for_fta(turn, data)
         if record.engagement_finished:
             return card_invoke(self.card(request, record, architect,
                                          problem="This engagement is already marked finished."))
@@ -261,11 +259,11 @@ class AssignmentWork:
                                      create_engagement_check_card(request),
                                      f"The question whether {request.number} has finished")
 
-    async def seller_answers(self, turn_context: TurnContext,
+    async def seller_answers(self, turn: Turn,
                              data: dict[str, Any]) -> InvokeBody:
         """The seller answers a rejection (or a needs-changes) with more details, and new
         links for the sales attachments if they replace them."""
-        request = await owned_request(self._requests, turn_context, data)
+        request = await owned_request(self._requests, turn, data)
         record = await self._ftop.get(request.id)
         details = _text(data, "more_details")
         links = {key.removeprefix(REPLACEMENT): value for key, value in data.items()
@@ -303,11 +301,11 @@ class AssignmentWork:
     def _today(self, architect: Architect) -> date:
         return self._clock().astimezone(ZoneInfo(architect.timezone)).date()
 
-    async def for_fta(self, turn_context: TurnContext, data: dict[str, Any]
+    async def for_fta(self, turn: Turn, data: dict[str, Any]
                        ) -> tuple[FtaRequest, EnterpriseAssignment, Architect]:
         request_id = request_id_of(data)
         record = await self._ftop.get(request_id) if request_id is not None else None
-        architect = await self._roster.by_aad_id(person_id(turn_context.activity))
+        architect = await self._roster.by_aad_id(turn.actor.id)
         request = await self._requests.get(request_id) if request_id is not None else None
         if record is None or request is None or architect is None or \
                 architect.id != record.fta_id:

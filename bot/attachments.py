@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import re
 
-from botbuilder.core import TurnContext
-from botbuilder.schema import Attachment
-
-from bot.identity import person_id
 from bot.replies import card_message
+from bot.turn import SentFile, Turn
 from cards.intake import create_form_card
 from domain.links import file_link_problem
 from domain.requests import FtaRequest, ReceivedFile, RequestRepository
 
-FILE_INFO = "application/vnd.microsoft.teams.file.download.info"
 SLOT_WORDS = (("sow", r"\bsow\b|statement"), ("staffing", r"staff|wbs|work breakdown"),
               ("cost", r"cost|budget|pric"))
 NO_DRAFT = ("I keep files for the sales attachments of a Discovery Workshop or ECIF / DWR "
@@ -26,18 +22,16 @@ class AttachmentInbox:
     def __init__(self, requests: RequestRepository, file_hosts: tuple[str, ...]) -> None:
         self._requests, self._file_hosts = requests, file_hosts
 
-    async def receive(self, turn_context: TurnContext) -> None:
+    async def receive(self, turn: Turn) -> None:
         """Put each file sent to the bot in the draft's attachment slot it names."""
-        draft = await self._requests.draft_of(person_id(turn_context.activity))
+        draft = await self._requests.draft_of(turn.actor.id)
         slots = [f.id for f in draft.type.fields if f.attachment] if draft and draft.type else []
         if draft is None or not slots:
-            await turn_context.send_activity(NO_DRAFT)
+            await turn.send(NO_DRAFT)
             return
-        text = turn_context.activity.text or ""
+        text = turn.text
         received, refused = [], []
-        for attachment in turn_context.activity.attachments or []:
-            if attachment.content_type != FILE_INFO:
-                continue
+        for attachment in turn.files:
             problem = file_link_problem(_link(attachment), self._file_hosts)
             if problem:
                 refused.append(f"I did not keep **{attachment.name}**: {problem}.")
@@ -46,10 +40,10 @@ class AttachmentInbox:
             draft.attach(slot, ReceivedFile(attachment.name or "file", _link(attachment)))
             received.append(f"**{attachment.name}** as the {_label(draft, slot)}")
         if refused:
-            await turn_context.send_activity(" ".join(refused) + REFUSED_HINT)
+            await turn.send(" ".join(refused) + REFUSED_HINT)
         if received:
             await self._requests.save(draft)
-            await turn_context.send_activity(card_message(create_form_card(
+            await turn.send(card_message(create_form_card(
                 draft, banner="Got " + "; ".join(received) + ". Here is your draft.")))
 
 
@@ -61,10 +55,9 @@ def _slot_for(words: str, slots: list[str], filled: set[str]) -> str:
     return empty[0] if empty else slots[-1]
 
 
-def _link(attachment: Attachment) -> str:
+def _link(attachment: SentFile) -> str:
     # contentUrl is the file's lasting OneDrive address; downloadUrl expires within the hour.
-    content = attachment.content if isinstance(attachment.content, dict) else {}
-    return attachment.content_url or content.get("downloadUrl") or ""
+    return attachment.content_url or attachment.download_url
 
 
 def _label(draft: FtaRequest, slot: str) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from botbuilder.core import TurnContext
-
 from bot.commands import Command, command
 from bot.replies import InvokeBody, card_invoke, card_message
+from bot.turn import Turn
 from cards import verbs
 from cards.welcome import create_help_card, create_welcome_card
 
@@ -41,18 +40,18 @@ class Basics:
     def actions(self) -> dict[str, Any]:
         return {verbs.SHOW_HELP: self.show_help}
 
-    async def welcome(self, turn_context: TurnContext) -> None:
+    async def welcome(self, turn: Turn) -> None:
         """Introduce the bot when it is installed or added to a team."""
-        await turn_context.send_activity(card_message(create_welcome_card(self._catalogue)))
+        await turn.send(card_message(create_welcome_card(self._catalogue)))
 
-    async def send_help(self, turn_context: TurnContext, _: re.Match[str]) -> None:
+    async def send_help(self, turn: Turn, _: re.Match[str]) -> None:
         """Answer `help` with the card of what the bot can do."""
-        await turn_context.send_activity(card_message(create_help_card(self._catalogue)))
+        await turn.send(card_message(create_help_card(self._catalogue)))
 
-    async def show_help(self, _turn_context: TurnContext, _data: dict[str, Any]) -> InvokeBody:
+    async def show_help(self, _turn: Turn, _data: dict[str, Any]) -> InvokeBody:
         """The Help button: the help card replaces the one clicked."""
         return card_invoke(create_help_card(self._catalogue))
 
-    async def unrecognised(self, turn_context: TurnContext) -> None:
+    async def unrecognised(self, turn: Turn) -> None:
         """Never silence: a short hint for text no command matched."""
-        await turn_context.send_activity(HINT)
+        await turn.send(HINT)

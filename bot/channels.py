@@ -8,10 +8,15 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from bot.addresses import base_conversation_id
-from bot.replies import card_message_json
+from bot.replies import card_message
 from cards.delivery import create_undelivered_card
-from domain.conversations import CardPost, CardPosts, ConversationAddress, ConversationDirectory
+from domain.conversations import (
+    CardPost,
+    CardPosts,
+    ConversationAddress,
+    ConversationDirectory,
+    base_conversation_id,
+)
 from domain.outbox import DEAD_LETTER_NOTICE, Kind, Notice, Outbox, OutboxItem
 
 log = logging.getLogger(__name__)
@@ -66,7 +71,7 @@ class Poster:
             return  # no such card: nothing to update
         await self._outbox.add(Notice(
             Kind.UPDATE, lane, {"request_id": request_id, "role": role,
-                                "activity": card_message_json(card)},
+                                "activity": card_message(card)},
             audience="a card's viewers"))
 
     async def mail(self, sender: str, to: Sequence[str], cc: Sequence[str], subject: str,
@@ -102,7 +107,7 @@ class Poster:
                     purpose: dict[str, Any] | None, thread_of: Remember = None,
                     key: str = "") -> None:
         conversation = reference["conversation"]
-        payload = {"reference": reference, "activity": card_message_json(card),
+        payload = {"reference": reference, "activity": card_message(card),
                    "remember": list(remember) if remember else None,
                    "thread_of": list(thread_of) if thread_of else None}
         await self._outbox.add(Notice(

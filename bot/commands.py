@@ -6,10 +6,9 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from botbuilder.core import TurnContext
-from botbuilder.schema import Activity
+from bot.turn import Turn
 
-CommandHandler = Callable[[TurnContext, "re.Match[str]"], Awaitable[None]]
+CommandHandler = Callable[[Turn, "re.Match[str]"], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -24,11 +23,10 @@ def command(name: str, description: str, pattern: str, handler: CommandHandler) 
     return Command(name, description, re.compile(rf"^(?:{pattern})$", re.IGNORECASE), handler)
 
 
-def command_text(activity: Activity) -> str:
+def command_text(text: str) -> str:
     """The message text with @mentions (the bot's, in a channel) and other tags removed.
     Not botbuilder's `remove_recipient_mention`: it fails on a mention entity without
     `mentioned` or an activity without a recipient, and reads the name as a pattern."""
-    text = activity.text if isinstance(activity.text, str) else ""
     text = re.sub(r"<at>[^<]*</at>", " ", text)
     text = re.sub(r"<[^>]+>", " ", text).replace("&nbsp;", " ")
     return " ".join(text.split())

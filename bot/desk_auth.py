@@ -3,7 +3,7 @@ access token, and the roles its person holds (bot/roles.py: one rule for cards a
 
 The token (from `microsoftTeams.authentication.getAuthToken`) must be RS256-signed by a key the
 tenant publishes at its OpenID metadata (TAB_OPENID_METADATA_URL; fetched over aiohttp, kept,
-fetched again for an unknown key id at most once a minute: bot/signing_keys.KeySet), issued by
+fetched again for an unknown key id at most once a minute: bot/edge/signing_keys.KeySet), issued by
 an allowed tenant in v1 (`https://sts.windows.net/{tid}/`) or v2
 (`https://login.microsoftonline.com/{tid}/v2.0`) form, for the app's client id or its
 Application ID URI, and not expired. Anything else is 401. Without MicrosoftAppId (the demo) no
@@ -20,8 +20,8 @@ from typing import Any
 import jwt
 from aiohttp import web
 
+from bot.edge.signing_keys import KeySet, UnknownSigningKey
 from bot.roles import Roles
-from bot.signing_keys import KeySet, UnknownSigningKey
 from settings import Settings
 
 log = logging.getLogger(__name__)

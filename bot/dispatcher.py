@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, Protocol
 
-from bot.connector import BotConnector
+from bot.edge.connector import BotConnector
 from domain.conversations import CardPost, CardPosts
 from domain.outbox import DEAD_LETTER_NOTICE, DeliveryError, Kind, Notice, OutboxItem, RetryPolicy
 from domain.rate import TEAMS_PER_CONVERSATION, Limits, SendLedger, SlidingWindows, with_margin

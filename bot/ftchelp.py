@@ -8,14 +8,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from botbuilder.core import TurnContext
-
 from bot.channels import Poster
-from bot.identity import person_id
 from bot.ownership import owned_request, request_id_of
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
 from bot.roles import Roles
 from bot.status_cards import StatusCards
+from bot.turn import Turn
 from cards import verbs
 from cards.base import Card
 from cards.ftchelp import (
@@ -60,39 +58,38 @@ class FtcHelpDesk:
             return None
         return self._faq.answer_for(request.values.get("topic", ""))
 
-    async def faq_answered(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def faq_answered(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """"This answers it": the inquiry closes without troubling FTCHelp."""
-        request = _offered(await owned_request(self._requests, turn_context, data))
+        request = _offered(await owned_request(self._requests, turn, data))
         request.close_as_answered_by_faq()
         await self._requests.save(request)
         return card_invoke(create_faq_closed_card(request))
 
-    async def faq_need_help(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def faq_need_help(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """"I still need help": the inquiry goes to FTCHelp as a ticket."""
-        request = _offered(await owned_request(self._requests, turn_context, data))
+        request = _offered(await owned_request(self._requests, turn, data))
         request.escalate_to_ftchelp()
         async with self._unit_of_work():
             await self._requests.save(request)
             await self.post_ticket(request)
         return card_invoke(create_confirmation_card(request, Queue.FTCHELP))
 
-    async def assign_to_me(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def assign_to_me(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """An FTCHelp agent takes the ticket; everyone in the channel sees who has it."""
-        request = await self._ticket(turn_context, data)
+        request = await self._ticket(turn, data)
         if request.state is not State.FTCHELP_OPEN:
             return card_invoke(await self.ticket_card(request))  # taken already: by whom
-        sender = turn_context.activity.from_property
-        request.take(person_id(turn_context.activity), sender.name or "an FTCHelp agent")
+        request.take(turn.actor.id, turn.actor.name or "an FTCHelp agent")
         async with self._unit_of_work():
             await self._requests.save(request)
             await self._status.refresh(request.id)
         return card_invoke(await self.ticket_card(request))
 
-    async def resolve(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def resolve(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """The agent's answer closes the ticket and goes to the seller's personal chat."""
-        request = await self._ticket(turn_context, data)
+        request = await self._ticket(turn, data)
         answer = data.get("answer")
-        request.resolve(person_id(turn_context.activity),
+        request.resolve(turn.actor.id,
                         answer[:4000] if isinstance(answer, str) else "")
         async with self._unit_of_work():
             await self._requests.save(request)
@@ -156,8 +153,8 @@ class FtcHelpDesk:
             async with self._unit_of_work():  # the most urgent first, then the oldest
                 await self.post_ticket(request)
 
-    async def _ticket(self, turn_context: TurnContext, data: dict[str, Any]) -> FtaRequest:
-        if not await self._roles.may_work_tickets(turn_context.activity):
+    async def _ticket(self, turn: Turn, data: dict[str, Any]) -> FtaRequest:
+        if not await self._roles.may_work_tickets(turn):
             raise Refused(message_invoke(ONLY_FTCHELP))
         request_id = request_id_of(data)
         request = await self._requests.get(request_id) if request_id is not None else None

@@ -10,11 +10,10 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from botbuilder.core import TurnContext
-
 from bot.assignment_work import ACCOUNT_TEAM, AssignmentWork
 from bot.channels import Poster
 from bot.replies import InvokeBody, card_invoke, message_invoke
+from bot.turn import Turn
 from cards import verbs
 from cards.assignment import create_call_card
 from domain.calendar import business_days_later
@@ -44,9 +43,9 @@ class InternalCallDesk:
     def actions(self) -> dict[str, Any]:
         return {verbs.SCHEDULE_CALL: self.schedule, verbs.MOVE_CALL: self.move}
 
-    async def schedule(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def schedule(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """Find the first slot everyone has free and put a Teams meeting there."""
-        request, record, architect = await self._work.for_fta(turn_context, data)
+        request, record, architect = await self._work.for_fta(turn, data)
         if record.call is not None:
             return card_invoke(self._work.card(request, record, architect,
                                                banner="The call is already scheduled."))
@@ -81,9 +80,9 @@ class InternalCallDesk:
                                            banner="Internal call booked; the account team "
                                                   "has the link."))
 
-    async def move(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def move(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """Move the call to one of the two alternatives offered."""
-        request, record, architect = await self._work.for_fta(turn_context, data)
+        request, record, architect = await self._work.for_fta(turn, data)
         call = record.call
         wanted = data.get("slot") if isinstance(data.get("slot"), str) else ""
         choice = next((s for s in (call.alternatives if call else ())

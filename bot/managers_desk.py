@@ -9,18 +9,15 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import TurnContext
-
-from bot.addresses import reference_json
 from bot.channels import Poster
 from bot.desk_actions import Acted, Actor, DeskActions, Refused
 from bot.escalations import Escalations
-from bot.identity import person_id
 from bot.ownership import request_id_of
 from bot.replies import InvokeBody, card_invoke, card_message, message_invoke
 from bot.roles import Roles
 from bot.status_cards import ESCALATED, managers_role
 from bot.telemetry import turn_outcome
+from bot.turn import Turn
 from cards import verbs
 from cards.base import Card
 from cards.desk import create_manager_request_card
@@ -50,34 +47,31 @@ class ManagersDesk:
                 verbs.MANAGER_REASSIGN: self.reassign, verbs.MANAGER_EXTEND: self.extend,
                 verbs.TICKET_TRANSFER: self.transfer}
 
-    async def actor(self, turn_context: TurnContext) -> Actor:
+    async def actor(self, turn: Turn) -> Actor:
         """Who acts, and what they may do, as Teams tells it (the one place Roles is asked)."""
-        activity = turn_context.activity
-        sender = activity.from_property
-        return Actor(person_id(activity), (sender.name if sender else "") or "a manager",
-                     await self._roles.may_manage(activity),
-                     await self._roles.may_work_tickets(activity))
+        return Actor(turn.actor.id, turn.actor.name or "a manager",
+                     await self._roles.may_manage(turn), await self._roles.may_work_tickets(turn))
 
-    async def assign(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def assign(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """Assign by hand, from an escalation, SLA or request card."""
         architect = _text(data, "architect_id")
-        return await self._managers_card(turn_context, data, lambda actor, request_id:
+        return await self._managers_card(turn, data, lambda actor, request_id:
                                          self._actions.assign(request_id, architect, actor))
 
-    async def reoffer(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def reoffer(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """Re-offer to the next FTA, from an escalation, SLA or request card."""
-        return await self._managers_card(turn_context, data, lambda actor, request_id:
+        return await self._managers_card(turn, data, lambda actor, request_id:
                                          self._actions.reoffer(request_id, actor))
 
-    async def reassign(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def reassign(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """Reassign an accepted request, from the manager's view of it."""
         architect, reason = _text(data, "reassign_to"), _text(data, "reassign_reason")
         seen = _text(data, "fta_id")
-        return await self._view(turn_context, data, lambda actor, request_id:
+        return await self._view(turn, data, lambda actor, request_id:
                                 self._actions.reassign(request_id, architect, reason, actor,
                                                        seen_fta=seen))
 
-    async def extend(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def extend(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """Extend the deadline, from the manager's view: the date picked, at the time of day
         the deadline has now (its end of day, in the seller's time zone)."""
         request_id = request_id_of(data)
@@ -96,9 +90,9 @@ class ManagersDesk:
                                          tzinfo=zone)
             return await self._actions.extend(request_id, moved, reason, actor)
 
-        return await self._view(turn_context, data, act)
+        return await self._view(turn, data, act)
 
-    async def transfer(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def transfer(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """Transfer an FTCHelp ticket to another agent, from its card: one of the agents the
         card listed, named as the bot knows them (not as the card's data says)."""
         agent = _text(data, "transfer_to")
@@ -111,7 +105,7 @@ class ManagersDesk:
             if name is None:
                 raise Refused("Pick one of the agents listed to transfer the ticket to.", 400)
             acted = await self._actions.transfer_ticket(request_id, agent, name,
-                                                        await self.actor(turn_context))
+                                                        await self.actor(turn))
         except Refused as refused:
             turn_outcome.set("refused")
             if refused.status in (403, 404):
@@ -120,15 +114,14 @@ class ManagersDesk:
             return card_invoke(await self._ticket_card(fresh, str(refused)))
         return card_invoke(acted.card)
 
-    async def show(self, turn_context: TurnContext, request: FtaRequest) -> bool:
+    async def show(self, turn: Turn, request: FtaRequest) -> bool:
         """`status FTA-…` from a manager: the request with what they can do to it, kept up
         to date in place as the others. False if the sender is no manager."""
-        if not (await self.actor(turn_context)).is_manager:
+        if not (await self.actor(turn)).is_manager:
             return False
-        response = await turn_context.send_activity(card_message(await self.view(request)))
-        if response is not None and response.id:
-            await self._poster.remember_card_acted_on(
-                request.id, VIEW, reference_json(turn_context.activity), response.id)
+        sent = await turn.send(card_message(await self.view(request)))
+        if sent:
+            await self._poster.remember_card_acted_on(request.id, VIEW, turn.reference(), sent)
         return True
 
     async def view(self, request: FtaRequest, banner: str | None = None,
@@ -166,7 +159,7 @@ class ManagersDesk:
             return "With the FTA managers: nobody eligible was free."
         return "Waiting for an FTA."
 
-    async def _managers_card(self, turn_context: TurnContext, data: dict[str, Any],
+    async def _managers_card(self, turn: Turn, data: dict[str, Any],
                              act: Act) -> InvokeBody:
         """Act from a managers' card; refused: the card afresh, saying why."""
         async def refused(request_id: int, why: str) -> Card:
@@ -175,9 +168,9 @@ class ManagersDesk:
         async def done(acted: Acted, _: int) -> Card:
             return acted.card
 
-        return await self._run(turn_context, data, act, refused, done)
+        return await self._run(turn, data, act, refused, done)
 
-    async def _view(self, turn_context: TurnContext, data: dict[str, Any],
+    async def _view(self, turn: Turn, data: dict[str, Any],
                     act: Act) -> InvokeBody:
         """Act from a manager's view of a request; either way the view afresh."""
         async def refused(request_id: int, why: str) -> Card:
@@ -194,16 +187,16 @@ class ManagersDesk:
             await self._poster.update(request_id, VIEW, card)
             return card
 
-        return await self._run(turn_context, data, act, refused, done)
+        return await self._run(turn, data, act, refused, done)
 
-    async def _run(self, turn_context: TurnContext, data: dict[str, Any], act: Act,
+    async def _run(self, turn: Turn, data: dict[str, Any], act: Act,
                    refused: Callable[[int, str], Awaitable[Card]],
                    done: Callable[[Acted, int], Awaitable[Card]]) -> InvokeBody:
         request_id = request_id_of(data)
         if request_id is None:
             return message_invoke("That request no longer exists.")
         try:
-            acted = await act(await self.actor(turn_context), request_id)
+            acted = await act(await self.actor(turn), request_id)
         except Refused as refusal:
             turn_outcome.set("refused")
             if refusal.status in (403, 404):  # not theirs to see: the card stays as it is

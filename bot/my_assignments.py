@@ -8,12 +8,10 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from botbuilder.core import TurnContext
-
 from bot.commands import Command, command
 from bot.first_contact import FirstContactChase
-from bot.identity import person_id
 from bot.replies import card_message
+from bot.turn import Turn
 from cards.open_work import Page, create_open_work_card
 from domain.ftop import FtopGateway
 from domain.offers import AssignmentDesk, OfferState
@@ -37,18 +35,18 @@ class MyAssignments:
                         r"(?:(?:my\s+)?assignments|my\s+work)(?:\s+(?:page\s+)?(\d{1,4}))?",
                         self.show)]
 
-    async def show(self, turn_context: TurnContext, found: re.Match[str]) -> None:
+    async def show(self, turn: Turn, found: re.Match[str]) -> None:
         """`my assignments [page]`: the sender's open work, oldest first."""
-        architect = await self._roster.by_aad_id(person_id(turn_context.activity))
+        architect = await self._roster.by_aad_id(turn.actor.id)
         if architect is None:
-            await turn_context.send_activity(NOT_AN_FTA)
+            await turn.send(NOT_AN_FTA)
             return
         now = self._clock()
         items = await self._open_work(architect, now)
         pages = max(1, -(-len(items) // PAGE))
         page = min(max(int(found.group(1) or 1), 1), pages)
         shown = items[(page - 1) * PAGE:page * PAGE]
-        await turn_context.send_activity(card_message(create_open_work_card(
+        await turn.send(card_message(create_open_work_card(
             shown, now, Page(page, pages, len(items), (page - 1) * PAGE + 1))))
 
     async def _open_work(self, architect: Architect, now: datetime) -> list[OpenWork]:

@@ -7,13 +7,11 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from botbuilder.core import TurnContext
-
 from bot.commands import Command, command
-from bot.identity import person_id
 from bot.replies import InvokeBody, card_message, message_invoke
 from bot.roles import Roles
 from bot.status_cards import StatusCards
+from bot.turn import Turn
 from cards import verbs
 from cards.requests import create_request_list_card
 from domain.requests import FtaRequest, RequestRepository, request_number
@@ -28,7 +26,7 @@ def number_in(found: re.Match[str]) -> str:
 
 class MyRequests:
     def __init__(self, requests: RequestRepository, roles: Roles, status: StatusCards,
-                 manager_view: Callable[[TurnContext, FtaRequest], Awaitable[bool]]
+                 manager_view: Callable[[Turn, FtaRequest], Awaitable[bool]]
                  | None = None) -> None:
         self._requests, self._roles, self._status = requests, roles, status
         self._manager_view = manager_view
@@ -43,36 +41,36 @@ class MyRequests:
     def actions(self) -> dict[str, Any]:
         return {verbs.SHOW_STATUS: self.list_from_card}
 
-    async def list(self, turn_context: TurnContext, found: re.Match[str]) -> None:
+    async def list(self, turn: Turn, found: re.Match[str]) -> None:
         """`my requests`: the seller's requests, newest first; `my requests all` adds the
         cancelled drafts."""
-        await self._send_list(turn_context, with_cancelled=bool(found["all"]))
+        await self._send_list(turn, with_cancelled=bool(found["all"]))
 
-    async def list_from_card(self, turn_context: TurnContext, _: dict[str, Any]) -> InvokeBody:
+    async def list_from_card(self, turn: Turn, _: dict[str, Any]) -> InvokeBody:
         """The My requests button: the list arrives as a new message below."""
-        await self._send_list(turn_context)
+        await self._send_list(turn)
         return message_invoke("Here are your requests.")
 
-    async def _send_list(self, turn_context: TurnContext, with_cancelled: bool = False) -> None:
-        mine = await self._requests.list_of(person_id(turn_context.activity),
+    async def _send_list(self, turn: Turn, with_cancelled: bool = False) -> None:
+        mine = await self._requests.list_of(turn.actor.id,
                                             with_cancelled=with_cancelled)
-        await turn_context.send_activity(
+        await turn.send(
             card_message(create_request_list_card(mine, with_cancelled)))
 
-    async def status(self, turn_context: TurnContext, found: re.Match[str]) -> None:
+    async def status(self, turn: Turn, found: re.Match[str]) -> None:
         """`status FTA-…`: one request, if it is the seller's own (or the sender an admin); a
         manager sees it with what they can do to it (bot/managers_desk.py)."""
         number = number_in(found)
         request = await self._requests.by_number(number)
         if request is not None and self._manager_view is not None \
-                and await self._manager_view(turn_context, request):
+                and await self._manager_view(turn, request):
             return
-        if request is None or not self._roles.may_see(turn_context.activity, request):
-            await turn_context.send_activity(
+        if request is None or not self._roles.may_see(turn, request):
+            await turn.send(
                 f"I can't find {number} among your requests. Type **my requests** to see them.")
             return
-        await turn_context.send_activity(card_message(await self._status.card(request)))
+        await turn.send(card_message(await self._status.card(request)))
 
-    async def status_without_number(self, turn_context: TurnContext, _: re.Match[str]) -> None:
-        await turn_context.send_activity("Which request? Type e.g. **status FTA-2026-00042**, "
+    async def status_without_number(self, turn: Turn, _: re.Match[str]) -> None:
+        await turn.send("Which request? Type e.g. **status FTA-2026-00042**, "
                                          "or **my requests** to list them.")

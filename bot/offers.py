@@ -9,14 +9,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from botbuilder.core import TurnContext
-
 from bot.channels import Poster
 from bot.escalations import Escalations
-from bot.identity import person_id
 from bot.ownership import card_id
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
 from bot.status_cards import StatusCards, offer_role
+from bot.turn import Turn
 from cards import verbs
 from cards.offers import (
     create_offer_answered_card,
@@ -146,9 +144,9 @@ class OfferRouter:
         except OfferError:
             pass  # answered or expired meanwhile: nothing to move
 
-    async def accept(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def accept(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """The offered FTA accepts: the request is assigned and the seller told."""
-        offer, architect = await self._offer_for_actor(turn_context, data)
+        offer, architect = await self._offer_for_actor(turn, data)
         try:
             async with self._unit_of_work():  # assigned, recorded and announced together
                 _, assigned = await self._desk.accept(offer.id, architect, self._clock())
@@ -161,9 +159,9 @@ class OfferRouter:
             return message_invoke(str(error))
         return card_invoke(work)
 
-    async def decline(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def decline(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """The offered FTA declines with a reason: the next candidate gets the offer."""
-        offer, architect = await self._offer_for_actor(turn_context, data)
+        offer, architect = await self._offer_for_actor(turn, data)
         request = await self._request_of(offer)
         reason = data.get("decline_reason")
         if not isinstance(reason, str) or not reason.strip():
@@ -200,12 +198,12 @@ class OfferRouter:
         await self._poster.to_channel(self._managers,
                                       create_unreachable_card(outcome.request, who))
 
-    async def _offer_for_actor(self, turn_context: TurnContext,
+    async def _offer_for_actor(self, turn: Turn,
                                data: dict[str, Any]) -> tuple[Offer, Architect]:
         """The offer the acting FTA may answer, and that FTA; else refused."""
         offer_id = card_id(data, "offer_id")
         offer = await self._desk.get(offer_id) if offer_id is not None else None
-        architect = await self._roster.by_aad_id(person_id(turn_context.activity))
+        architect = await self._roster.by_aad_id(turn.actor.id)
         if offer is None or architect is None or architect.id != offer.architect_id:
             raise Refused(message_invoke("This offer was made to someone else."))
         return offer, architect

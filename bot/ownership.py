@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.core import TurnContext
-
-from bot.identity import person_id
 from bot.replies import Refused, message_invoke
+from bot.turn import Turn
 from domain.requests import FtaRequest, RequestRepository
 
 NOT_YOURS = "This card belongs to someone else's request. Type \"request FTA\" to start your own."
@@ -29,11 +27,11 @@ def request_id_of(data: dict[str, Any]) -> int | None:
     return card_id(data, "request_id")
 
 
-async def owned_request(requests: RequestRepository, turn_context: TurnContext,
+async def owned_request(requests: RequestRepository, turn: Turn,
                         data: dict[str, Any]) -> FtaRequest:
     """The request a card points at, if the person acting is the one who made it."""
     request_id = request_id_of(data)
     request = await requests.get(request_id) if request_id is not None else None
-    if request is None or not request.is_owned_by(person_id(turn_context.activity)):
+    if request is None or not request.is_owned_by(turn.actor.id):
         raise Refused(message_invoke(NOT_YOURS))
     return request

@@ -1,43 +1,20 @@
-"""Shapes of what the bot sends: card messages and Universal Action invoke bodies."""
+"""Shapes of what the bot sends, as plain JSON: card messages and Universal Action invoke
+bodies (the edge hands them to the SDK)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory
-from botbuilder.schema import Activity
+from bot.turn import Message
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 InvokeBody = dict[str, Any]
 
 
-def card_message(card: dict[str, Any]) -> Activity:
-    return MessageFactory.attachment(CardFactory.adaptive_card(card))
-
-
-def card_message_json(card: dict[str, Any]) -> dict[str, Any]:
+def card_message(card: dict[str, Any]) -> Message:
     """A message carrying ``card``, as the JSON the Bot Connector takes."""
     return {"type": "message", "attachments": [{"contentType": CARD_TYPE, "content": card}]}
-
-
-def activity_json(activity: Activity) -> dict[str, Any]:
-    """``activity`` as JSON. msrest walks every attachment's content (a card: a deep tree of
-    plain dicts) value by value, copying it; the content is JSON already, so it is set aside
-    while the rest is serialized, then put back as it is. A third of a reply's cost, before."""
-    attachments = activity.attachments or []
-    contents = [attachment.content for attachment in attachments]
-    for attachment in attachments:
-        attachment.content = None
-    try:
-        body: dict[str, Any] = activity.serialize()
-    finally:
-        for attachment, content in zip(attachments, contents, strict=True):
-            attachment.content = content
-    for serialized, content in zip(body.get("attachments") or [], contents, strict=False):
-        if content is not None:
-            serialized["content"] = content
-    return body
 
 
 def card_invoke(card: dict[str, Any]) -> InvokeBody:

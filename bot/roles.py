@@ -6,11 +6,9 @@ is in it). Offers stay personal: only the FTA offered answers one, admin or not.
 
 from __future__ import annotations
 
-from botbuilder.schema import Activity
-
-from bot.addresses import base_conversation_id
-from bot.identity import person_id
 from bot.members import ChannelMembers
+from bot.turn import Turn
+from domain.conversations import base_conversation_id
 from domain.requests import FtaRequest
 
 
@@ -21,19 +19,19 @@ class Roles:
                                                        admin_ids)
         self._members = members
 
-    def is_admin(self, activity: Activity) -> bool:
-        return self.is_admin_id(_object_id(activity))
+    def is_admin(self, turn: Turn) -> bool:
+        return self.is_admin_id(_object_id(turn))
 
     def is_admin_id(self, object_id: str) -> bool:
         return bool(object_id) and object_id.lower() in self._admins
 
-    async def may_manage(self, activity: Activity) -> bool:
+    async def may_manage(self, turn: Turn) -> bool:
         """Assign by hand, see the roster and the balancer's reasons, edit capacity."""
-        return self._in(activity, self._managers) or await self.is_manager(_object_id(activity))
+        return self._in(turn, self._managers) or await self.is_manager(_object_id(turn))
 
-    async def may_work_tickets(self, activity: Activity) -> bool:
+    async def may_work_tickets(self, turn: Turn) -> bool:
         """Take and answer FTCHelp tickets."""
-        return self._in(activity, self._ftchelp) or await self.is_ftchelp(_object_id(activity))
+        return self._in(turn, self._ftchelp) or await self.is_ftchelp(_object_id(turn))
 
     async def is_manager(self, object_id: str) -> bool:
         """An admin, or a member of the FTA managers' channel."""
@@ -47,9 +45,9 @@ class Roles:
         """The FTCHelp channel's members, AAD object id to name."""
         return await self._members.of(self._ftchelp) if self._members is not None else {}
 
-    def may_see(self, activity: Activity, request: FtaRequest) -> bool:
+    def may_see(self, turn: Turn, request: FtaRequest) -> bool:
         """See a request's status: its seller, or an admin."""
-        return request.is_owned_by(person_id(activity)) or self.is_admin(activity)
+        return request.is_owned_by(turn.actor.id) or self.is_admin(turn)
 
     async def _is_member(self, channel_id: str, object_id: str) -> bool:
         if self._members is None or not channel_id or not object_id:
@@ -57,11 +55,9 @@ class Roles:
         return await self._members.is_member(channel_id, object_id)
 
     @staticmethod
-    def _in(activity: Activity, channel_id: str) -> bool:
-        conversation = activity.conversation.id if activity.conversation else ""
-        return bool(channel_id) and base_conversation_id(conversation or "") == channel_id
+    def _in(turn: Turn, channel_id: str) -> bool:
+        return bool(channel_id) and base_conversation_id(turn.place.conversation_id) == channel_id
 
 
-def _object_id(activity: Activity) -> str:
-    sender = activity.from_property
-    return (sender.aad_object_id or "").lower() if sender else ""
+def _object_id(turn: Turn) -> str:
+    return turn.actor.aad_object_id.lower()

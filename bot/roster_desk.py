@@ -10,15 +10,13 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import TurnContext
-
 from bot.commands import Command, command
-from bot.identity import person_id
 from bot.my_requests import number_in
 from bot.replies import InvokeBody, Refused, card_invoke, card_message, message_invoke
 from bot.roles import Roles
 from bot.status_cards import ESCALATED
 from bot.telemetry import turn_outcome
+from bot.turn import Turn
 from cards import verbs
 from cards.roster import create_decision_card, create_ooo_card, create_roster_card
 from domain.balancer import Policy
@@ -53,11 +51,11 @@ class RosterDesk:
     def actions(self) -> dict[str, Any]:
         return {verbs.ROSTER_UPDATE: self.update}
 
-    async def out_of_office(self, turn_context: TurnContext, found: re.Match[str]) -> None:
+    async def out_of_office(self, turn: Turn, found: re.Match[str]) -> None:
         """`ooo 2026-12-21 to 2027-01-01`, `ooo clear`, or `ooo` to see them."""
-        architect = await self._roster.by_aad_id(person_id(turn_context.activity))
+        architect = await self._roster.by_aad_id(turn.actor.id)
         if architect is None:
-            await turn_context.send_activity(NOT_AN_FTA)
+            await turn.send(NOT_AN_FTA)
             return
         today = self._clock().astimezone(ZoneInfo(architect.timezone)).date()
         periods = tuple(a for a in architect.out_of_office if a.end >= today)
@@ -69,11 +67,11 @@ class RosterDesk:
                 start = date.fromisoformat(found["start"])
                 end = date.fromisoformat(found["end"] or found["start"])
             except ValueError:  # the shape of a date, not a day of the calendar: 2026-02-30
-                await turn_context.send_activity("That is not a day of the calendar. Try "
+                await turn.send("That is not a day of the calendar. Try "
                                                  "`ooo 2026-12-21 to 2027-01-01`.")
                 return
             if end < start or end < today:
-                await turn_context.send_activity("That period ends before it starts, or is "
+                await turn.send("That period ends before it starts, or is "
                                                  "already over. Try `ooo 2026-12-21 to "
                                                  "2027-01-01`.")
                 return
@@ -81,18 +79,18 @@ class RosterDesk:
                 f"Noted: no new requests for you from {start:%a %d %b} to {end:%a %d %b %Y}.")
         updated = replace(architect, out_of_office=periods)
         await self._roster.save(updated)
-        await turn_context.send_activity(card_message(create_ooo_card(updated, banner)))
+        await turn.send(card_message(create_ooo_card(updated, banner)))
 
-    async def show_roster(self, turn_context: TurnContext, _: re.Match[str]) -> None:
+    async def show_roster(self, turn: Turn, _: re.Match[str]) -> None:
         """`roster`: every FTA's load against capacity, editable."""
-        if not await self._may_manage(turn_context):
-            await turn_context.send_activity(MANAGERS_ONLY)
+        if not await self._may_manage(turn):
+            await turn.send(MANAGERS_ONLY)
             return
-        await turn_context.send_activity(card_message(await self._roster_card()))
+        await turn.send(card_message(await self._roster_card()))
 
-    async def update(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def update(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """Save a capacity or active-flag change from the roster card."""
-        if not await self._may_manage(turn_context):
+        if not await self._may_manage(turn):
             raise Refused(message_invoke(MANAGERS_ONLY))
         architect = await self._roster.get(str(data.get("architect_id", "")))
         if architect is None:
@@ -105,16 +103,16 @@ class RosterDesk:
         return card_invoke(await self._roster_card(
             f"Saved {changed.name}: capacity {changed.capacity}, {state}."))
 
-    async def why(self, turn_context: TurnContext, found: re.Match[str]) -> None:
+    async def why(self, turn: Turn, found: re.Match[str]) -> None:
         """`why FTA-…`: where it stands, each offer with its decision and answer, and who is
         not eligible now if it waits."""
-        if not await self._may_manage(turn_context):
-            await turn_context.send_activity(MANAGERS_ONLY)
+        if not await self._may_manage(turn):
+            await turn.send(MANAGERS_ONLY)
             return
         number = number_in(found)
         request = await self._requests.by_number(number)
         if request is None:
-            await turn_context.send_activity(f"There is no {number}.")
+            await turn.send(f"There is no {number}.")
             return
         names = {a.id: a.name for a in await self._roster.all()}
         offers = await self._desk.offers_for(request.id)
@@ -123,7 +121,7 @@ class RosterDesk:
         now = await self._desk.explain(request.id, self._clock(), self._policy) \
             if waiting else None
         escalated = await self._timers.happened(ESCALATED, request.id)
-        await turn_context.send_activity(card_message(create_decision_card(
+        await turn.send(card_message(create_decision_card(
             request, offers, names, escalated, now.as_dict() if now is not None else None)))
 
     async def _roster_card(self, banner: str | None = None) -> dict[str, Any]:
@@ -131,8 +129,8 @@ class RosterDesk:
         return create_roster_card(await self._roster.all(),
                                   await self._desk.points_by_architect(now), now.date(), banner)
 
-    async def _may_manage(self, turn_context: TurnContext) -> bool:
-        if await self._roles.may_manage(turn_context.activity):
+    async def _may_manage(self, turn: Turn) -> bool:
+        if await self._roles.may_manage(turn):
             return True
         turn_outcome.set("refused")  # answered politely by the caller, and recorded
         return False

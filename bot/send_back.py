@@ -9,13 +9,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from botbuilder.core import TurnContext
-
 from bot.channels import Poster
-from bot.identity import person_id
 from bot.ownership import card_id
 from bot.replies import InvokeBody, Refused, card_invoke, message_invoke
 from bot.status_cards import StatusCards
+from bot.turn import Turn
 from cards import verbs
 from cards.intake import create_form_card, create_sent_back_notice_card
 from cards.offers import create_offer_answered_card, create_offer_card
@@ -45,9 +43,9 @@ class SendBack:
     def actions(self) -> dict[str, Any]:
         return {verbs.SEND_BACK: self.send_back}
 
-    async def send_back(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def send_back(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """Send back (incomplete, or wrong type) on the offer card, with what to fix."""
-        offer, architect, request = await self._offer_for_actor(turn_context, data)
+        offer, architect, request = await self._offer_for_actor(turn, data)
         kind = data.get("kind") if isinstance(data.get("kind"), str) else ""
         reason = data.get("send_back_reason")
         reason = reason.strip()[:500] if isinstance(reason, str) else ""
@@ -78,11 +76,11 @@ class SendBack:
                                      audience=request.requester.name,
                                      what=f"The send-back of {request.number}")
 
-    async def _offer_for_actor(self, turn_context: TurnContext, data: dict[str, Any]
+    async def _offer_for_actor(self, turn: Turn, data: dict[str, Any]
                                ) -> tuple[Offer, Architect, FtaRequest]:
         offer_id = card_id(data, "offer_id")
         offer = await self._desk.get(offer_id) if offer_id is not None else None
-        architect = await self._roster.by_aad_id(person_id(turn_context.activity))
+        architect = await self._roster.by_aad_id(turn.actor.id)
         if offer is None or architect is None or architect.id != offer.architect_id:
             raise Refused(message_invoke("This offer was made to someone else."))
         request = await self._requests.get(offer.request_id)

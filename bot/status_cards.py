@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.core import TurnContext
-
-from bot.addresses import reference_json
 from bot.channels import Poster
+from bot.turn import Turn
 from cards.base import Card
 from cards.requests import create_status_card
 from domain.ftop import FtopGateway
@@ -36,18 +34,17 @@ class StatusCards:
         self._requests = requests
         self._timers, self._ftop = timers, ftop
 
-    async def remember_seller_card(self, request: FtaRequest, turn_context: TurnContext) -> None:
+    async def remember_seller_card(self, request: FtaRequest, turn: Turn) -> None:
         """The card the seller just submitted from is their status card from now on."""
-        activity = turn_context.activity
-        if activity.reply_to_id:
-            reference = reference_json(activity, with_activity_id=True)
-            await self._poster.remember_card_acted_on(request.id, SELLER, reference,
-                                                      activity.reply_to_id)
+        if turn.reply_to_id:
+            await self._poster.remember_card_acted_on(request.id, SELLER,
+                                                      turn.reference(with_activity_id=True),
+                                                      turn.reply_to_id)
 
-    async def remember_sent_card(self, request: FtaRequest, turn_context: TurnContext,
+    async def remember_sent_card(self, request: FtaRequest, turn: Turn,
                                  activity_id: str) -> None:
         """The card just sent in reply (a draft's form) is the seller's card from now on."""
-        reference = reference_json(turn_context.activity)
+        reference = turn.reference()
         await self._poster.remember_card_acted_on(request.id, SELLER, reference, activity_id)
 
     async def refresh(self, request_id: int) -> None:

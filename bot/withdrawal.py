@@ -13,13 +13,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from botbuilder.core import TurnContext
-
 from bot.assignment_work import ACCOUNT_TEAM
 from bot.channels import Poster
 from bot.ownership import owned_request
 from bot.replies import InvokeBody, card_invoke, message_invoke
 from bot.status_cards import StatusCards
+from bot.turn import Turn
 from cards import verbs
 from cards.offers import create_offer_answered_card
 from cards.withdrawal import create_withdrawn_account_team_card, create_withdrawn_work_card
@@ -47,9 +46,9 @@ class Withdrawal:
     def actions(self) -> dict[str, Any]:
         return {verbs.WITHDRAW_REQUEST: self.withdraw}
 
-    async def withdraw(self, turn_context: TurnContext, data: dict[str, Any]) -> InvokeBody:
+    async def withdraw(self, turn: Turn, data: dict[str, Any]) -> InvokeBody:
         """Withdraw request on the seller's card: only the seller who filed it may."""
-        request = await owned_request(self._requests, turn_context, data)
+        request = await owned_request(self._requests, turn, data)
         if request.state not in WITHDRAWABLE:
             return message_invoke(f"{request.number} can no longer be withdrawn here (status: "
                                   f"{STATE_LABELS[request.state]}).")

@@ -11,6 +11,11 @@ GROUP_CHAT = "groupChat"
 CHANNEL = "channel"
 
 
+def base_conversation_id(conversation_id: str) -> str:
+    """A channel thread's id carries ';messageid=...'; the channel itself is what we keep."""
+    return conversation_id.split(";", 1)[0]
+
+
 @dataclass(frozen=True)
 class ConversationAddress:
     """A conversation the bot has seen, with the opaque channel reference to resume it."""

@@ -6,7 +6,7 @@ ever hold back more, never less.
 
 Replies sent within a turn (the answer to a message, a card a command shows) take no place:
 the person who wrote is waiting for them, at human pace one or two a turn, and a Teams 429 on
-one is tried once more (bot/adapter.py), which costs less than every turn writing to the
+one is tried once more (bot/edge/adapter.py), which costs less than every turn writing to the
 ledger or waiting for a window. The outbox's notices, which come in bursts, are what the
 ledger keeps apart."""
 

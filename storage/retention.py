@@ -128,7 +128,7 @@ async def _purge_requests(connection: Connection, rows: list[Any]) -> int:
 
 
 async def _forget_display_names(database: Database) -> None:
-    """References written before they were kept without names lose them (bot/addresses.py)."""
+    """References written before they were kept without names lose them (bot/edge/addresses.py)."""
     named = cast(conversation_references.c.reference, Text).like('%"name"%')
     while True:
         async with database.begin() as connection:

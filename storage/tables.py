@@ -23,7 +23,7 @@ metadata = MetaData()
 # Ids, names, e-mails and addresses that Teams, Entra or a roster supplies are Text: their
 # lengths are Teams' and Entra's to choose (a personal chat's id of 452 characters, a display
 # name of 256), and a VARCHAR that PostgreSQL enforces failed every turn past it. Ids are
-# bounded at the HTTP edge instead (bot/gate.py), display names cut to Entra's 256 there.
+# bounded at the HTTP edge instead (bot/edge/gate.py), display names cut to Entra's 256 there.
 
 conversation_references = Table(
     "conversation_references", metadata,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from botbuilder.testing import StorageBaseTests
 
-from bot.state import SqlStorage
+from bot.edge.state import SqlStorage
 from storage.database import Database
 from storage.documents import SqlDocuments
 from tests.conftest import FIXED_NOW

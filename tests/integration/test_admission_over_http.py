@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
-from bot.http import BUSY, RETRY_AFTER_SECONDS, admission_key
+from bot.edge.http import BUSY, RETRY_AFTER_SECONDS, admission_key
 from settings import Settings
 from tests.conftest import reset_postgres
 from tests.support.activities import card_action, message

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from botbuilder.core import StoreItem
 
+from bot.edge.state import SqlStorage
 from bot.form_defaults import PREFILLED
-from bot.state import SqlStorage
 from storage.database import Database
 from storage.documents import SqlDocuments
 from tests.conftest import FIXED_NOW

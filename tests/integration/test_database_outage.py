@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.http import RETRY_AFTER_SECONDS, UNAVAILABLE
+from bot.edge.http import RETRY_AFTER_SECONDS, UNAVAILABLE
 from settings import Settings
 from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.integration.test_outbox_crash import until

@@ -96,7 +96,7 @@ async def test_a_manager_reassigns_an_accepted_request_and_everyone_concerned_is
 
 
 def _now(bot):  # type: ignore[no-untyped-def]
-    from bot.http import clock_key
+    from bot.edge.http import clock_key
 
     return bot.server.app[clock_key]()
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app import database_key
-from bot.http import clock_key
+from bot.edge.http import clock_key
 from bot.roster_desk import MANAGERS_ONLY
 from storage import sample_data
 from storage.requests import SqlRequestRepository

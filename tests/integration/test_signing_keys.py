@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from app import create_app
-from bot.signing_keys import KeySet
+from bot.edge.signing_keys import KeySet
 from tests.integration.test_authentication import APP_ID, post, secured_settings
 from tests.integration.test_hung_region import until
 from tests.support.identity import IdentityProvider

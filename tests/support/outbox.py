@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import aiohttp
 
-from bot.connector import BotConnector
 from bot.dispatcher import Deliver, Dispatcher
+from bot.edge.connector import BotConnector
 from domain.outbox import Kind, OutboxItem, RetryPolicy
 from storage.conversations import SqlCardPosts
 from storage.database import Database

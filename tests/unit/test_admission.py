@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from bot.admission import Admission, Busy
+from bot.edge.admission import Admission, Busy
 
 
 async def test_turns_beyond_the_limit_wait_and_start_in_arrival_order() -> None:

@@ -21,7 +21,7 @@ MARKDOWN = re.compile(r"\*\*|__|`|\[[^\]]*\]\(|(?<![\w*])\*[^\s*][^*]*\*(?![\w*]
 
 def sources(*folders: str) -> Iterator[Path]:
     for folder in folders:
-        yield from sorted((ROOT / folder).glob("*.py"))
+        yield from sorted((ROOT / folder).rglob("*.py"))
 
 
 def module_of(path: Path) -> str:

@@ -7,12 +7,7 @@ from typing import Any
 
 from botbuilder.schema import Activity
 
-from domain.conversations import PERSONAL, ConversationAddress
-
-
-def base_conversation_id(conversation_id: str) -> str:
-    """A channel thread's id carries ';messageid=...'; the channel itself is what we keep."""
-    return conversation_id.split(";", 1)[0]
+from domain.conversations import PERSONAL, ConversationAddress, base_conversation_id
 
 
 def reference_json(activity: Activity, with_activity_id: bool = False) -> dict[str, Any]:

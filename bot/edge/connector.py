@@ -1,7 +1,7 @@
 """The Bot Connector REST API over one pooled aiohttp session: post a message, reply in a
 thread, replace a card. botbuilder builds a msrest client per turn and sends through
 `requests` in a thread pool (TEAMS_NOTES); this is a plain async call with a cached token.
-Every call goes through its service URL's bulkhead and circuit breaker (bot/service_urls)."""
+Every call goes through its service URL's bulkhead and circuit breaker (bot/edge/service_urls)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from bot.service_urls import ServiceUrlGuard
+from bot.edge.service_urls import ServiceUrlGuard
 from domain.outbox import NO_ANSWER, DeliveryError, parse_retry_after
 
 Token = Callable[[], Awaitable[str]]

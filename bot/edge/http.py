@@ -13,12 +13,12 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 
-from bot.addresses import base_conversation_id
-from bot.admission import Admission, Busy
-from bot.gate import overlong, refusal
+from bot.edge.admission import Admission, Busy
+from bot.edge.gate import overlong, refusal
 from bot.ownership import request_id_of
 from bot.replies import message_invoke
 from bot.telemetry import Metrics, correlated, turn_outcome
+from domain.conversations import base_conversation_id
 from domain.operations import ActivityLog, Entry
 from settings import Settings
 

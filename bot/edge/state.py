@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.core import Storage
+from botbuilder.core import Storage, TurnContext, UserState
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler
 
+from bot.edge.turn import ContextTurn
+from bot.turn import Turn
 from domain.documents import Documents, EtagConflict
 
 
@@ -52,3 +54,39 @@ class SqlStorage(Storage):
 
     async def delete(self, keys: list[str]) -> None:
         await self._documents.delete(list(keys or []))
+
+
+class UserStateProperty:
+    """A `bot.turn.UserProperty` in botbuilder's UserState: read once per turn, written at
+    once; a write over one made meanwhile (the same user, from another window or instance)
+    reads the state anew and writes once more."""
+
+    def __init__(self, user_state: UserState, name: str) -> None:
+        self._state = user_state
+        self._property = user_state.create_property(name)
+
+    async def get(self, turn: Turn) -> Any:
+        return await self._property.get(_context(turn))
+
+    async def set(self, turn: Turn, value: Any) -> None:
+        context = _context(turn)
+        for attempt in (1, 2):
+            await self._property.set(context, value)
+            try:
+                await self._state.save_changes(context)
+                return
+            except KeyError:  # written meanwhile: read anew
+                if attempt == 2:
+                    raise
+                await self._state.load(context, force=True)
+
+
+def user_property(documents: Documents, name: str) -> UserStateProperty:
+    """A value per user named ``name``, stored in the database's documents."""
+    return UserStateProperty(UserState(SqlStorage(documents)), name)
+
+
+def _context(turn: Turn) -> TurnContext:
+    if not isinstance(turn, ContextTurn):
+        raise TypeError("user state is kept for the turns the edge runs")
+    return turn.context

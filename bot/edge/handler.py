@@ -10,17 +10,19 @@ from typing import Any
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 
-from bot.addresses import address_of
 from bot.commands import Command, command_text, match
+from bot.edge.addresses import address_of
+from bot.edge.turn import ContextTurn
 from bot.replies import InvokeBody, Refused, message_invoke
 from bot.telemetry import turn_outcome
+from bot.turn import Turn
 from domain.conversations import ConversationDirectory
 from domain.ftop import StaleRecord
 from domain.requests import RequestError, StaleRequest
 
 log = logging.getLogger(__name__)
-ActionHandler = Callable[[TurnContext, dict[str, Any]], Awaitable[InvokeBody]]
-TurnHandler = Callable[[TurnContext], Awaitable[None]]
+ActionHandler = Callable[[Turn, dict[str, Any]], Awaitable[InvokeBody]]
+TurnHandler = Callable[[Turn], Awaitable[None]]
 
 STALE_ACTION = ("That button belongs to an older card I no longer recognise. "
                 "Type \"help\" to see what I can do.")
@@ -58,15 +60,16 @@ class FtaBot(TeamsActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         """Route typed text through the command table; files go to the intake journey."""
-        if self._on_files and _has_files(turn_context):
-            await self._on_files(turn_context)
+        turn = ContextTurn(turn_context)
+        if self._on_files and turn.files:
+            await self._on_files(turn)
             return
-        found = match(self._commands, command_text(turn_context.activity))
+        found = match(self._commands, command_text(turn.text))
         if found is None:
-            await self._unrecognised(turn_context)
+            await self._unrecognised(turn)
             return
         matched_command, arguments = found
-        await matched_command.handler(turn_context, arguments)
+        await matched_command.handler(turn, arguments)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         """Welcome once, when the bot itself is the member added (install or added to a team).
@@ -76,7 +79,7 @@ class FtaBot(TeamsActivityHandler):
         activity = turn_context.activity
         added = activity.members_added or []
         if activity.recipient and any(member.id == activity.recipient.id for member in added):
-            await self._welcome(turn_context)
+            await self._welcome(ContextTurn(turn_context))
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         # Answered here, not through on_adaptive_card_invoke: botbuilder 4.17 serializes that
@@ -103,7 +106,7 @@ class FtaBot(TeamsActivityHandler):
             log.info("unknown card verb", extra={"activity_id": turn_context.activity.id})
             return message_invoke(STALE_ACTION)
         try:
-            return await handler(turn_context, data)
+            return await handler(ContextTurn(turn_context), data)
         except Refused as refused:
             log.info("card action %s refused to its sender", verb)
             turn_outcome.set("refused")
@@ -131,7 +134,3 @@ def _verb_and_data(value: Any) -> tuple[str | None, dict[str, Any]]:
     verb, data = action.get("verb"), action.get("data")
     return (verb if isinstance(verb, str) else None), (data if isinstance(data, dict) else {})
 
-
-def _has_files(turn_context: TurnContext) -> bool:
-    return any(attachment.content_type == "application/vnd.microsoft.teams.file.download.info"
-               for attachment in turn_context.activity.attachments or [])
