@@ -40,6 +40,7 @@ COPY bot/ bot/
 COPY cards/ cards/
 COPY domain/ domain/
 COPY storage/ storage/
+COPY gateways/ gateways/
 COPY migrations/ migrations/
 COPY manifest/ manifest/
 COPY --from=web /build/web/dist/ web/dist/

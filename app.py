@@ -108,6 +108,8 @@ async def _bot_context(app: web.Application, clock: Clock,
     from domain.balancer import Policy
     from domain.outbox import Kind, RetryPolicy
     from domain.retention import RETRY_WINDOW
+    from gateways.ftop_mirror import FtopSync
+    from gateways.graph import GraphCalendar
     from matching import min_cost_assignment
     from storage import migrate
     from storage.activity_log import SqlActivityLog
@@ -117,8 +119,6 @@ async def _bot_context(app: web.Application, clock: Clock,
     from storage.desk import SqlDesk
     from storage.documents import SqlDocuments
     from storage.figures import figures
-    from storage.ftop_http import FtopSync
-    from storage.graph import GraphCalendar
     from storage.outbox import SqlOutbox
     from storage.requests import SqlRequestRepository
     from storage.retention import purge
@@ -296,8 +296,8 @@ def _ftop_gateway(settings: Settings, database: Database, outbox: Outbox,
                   clock: Clock) -> FtopGateway:
     """The built-in FTOP record, mirrored over HTTP (through the outbox) when FTOP_SYNC_URL
     is set."""
+    from gateways.ftop_mirror import HttpFtopMirror
     from storage.ftop import SqlFtopGateway
-    from storage.ftop_http import HttpFtopMirror
 
     local = SqlFtopGateway(database, clock)
     if not settings.ftop_sync_url:
@@ -308,7 +308,7 @@ def _ftop_gateway(settings: Settings, database: Database, outbox: Outbox,
 def _bot_token(settings: Settings) -> Callable[[], Awaitable[str]] | None:
     """Outbound Bot Connector tokens (client credentials, or the managed identity); none in
     anonymous mode."""
-    from storage.tokens import AppTokens, ManagedIdentityTokens
+    from gateways.tokens import AppTokens, ManagedIdentityTokens
 
     if settings.anonymous:
         return None

@@ -12,8 +12,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from domain.outbox import Kind
+from gateways.ftop_mirror import FtopSync, HttpFtopMirror
 from storage.ftop import SqlFtopGateway
-from storage.ftop_http import FtopSync, HttpFtopMirror
 from tests.support.outbox import dispatcher_for, drain
 from tests.unit.test_ftop import NOW, assignment
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import aiohttp
 import pytest
 
-from storage.graph import GraphCalendar, GraphError
+from gateways.graph import GraphCalendar, GraphError
 from tests.support.graph import FakeEntra, FakeGraph
 
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)

@@ -13,8 +13,8 @@ import aiohttp
 import pytest
 
 from app import create_app
+from gateways.graph import GraphCalendar
 from settings import Settings
-from storage.graph import GraphCalendar
 from tests.integration.test_authentication import APP_ID, provider, secured_settings
 from tests.integration.test_command_line import run
 from tests.support.activities import message

@@ -1,7 +1,7 @@
 """Microsoft Graph, app-only: free/busy (getSchedule), Teams meetings on the FTA's calendar
 (booked, moved, cancelled), and the assignment e-mail (sendMail).
 
-Tokens come from msal's client-credentials flow (storage.tokens). For what a person waits on
+Tokens come from msal's client-credentials flow (gateways.tokens). For what a person waits on
 (free/busy, booking), 429 and 5xx are retried within a few seconds, honouring Retry-After; the
 e-mail is sent once per call, as the outbox retries it with its own backoff."""
 
@@ -18,7 +18,7 @@ import aiohttp
 
 from domain.outbox import NO_ANSWER, DeliveryError, parse_retry_after
 from domain.scheduling import SLOT, Availability, CalendarUnavailable, Meeting, working_hours
-from storage.tokens import AppTokens, ManagedIdentityTokens
+from gateways.tokens import AppTokens, ManagedIdentityTokens
 
 RESOURCE = "https://graph.microsoft.com"
 SCOPE = f"{RESOURCE}/.default"
