@@ -84,7 +84,7 @@ class Settings:
     # The look-ahead's re-match of the waiting queue (bot/lookahead.py), minutes apart; 0:
     # off, the worker then serves the queue one request at a time at every tick
     # Off by default: in the simulator it gained no SLA over serving the queue as capacity frees,
-    # and while on, the worker leaves waiting requests to it (README, Benchmarks).
+    # and while on, the worker leaves waiting requests to it (docs/benchmarks.md).
     lookahead_minutes: float = 0.0
     # The managers' desk (bot/desk_auth.py, bot/members.py): the tab's SSO tokens are Entra ID
     # tokens checked against this tenant's published keys, for this audience (besides app_id).
