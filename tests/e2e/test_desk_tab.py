@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -74,6 +75,18 @@ def test_a_manager_assigns_a_sample_request_from_the_tab_and_the_fta_gets_it_in_
            ).to_be_visible()
     expect(row).to_contain_text("Accepted by Alex Wilber", timeout=15_000)  # the next poll
     screenshot(desk, "desk-tab-after-assign")
+
+    with desk.expect_download() as saving:  # the report, fetched with the token, then saved
+        desk.get_by_role("button", name="Download the requests (CSV)").click()
+    saved = saving.value
+    assert re.fullmatch(r"fta-requests-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv",
+                        saved.suggested_filename)
+    report = Path(saved.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert report[0] == ("number,type,segment,region,submitted,deadline,assigned_at,fta,"
+                         "hours_to_assign,met_sla,declines")
+    assert any(line.startswith(f"{number[0]},") and ",Alex Wilber," in line
+               for line in report[1:])
+    expect(desk.get_by_text(f"Saved {saved.suggested_filename}.")).to_be_visible()
 
     work = chat.get_by_text(re.compile(f"{number[0]}: Fabrikam Inc")).last
     expect(work).to_be_visible(timeout=30_000)

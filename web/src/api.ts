@@ -59,6 +59,30 @@ export class DeskApi {
     return answer.message ?? "Done.";
   }
 
+  /** A file the server streams (the requests CSV), with the token like every call: a plain
+   * link could not carry it. Resolves to the file and the name the server gave it. */
+  async download(path: string): Promise<{ blob: Blob; name: string }> {
+    const headers: Record<string, string> = { Accept: "text/csv" };
+    const token = await this.token();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await fetch(path, { headers, credentials: "same-origin", cache: "no-store" });
+    } catch {
+      throw new ApiError(0, "The desk cannot reach the bot's server right now.");
+    }
+    if (!response.ok) {
+      let message = `The server answered ${response.status} ${response.statusText}.`.trim();
+      try {
+        const error = ((await response.json()) as { error?: unknown } | null)?.error;
+        if (typeof error === "string" && error) message = error;
+      } catch { /* not JSON: the status says it */ }
+      throw new ApiError(response.status, message);
+    }
+    const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "");
+    return { blob: await response.blob(), name: named?.[1] ?? "fta-requests.csv" };
+  }
+
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: "application/json" };
     const token = await this.token();

@@ -91,7 +91,7 @@ export class Desk {
       tickets: manager || roles.has("ftchelp") ? new TicketsPart(this.clock,
         (action, row, trigger) => this.dialog.openTicket(action, row, trigger), changed) : null,
       architects: manager ? new ArchitectsPart(this.clock, changed) : null,
-      reports: manager ? new ReportsPart(this.clock) : null,
+      reports: manager ? new ReportsPart(this.clock, this.api) : null,
     };
     fill(this.banner, viewer.demo ? h("div", { class: "banner", role: "note" },
       h("strong", {}, "Demo mode. "),

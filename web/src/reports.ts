@@ -1,7 +1,7 @@
 /** The last 12 weeks: SLA attainment, hours to assign (p50, p90), declines by reason. */
-import type { Answer, WeekRow } from "./api";
+import { ApiError, type Answer, type DeskApi, type WeekRow } from "./api";
 import { barChart } from "./charts";
-import { fill, h } from "./dom";
+import { button, fill, h } from "./dom";
 import type { Clock } from "./format";
 import { section, type Section } from "./section";
 
@@ -10,10 +10,37 @@ export class ReportsPart {
   private readonly charts = h("div", { class: "charts" });
   private signature = "";
 
-  constructor(private readonly clock: Clock) {
+  private readonly download = button("Download the requests (CSV)");
+  private readonly downloaded = h("span", { class: "download-status", role: "status" });
+
+  constructor(private readonly clock: Clock, private readonly api: DeskApi) {
     this.section = section("reports", "The last 12 weeks",
       "Measured against each request's original deadline, extensions or not.");
-    fill(this.section.body, this.charts);
+    this.download.addEventListener("click", () => { void this.saveCsv(); });
+    fill(this.section.body,
+      h("div", { class: "download" }, this.download, this.downloaded), this.charts);
+  }
+
+  /** The same 12 weeks, one row per request, as a file Excel opens: fetched with the token,
+   * then saved through a link to the downloaded copy. */
+  private async saveCsv(): Promise<void> {
+    this.download.setAttribute("disabled", "");
+    fill(this.downloaded, "Preparing the file…");
+    try {
+      const { blob, name } = await this.api.download("/api/reports/requests.csv");
+      const url = URL.createObjectURL(blob);
+      const link = h("a", { href: url, download: name, hidden: true });
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      fill(this.downloaded, `Saved ${name}.`);
+    } catch (problem) {
+      fill(this.downloaded, problem instanceof ApiError ? problem.message
+        : "The file could not be made; try again.");
+    } finally {
+      this.download.removeAttribute("disabled");
+    }
   }
 
   show(answer: Answer<WeekRow>, width: number): void {
