@@ -34,17 +34,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture(scope="module")
 def playground(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The bot (SQLite, anonymous) and the Playground pointed at it; yields the UI's URL."""
-    workdir = tmp_path_factory.mktemp("e2e")
-    bot_port, ui_port = harness.free_port(), harness.free_port()
-    bot = harness.start_bot(workdir, bot_port)
-    try:
-        ui = harness.start_playground(workdir, bot_port, ui_port)
-    except Exception:
-        bot.stop()
-        raise
-    yield f"http://127.0.0.1:{ui_port}/"
-    ui.stop()
-    bot.stop()
+    with harness.bot_and_playground(tmp_path_factory.mktemp("e2e")) as (_, ui):
+        yield ui
 
 
 @pytest.fixture(scope="module")

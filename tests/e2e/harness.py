@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from settings import ROOT
@@ -53,7 +55,7 @@ class Process:
 
     def __init__(self, name: str, command: list[str], env: dict[str, str], log: Path,
                  url: str = "") -> None:
-        self.name, self.log, self.url = name, log, url
+        self.name, self.log, self.url, self.env = name, log, url, env
         self._output = log.open("wb")
         self._process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
                                          stdout=self._output, stderr=subprocess.STDOUT,
@@ -113,3 +115,26 @@ def start_playground(workdir: Path, bot_port: int, port: int) -> Process:
     playground = Process("playground", command, env, workdir / "playground.log")
     playground.wait_for(f"http://127.0.0.1:{port}/")
     return playground
+
+
+@contextmanager
+def bot_and_playground(workdir: Path, extra_env: dict[str, str] | None = None,
+                       sample_data: bool = False) -> Iterator[tuple[str, str]]:
+    """The bot (SQLite, anonymous; the demo's sample requests too if asked) and the Playground
+    pointed at it, both stopped on the way out: yields the bot's and the UI's URLs."""
+    bot_port, ui_port = free_port(), free_port()
+    bot = start_bot(workdir, bot_port, extra_env)
+    try:
+        if sample_data:
+            subprocess.run([sys.executable, "app.py", "sample-data"], cwd=ROOT,
+                           env={**os.environ, "DATABASE_URL": bot.env["DATABASE_URL"]},
+                           check=True, capture_output=True, timeout=60)
+        ui = start_playground(workdir, bot_port, ui_port)
+    except Exception:
+        bot.stop()
+        raise
+    try:
+        yield f"http://127.0.0.1:{bot_port}", f"http://127.0.0.1:{ui_port}/"
+    finally:
+        ui.stop()
+        bot.stop()

@@ -5,8 +5,6 @@ card arrives in the Playground chat (Alex Wilber is the demo's FTA as well as it
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,21 +26,9 @@ class Demo:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """As `make demo`: the sample roster and requests, the bot in demo mode, the Playground."""
-    workdir = tmp_path_factory.mktemp("e2e-tab")
-    bot_port, ui_port = harness.free_port(), harness.free_port()
-    database = f"sqlite+aiosqlite:///{workdir / 'e2e.db'}"
-    bot = harness.start_bot(workdir, bot_port, {"DATABASE_URL": database})
-    try:
-        subprocess.run([sys.executable, "app.py", "sample-data"], cwd=harness.ROOT,
-                       env={**harness.os.environ, "DATABASE_URL": database}, check=True,
-                       capture_output=True, timeout=60)
-        ui = harness.start_playground(workdir, bot_port, ui_port)
-    except Exception:
-        bot.stop()
-        raise
-    yield Demo(f"http://127.0.0.1:{bot_port}", f"http://127.0.0.1:{ui_port}/")
-    ui.stop()
-    bot.stop()
+    with harness.bot_and_playground(tmp_path_factory.mktemp("e2e-tab"),
+                                    sample_data=True) as (bot, ui):
+        yield Demo(bot, ui)
 
 
 def test_a_manager_assigns_a_sample_request_from_the_tab_and_the_fta_gets_it_in_chat(

@@ -21,12 +21,17 @@ from tests.e2e.test_request_intake import (
 OFFER = re.compile(r"New request for you: FTA-\d{4}-\d{5}")
 
 
-def file_and_get_the_offer(page: Page, request_type: str) -> None:
+def file_and_get_the_offer(page: Page, request_type: str) -> str:
+    """Files a complete request as Alex, who is also its FTA: the number the offer names."""
     start(page, request_type)
     fill_customer(page, fta=True)
     fill_attachments(page, SOW, STAFFING, COST)
     page.get_by_role("button", name="Submit").last.click()
-    expect(page.get_by_text(OFFER).last).to_be_visible()
+    offer = page.get_by_text(OFFER).last
+    expect(offer).to_be_visible()
+    number = re.search(r"FTA-\d{4}-\d{5}", offer.inner_text())
+    assert number is not None
+    return number[0]
 
 
 def test_a_seller_withdraws_an_accepted_request_and_the_fta_and_channel_see_it(

@@ -14,18 +14,8 @@ from playwright.sync_api import Page, expect
 from tests.e2e import harness
 from tests.e2e.conftest import card_screenshot
 from tests.e2e.playground import choose, type_into
-from tests.e2e.test_lifecycle import OFFER
-from tests.e2e.test_request_intake import (
-    COST,
-    SOW,
-    STAFFING,
-    file_inquiry,
-    fill_attachments,
-    fill_customer,
-    start,
-)
-
-NUMBER = re.compile(r"FTA-\d{4}-\d{5}")
+from tests.e2e.test_lifecycle import file_and_get_the_offer
+from tests.e2e.test_request_intake import file_inquiry
 
 
 def post_to_bot(page: Page, text: str) -> None:
@@ -42,29 +32,13 @@ def post_to_bot(page: Page, text: str) -> None:
 def playground(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """As the suite's, with the SLA's reminder due at once and the worker running every two
     seconds, so an "SLA at risk" alert reaches the managers while the offer is open."""
-    workdir = tmp_path_factory.mktemp("e2e-desk")
-    bot_port, ui_port = harness.free_port(), harness.free_port()
-    bot = harness.start_bot(workdir, bot_port, {"SLA_REMINDER_HOURS": "500",
-                                                "WORKER_INTERVAL_SECONDS": "2"})
-    try:
-        ui = harness.start_playground(workdir, bot_port, ui_port)
-    except Exception:
-        bot.stop()
-        raise
-    yield f"http://127.0.0.1:{ui_port}/"
-    ui.stop()
-    bot.stop()
+    with harness.bot_and_playground(tmp_path_factory.mktemp("e2e-desk"), {
+            "SLA_REMINDER_HOURS": "500", "WORKER_INTERVAL_SECONDS": "2"}) as (_, ui):
+        yield ui
 
 
 def test_a_manager_acts_on_the_sla_alert_and_on_a_request_from_its_view(page: Page) -> None:
-    start(page, "Discovery Workshop")
-    fill_customer(page, fta=True)
-    fill_attachments(page, SOW, STAFFING, COST)
-    page.get_by_role("button", name="Submit").last.click()
-    offer = page.get_by_text(OFFER).last
-    expect(offer).to_be_visible()
-    number = NUMBER.search(offer.inner_text())
-    assert number is not None
+    number = file_and_get_the_offer(page, "Discovery Workshop")
 
     page.get_by_text("General", exact=True).first.click()  # the managers' channel in the demo
     alert = page.get_by_text(re.compile(r"SLA at risk: FTA-\d{4}-\d{5}")).last
@@ -74,7 +48,7 @@ def test_a_manager_acts_on_the_sla_alert_and_on_a_request_from_its_view(page: Pa
     page.wait_for_timeout(500)  # the channel feed re-renders once after it opens
     card_screenshot(page, re.compile("SLA at risk"), "desk-sla-at-risk-card")
 
-    post_to_bot(page, f"status {number[0]}")
+    post_to_bot(page, f"status {number}")
     expect(page.get_by_text("Extend the deadline").last).to_be_visible()
     card_screenshot(page, re.compile("Extend the deadline"), "desk-manager-view-waiting")
     later = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
@@ -101,20 +75,13 @@ def test_a_manager_acts_on_the_sla_alert_and_on_a_request_from_its_view(page: Pa
 
 
 def test_a_manager_reassigns_an_accepted_request_from_its_view(page: Page) -> None:
-    start(page, "ECIF / DWR review")
-    fill_customer(page, fta=True)
-    fill_attachments(page, SOW, STAFFING, COST)
-    page.get_by_role("button", name="Submit").last.click()
-    offer = page.get_by_text(OFFER).last
-    expect(offer).to_be_visible()
-    number = NUMBER.search(offer.inner_text())
-    assert number is not None
+    number = file_and_get_the_offer(page, "ECIF / DWR review")
     page.get_by_role("button", name="Accept").last.click()
     expect(page.get_by_text(re.compile(r"is assigned to Alex Wilber")).last).to_be_visible()
 
     page.get_by_text("General", exact=True).first.click()
     page.wait_for_timeout(500)
-    post_to_bot(page, f"status {number[0]}")
+    post_to_bot(page, f"status {number}")
     expect(page.get_by_text("Reassign to another FTA").last).to_be_visible()
     card_screenshot(page, re.compile("Reassign to another FTA"), "desk-manager-view-assigned")
     choose(page, "New FTA", re.compile(r"^Megan Bowen"))
