@@ -6,7 +6,7 @@ once someone took it, so none asks them to act on a stale state."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.channels import Poster
@@ -18,10 +18,11 @@ from cards.offers import (
     create_sla_card,
     create_with_managers_card,
 )
-from domain.balancer import Decision, Demand, Policy, exclusions
+from domain.balancer import Decision, Policy, exclusions
 from domain.offers import (
     AssignmentDesk,
     OfferState,
+    demand_of,
     hand_candidates,
     outcome_of,
     returned_to_managers,
@@ -112,13 +113,16 @@ class Escalations:
         candidates = await self.candidates(request, loads)
         return create_sla_card(request, breached, candidates, loads, problem, holder, heading)
 
-    async def candidates(self, request: FtaRequest,
-                         loads: dict[str, int] | None = None) -> list[Architect]:
-        """Whom a manager may assign the request to by hand, lightest first."""
+    async def candidates(self, request: FtaRequest, loads: dict[str, int] | None = None,
+                         roster: Sequence[Architect] | None = None) -> list[Architect]:
+        """Whom a manager may assign the request to by hand, lightest first (from the loads
+        and roster the caller already read, if it did)."""
         now = self._clock()
         if loads is None:
             loads = await self._desk.points_by_architect(now)
-        return hand_candidates(await self._roster.all(), demand_of(request), loads, now)
+        if roster is None:
+            roster = await self._roster.all()
+        return hand_candidates(roster, demand_of(request), loads, now)
 
     async def _escalation_card(self, request: FtaRequest, decision: Decision | None,
                                problem: str | None = None, returned: bool = False) -> Card:
@@ -132,18 +136,9 @@ class Escalations:
         why = exclusions(stored, names) or ([] if returned else
                                             ["The roster has nobody who could take it."])
         loads = await self._desk.points_by_architect(self._clock())
-        candidates = await self.candidates(request, loads)
+        candidates = await self.candidates(request, loads, roster)
         return create_escalation_card(request, why, earlier, candidates, loads, problem,
                                       returned)
-
-
-def demand_of(request: FtaRequest) -> Demand:
-    """What the hard rules read of a request (a manager may pick an FTA who declined)."""
-    values = request.values
-    return Demand(str(request.id), request.type_key or "", values.get("segment", ""),
-                  values.get("region", ""), request.requester.timezone,
-                  tuple(w for w in values.get("workloads", "").split(",") if w),
-                  values.get("customer", ""), frozenset())
 
 
 def _standing(request: FtaRequest) -> str:

@@ -133,7 +133,7 @@ class ManagersDesk:
         names = {a.id: a.name for a in architects}
         offers = await self._desk.offers_for(request.id)
         loads = await self._desk.points_by_architect(now)
-        candidates = await self._escalations.candidates(request)
+        candidates = await self._escalations.candidates(request, loads, architects)
         standing = await self._standing(request, offers, names)
         earlier = [f"{inert(names.get(o.architect_id, o.architect_id))}: "
                    f"{inert(outcome_of(o))}" for o in offers if o.state not in LIVE]

@@ -191,3 +191,14 @@ class AssignmentDesk(Protocol):
                             now: datetime) -> Outcome: ...
 
     async def points_by_architect(self, now: datetime) -> dict[str, int]: ...
+
+
+def demand_of(request: FtaRequest, declined: frozenset[str] = frozenset()) -> Demand:
+    """What the hard rules read of a request: its type, segment, region, the seller's zone,
+    the workloads, the customer; ``declined``: the FTAs the engine must pass over (a manager
+    may still pick one of them by hand)."""
+    values = request.values
+    return Demand(str(request.id), request.type_key or "", values.get("segment", ""),
+                  values.get("region", ""), request.requester.timezone,
+                  tuple(w for w in values.get("workloads", "").split(",") if w),
+                  values.get("customer", ""), declined)

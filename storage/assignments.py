@@ -15,7 +15,6 @@ from sqlalchemy import RowMapping, bindparam, insert, or_, select, update
 from domain.balancer import (
     Decision,
     DecisionClock,
-    Demand,
     Load,
     Policy,
     decide,
@@ -36,6 +35,7 @@ from domain.offers import (
     OfferError,
     OfferState,
     Outcome,
+    demand_of,
     returned_to_managers,
 )
 from domain.requests import FtaRequest, State
@@ -528,14 +528,6 @@ async def _assign(connection: Connection, request_id: int,
     if row is None:
         raise OfferError("That request is no longer waiting for an FTA.")
     return request_from(row)
-
-
-def demand_of(request: FtaRequest, declined: frozenset[str]) -> Demand:
-    values = request.values
-    return Demand(str(request.id), request.type_key or "", values.get("segment", ""),
-                  values.get("region", ""), request.requester.timezone,
-                  tuple(w for w in values.get("workloads", "").split(",") if w),
-                  values.get("customer", ""), declined)
 
 
 def _earlier_offers(rows: Sequence[RowMapping]) -> tuple[bool, frozenset[str], bool]:
