@@ -27,8 +27,8 @@ class WeeklyDigest:
     async def send(self, now: datetime) -> bool:
         """Post last week's digest; False if the managers' channel cannot be addressed."""
         period = reports.last_week(now, self._zone)
-        rows = await self._desk.report_rows(period.start, period.end)
-        declines = await self._desk.decline_reasons(period.start, period.end)
+        rows = [row async for row in self._desk.reported(period.start, period.end)]
+        declines = await self._desk.decline_counts(period.start, period.end)
         card = create_digest_card(reports.week_in_review(rows, declines, period, now))
         return await self._poster.to_channel(
             self._managers, card, audience="the FTA managers' channel",

@@ -75,9 +75,8 @@ def _deadlines(request: FtaRequest) -> list[Fact]:
     if request.deadline is None or request.state is not State.AWAITING_FTA:
         return []
     facts = [Fact(title="Assign by", value=moment(request.deadline))]
-    if request.extensions:
-        first = request.extensions[0]
-        facts.append(Fact(title="Original deadline", value=moment(first.from_)))
+    if request.extensions and request.original_deadline is not None:
+        facts.append(Fact(title="Original deadline", value=moment(request.original_deadline)))
         facts += [Fact(title=f"Extended by {inert(e.by)}",
                        value=f"to {moment(e.to)}: {inert(e.reason)}") for e in request.extensions]
     return facts

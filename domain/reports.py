@@ -141,15 +141,11 @@ def figures(rows: Sequence[ReportRow], now: datetime) -> dict[str, Any]:
             "hours_to_assign_p90": percentile(hours, 0.9)}
 
 
-def declines_by_reason(declines: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
-    """(offer state, reason) to counts by reason, most frequent first; reasons are what
-    FTAs typed, so the same words in another case or spacing count together, shown as first
-    typed, and beyond the top ten they count as "Other"."""
-    return declines_counted((state, reason, 1) for state, reason in declines)
-
-
 def declines_counted(declines: Iterable[tuple[str, str, int]]) -> list[dict[str, Any]]:
-    """The same from (offer state, reason, how many), as the database groups them."""
+    """(offer state, reason, how many), as the database groups them, to counts by reason,
+    most frequent first; reasons are what FTAs typed, so the same words in another case or
+    spacing count together, shown as first typed, and beyond the top ten they count as
+    "Other"."""
     counts: Counter[str] = Counter()
     shown: dict[str, str] = {}
     for state, reason, count in declines:
@@ -167,10 +163,6 @@ def busiest(rows: Iterable[ReportRow], limit: int = 5) -> list[tuple[str, int]]:
     """The FTAs who took the most of these requests, with how many."""
     counts = Counter(row.fta for row in rows if row.fta and row.assigned_at is not None)
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
-
-
-def extensions_in(rows: Iterable[ReportRow]) -> int:
-    return sum(len(row.extensions) for row in rows)
 
 
 DIGEST_HOUR = 9  # Monday 09:00 in the managers' time zone
@@ -194,7 +186,7 @@ class WeekInReview:
     busiest: list[tuple[str, int]]
 
 
-def week_in_review(rows: Sequence[ReportRow], declines: Iterable[tuple[str, str]],
+def week_in_review(rows: Sequence[ReportRow], declines: Iterable[tuple[str, str, int]],
                    period: Period, now: datetime) -> WeekInReview:
-    return WeekInReview(period.first, figures(rows, now), declines_by_reason(declines),
+    return WeekInReview(period.first, figures(rows, now), declines_counted(declines),
                         busiest(rows))

@@ -119,8 +119,6 @@ _DECLINES_IN_WINDOW = (offers.join(requests, requests.c.id == offers.c.request_i
                        and_(requests.c.submitted_at >= bindparam("start"),
                             requests.c.submitted_at < bindparam("end"),
                             requests.c.type_key.in_(FTA_TYPES), _DECLINED))
-_DECLINE_REASONS = (select(offers.c.state, offers.c.reason)
-                    .select_from(_DECLINES_IN_WINDOW[0]).where(_DECLINES_IN_WINDOW[1]))
 _DECLINE_COUNTS = (select(offers.c.state, offers.c.reason, func.count())
                    .select_from(_DECLINES_IN_WINDOW[0]).where(_DECLINES_IN_WINDOW[1])
                    .group_by(offers.c.state, offers.c.reason))
@@ -201,13 +199,6 @@ class SqlDesk:
             values = {**values, "after_at": rows[-1]["submitted_at"],
                       "after_id": rows[-1]["id"]}
 
-    async def report_rows(self, start: datetime, end: datetime) -> list[ReportRow]:
-        """The same rows at once, for the reports and the digest (figures need them all)."""
-        async with self._database.connect() as connection:
-            rows = (await connection.execute(_REPORTED, {"start": start, "end": end})
-                    ).mappings().all()
-        return [_report_row(row) for row in rows]
-
     async def decline_counts(self, start: datetime,
                              end: datetime) -> list[tuple[str, str, int]]:
         """(offer state, reason, how many) of the declines of the FTA requests submitted
@@ -215,12 +206,6 @@ class SqlDesk:
         async with self._database.connect() as connection:
             return [(s, r or "", int(n)) for s, r, n in await connection.execute(
                 _DECLINE_COUNTS, {"start": start, "end": end})]
-
-    async def decline_reasons(self, start: datetime, end: datetime) -> list[tuple[str, str]]:
-        """(offer state, reason) of every decline of the FTA requests submitted then."""
-        async with self._database.connect() as connection:
-            return [(s, r or "") for s, r in await connection.execute(
-                _DECLINE_REASONS, {"start": start, "end": end})]
 
 
 def _filtered(statement: Select[Any], query: QueueQuery, requester: str,
