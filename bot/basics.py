@@ -17,12 +17,13 @@ HINT = ("I didn't catch that. Try **request FTA** to ask for a FastTrack Archite
 CATALOGUE = (
     ("request FTA", "Ask for a FastTrack Architect, or for help from FTCHelp"),
     ("my requests", "See your requests and where each one stands"),
-    ("status FTA-2026-00042", "Show one of your requests"),
+    ("status FTA-2026-00042", "Show one of your requests (FTA managers: any, with what "
+                              "they can do about it)"),
     ("cancel", "Abandon the request you are filling in"),
     ("my assignments", "FTAs: your open offers, FTOP tasks and reviews, with their age"),
     ("ooo 2026-12-21 to 2027-01-01", "FTAs: your out of office (`ooo clear` removes it)"),
-    ("roster, why FTA-2026-00042", "FTA managers, in their channel: load and capacity; "
-                                   "why a request went where it did"),
+    ("roster, why FTA-2026-00042", "FTA managers: load and capacity; why a request went "
+                                   "where it did. The Desk tab shows the whole queue"),
     ("help", "Show this card"),
 )
 
