@@ -107,6 +107,7 @@ async def _bot_context(app: web.Application, clock: Clock,
     from bot.worker import AssignmentWorker
     from domain.balancer import Policy
     from domain.outbox import Kind, RetryPolicy
+    from domain.queue import LateLane
     from domain.retention import RETRY_WINDOW
     from gateways.ftop_mirror import FtopSync
     from gateways.graph import GraphCalendar
@@ -187,7 +188,9 @@ async def _bot_context(app: web.Application, clock: Clock,
                                                     settings.ftchelp_sla_business_days)
     policy = Policy(settings.balancer_policy, weights=dict(settings.request_weights),
                     load_band=settings.balancer_load_band,
-                    scarcity_weight=settings.balancer_scarcity_weight)
+                    scarcity_weight=settings.balancer_scarcity_weight,
+                    late=LateLane(timedelta(hours=settings.late_lane_hold_hours),
+                                  settings.late_lane_reserve_points))
     router = OfferRouter(desk=desk, requests=requests, roster=roster,
                          timers=timers, poster=poster, clock=clock, policy=policy,
                          managers_channel_id=settings.managers_channel_id,
@@ -252,11 +255,9 @@ async def _bot_context(app: web.Application, clock: Clock,
         purge=lambda before: purge(database, before, before + retention - RETRY_WINDOW),
         retention=retention,
         post_waiting_tickets=ftchelp.post_waiting_tickets,
-        late_ageing=timedelta(hours=settings.late_lane_ageing_hours),
         engagement_due=work.ask_if_finished, chase=chase, ticket_due=ftchelp.sla_due,
         lookahead=LookAhead(desk, router, policy, min_cost_assignment,
-                            timedelta(minutes=settings.lookahead_minutes),
-                            timedelta(hours=settings.late_lane_ageing_hours))
+                            timedelta(minutes=settings.lookahead_minutes))
         if settings.lookahead_minutes else None,
         digest=WeeklyDigest(desk_reads, poster, settings.managers_channel_id,
                             settings.managers_timezone)

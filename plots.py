@@ -42,10 +42,11 @@ def plot_quarter(trace: Trace, result: SimulationResult, path: Path) -> None:
     load.legend(loc="lower right")
     moments = [moment for moment, _ in result.queue]
     queue.stackplot(moments, [lanes.on_time for _, lanes in result.queue],
-                    [lanes.late for _, lanes in result.queue],
+                    [lanes.held for _, lanes in result.queue],
                     [lanes.overdue for _, lanes in result.queue],
-                    labels=("can still meet its deadline", "past its deadline",
-                            "past it by more than the ageing allowance (served first)"))
+                    labels=("can still meet its deadline (served first)",
+                            "past its deadline, held for those (up to a week)",
+                            "past its deadline by more than a week (served next)"))
     queue.set_title("Requests waiting for an FTA")
     queue.legend(loc="upper left")
     figure.tight_layout()

@@ -80,7 +80,11 @@ class Settings:
     balancer_policy: str = "skilled"
     balancer_load_band: float = 0.10
     balancer_scarcity_weight: float = 0.5
-    late_lane_ageing_hours: float = 72.0
+    # The deadline queue's late lane (domain/queue.py): a request past its deadline is held
+    # this long, taking only an FTA who keeps the reserve free after it; then it takes any room
+    # the requests that can still meet their deadline leave (7 days: 5 business days)
+    late_lane_hold_hours: float = 168.0
+    late_lane_reserve_points: int = 3
     # The look-ahead's re-match of the waiting queue (bot/lookahead.py), minutes apart; 0:
     # off, the worker then serves the queue one request at a time at every tick
     # Off by default: in the simulator it gained no SLA over serving the queue as capacity frees,
@@ -176,8 +180,10 @@ class Settings:
                                          env.get("BALANCER_LOAD_BAND", "0.10")),
             balancer_scarcity_weight=_positive("BALANCER_SCARCITY_WEIGHT",
                                                env.get("BALANCER_SCARCITY_WEIGHT", "0.5")),
-            late_lane_ageing_hours=_positive("LATE_LANE_AGEING_HOURS",
-                                             env.get("LATE_LANE_AGEING_HOURS", "72")),
+            late_lane_hold_hours=_hours_or_none("LATE_LANE_HOLD_HOURS",
+                                                env.get("LATE_LANE_HOLD_HOURS", "168")),
+            late_lane_reserve_points=_points("LATE_LANE_RESERVE_POINTS",
+                                             env.get("LATE_LANE_RESERVE_POINTS", "3")),
             lookahead_minutes=_minutes_or_off("LOOKAHEAD_MINUTES",
                                               env.get("LOOKAHEAD_MINUTES", "0")),
             account_team_channels=_channels(env.get("ACCOUNT_TEAM_CHANNELS", "")),
@@ -366,6 +372,19 @@ def _positive(name: str, raw: str) -> float:
         raise SettingsError(f"{name} must be a positive number (of hours or seconds), "
                             f"not {raw!r}")
     return value
+
+
+def _points(name: str, raw: str) -> int:
+    """A whole number of points, 0 or more."""
+    value = int(raw) if raw.strip().isdigit() else -1
+    if value < 0:
+        raise SettingsError(f"{name} must be a whole number of points (0 or more), not {raw!r}")
+    return value
+
+
+def _hours_or_none(name: str, raw: str) -> float:
+    """A number of hours, 0 or more."""
+    return 0.0 if raw.strip() in ("0", "0.0") else _positive(name, raw)
 
 
 def _minutes_or_off(name: str, raw: str) -> float:

@@ -7,6 +7,7 @@ definition of a deadline and of an engagement's length, so it comes from domain/
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -20,6 +21,7 @@ from domain.simulation import SimulationResult
 from domain.trace import Trace, TraceRequest
 
 SKILLED = 3  # proficiency from which an FTA counts as skilled in a workload (the issue's measure)
+BOUND_BUSINESS_DAYS = 5  # the issue's bound: no wait past this while an eligible FTA has room
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,83 @@ def measures(trace: Trace, schedule: Sequence[Placement]) -> dict[str, float]:
             "skill_match": skilled / assigned if assigned else 0.0,
             "spread": utilisation_spread(trace, schedule),
             "p90_wait_hours": waits[int(0.9 * (len(waits) - 1))] if waits else 0.0,
-            "worst_hours_past_deadline": max(past, default=0.0)}
+            "worst_hours_past_deadline": max(past, default=0.0),
+            "worst_hours_with_room": max(waits_with_room(trace, schedule).values(), default=0.0)}
+
+
+def waits_with_room(trace: Trace, schedule: Sequence[Placement]) -> dict[str, float]:
+    """The bound's measure, per request: the hours it waited, more than 5 business days past
+    its deadline (in the requester's calendar), while an eligible FTA (active, covering its
+    segment and region, not one who declined it, in office) had room for it in the schedule;
+    until its start, or the end of the quarter if it never started. Room an assignment took
+    at the same instant is no room."""
+    weights = trace.weights
+    starts = {p.request: p.start for p in schedule}
+    spans: dict[str, list[tuple[datetime, datetime, int]]] = defaultdict(list)
+    requests = {r.demand.request_id: r for r in trace.requests}
+    for p in schedule:
+        if p.request in requests:
+            spans[p.architect].append(
+                (p.start, p.end, weights.get(requests[p.request].demand.type_key, 1)))
+    end_of_quarter = datetime.combine(trace.end, time(23, 59, 59), UTC)
+    found: dict[str, float] = {}
+    for request in trace.requests:
+        due = deadline(request)
+        bound = business_days_later(due, BOUND_BUSINESS_DAYS, request.demand.timezone,
+                                    request.country)
+        until = starts.get(request.demand.request_id, end_of_quarter)
+        if until <= bound:
+            continue
+        points = weights.get(request.demand.type_key, 1)
+        free: list[tuple[datetime, datetime]] = []
+        for architect in trace.architects:
+            if _eligible(architect, request):
+                free += _room(architect, spans[architect.id], points, bound, until)
+        hours = _covered(free).total_seconds() / 3600
+        if hours:
+            found[request.demand.request_id] = hours
+    return found
+
+
+def _eligible(architect: Architect, request: TraceRequest) -> bool:
+    demand = request.demand
+    return (architect.active and architect.id not in request.declined_by
+            and demand.segment in architect.segments and demand.region in architect.regions)
+
+
+def _room(architect: Architect, spans: Sequence[tuple[datetime, datetime, int]], points: int,
+          begin: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The stretches of [begin, end) in which ``architect`` is in office with ``points`` free."""
+    moments = sorted({begin, end, *(m for a, b, _ in spans for m in (a, b) if begin < m < end),
+                      *(m for m in _absence_edges(architect) if begin < m < end)})
+    stretches = []
+    for start, stop in itertools.pairwise(moments):
+        load = sum(w for a, b, w in spans if a <= start < b)
+        day = start.astimezone(ZoneInfo(architect.timezone)).date()
+        away = any(a.start <= day <= a.end for a in architect.out_of_office)
+        if not away and load + points <= architect.capacity:
+            stretches.append((start, stop))
+    return stretches
+
+
+def _absence_edges(architect: Architect) -> Iterable[datetime]:
+    zone = ZoneInfo(architect.timezone)
+    for absence in architect.out_of_office:
+        yield datetime.combine(absence.start, time(0), zone)
+        yield datetime.combine(absence.end + timedelta(days=1), time(0), zone)
+
+
+def _covered(stretches: list[tuple[datetime, datetime]]) -> timedelta:
+    """The length of the union of ``stretches``."""
+    total, reached = timedelta(), None
+    for start, stop in sorted(stretches):
+        if reached is None or start > reached:
+            total += stop - start
+            reached = stop
+        elif stop > reached:
+            total += stop - reached
+            reached = stop
+    return total
 
 
 def utilisation_spread(trace: Trace, schedule: Sequence[Placement]) -> float:

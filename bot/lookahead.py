@@ -28,7 +28,6 @@ class LookAhead:
     policy: Policy
     solve: Solver
     every: timedelta
-    ageing: timedelta
 
     async def run(self, now: datetime) -> int:
         """Re-match the waiting queue at ``now``; how many offers it made."""
@@ -36,7 +35,7 @@ class LookAhead:
         if not waiting:
             return 0
         matches = await asyncio.to_thread(rematch, waiting, roster, loads, now, self.policy,
-                                          self.solve, self.ageing)
+                                          self.solve)
         offered = 0
         for match in matches:
             routed = await self.router.offer_matched(int(match.request_id), match.decision)

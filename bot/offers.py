@@ -72,6 +72,10 @@ class OfferRouter:
             policy=policy, clock=clock, managers_channel_id=managers_channel_id, status=status)
 
     @property
+    def policy(self) -> Policy:
+        return self._policy
+
+    @property
     def escalations(self) -> Escalations:
         return self._escalations
 

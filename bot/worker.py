@@ -20,7 +20,7 @@ from cards.offers import create_offer_answered_card
 from domain.offers import ENGAGEMENT_CHECK, AssignmentDesk
 from domain.operations import ActivityLog, Entry
 from domain.outbox import UnitOfWork
-from domain.queue import DEFAULT_AGEING, order_waiting
+from domain.queue import order_waiting
 from domain.requests import RequestRepository, State
 from domain.sla import SLA_BREACH, SLA_KINDS, TICKET_KINDS
 from domain.timers import NO_REQUEST, Timer, Timers
@@ -38,14 +38,13 @@ class AssignmentWorker:
                  purge: Callable[[datetime], Awaitable[object]] | None = None,
                  retention: timedelta = timedelta(days=365),
                  post_waiting_tickets: Callable[[], Awaitable[None]] | None = None,
-                 late_ageing: timedelta = DEFAULT_AGEING,
                  engagement_due: Callable[[int], Awaitable[None]] | None = None,
                  chase: FirstContactChase | None = None,
                  lookahead: LookAhead | None = None,
                  digest: WeeklyDigest | None = None,
                  ticket_due: Callable[[int, str], Awaitable[None]] | None = None) -> None:
         self._digest, self._ticket_due = digest, ticket_due
-        self._late_ageing, self._engagement_due = late_ageing, engagement_due
+        self._engagement_due = engagement_due
         self._lookahead = lookahead
         self._chase = chase
         self._post_waiting_tickets = post_waiting_tickets
@@ -82,12 +81,13 @@ class AssignmentWorker:
 
     async def serve_queue(self, now: datetime) -> None:
         """Offer the waiting requests in the simulator's order (domain/queue.py): those that
-        can still meet their deadline first, earliest deadline first; those past it by more
-        than the ageing allowance ahead of all."""
+        can still meet their deadline first, earliest deadline first; then those past it by
+        more than the hold; the held ones last (the balancer keeps the hold's reserve free
+        for them: the router's policy holds the same late lane)."""
         waiting = await self._desk.waiting_by_deadline()
-        for request_id in order_waiting([(deadline, request_id, request_id)
-                                         for deadline, request_id in waiting],
-                                        now, self._late_ageing):
+        for request_id, _ in order_waiting([(deadline, request_id, request_id)
+                                            for deadline, request_id in waiting],
+                                           now, self._router.policy.late.hold):
             await self._router.route(request_id)
 
     async def _look_ahead(self, timer: Timer, now: datetime) -> int:

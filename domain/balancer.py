@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from domain.queue import LateLane
 from domain.roster import SKILLED, Architect, RosterIndex
 
 DEFAULT_WEIGHTS = {"discovery_workshop": 3, "ecif_review": 2, "migration_exception": 1,
@@ -36,6 +37,8 @@ RULES = {"inactive": ("is not active", "are not active"),
          "declined": ("declined this request or let it time out",
                       "declined this request or let it time out"),
          "over_capacity": ("has no capacity left", "have no capacity left"),
+         "kept_free": ("keeps the room left for requests that can still meet their deadline",
+                       "keep the room left for requests that can still meet their deadline"),
          "not_covering": ("does not cover the request's segment and region",
                           "do not cover the request's segment and region")}
 NAMED = 3  # the architects a decision names for each rule; the rest are counted
@@ -53,6 +56,7 @@ class Demand:
     workloads: tuple[str, ...] = ()
     customer: str = ""
     declined_by: frozenset[str] = frozenset()
+    deadline: datetime | None = None  # past it, the late lane's rule applies (domain/queue.py)
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ class Policy:
     runners_up: int = 3
     seed: int = 7
     scarcity_weight: float = 0.5  # relative load one architect's only-of-kind skill is worth
+    late: LateLane = field(default_factory=LateLane)  # what a request past its deadline may take
 
     def weight_of(self, type_key: str) -> int:
         return self.weights.get(type_key, 1)
@@ -167,11 +172,23 @@ class Decision:
     excluded: Mapping[str, int]
     examples: tuple[tuple[str, str], ...] = ()  # (architect id, rule), NAMED per rule at most
     override: bool = False
+    held_until: datetime | None = None  # held in the late lane (domain/queue.py) until then
+
+    @property
+    def held(self) -> bool:
+        """Nobody chosen only because the late lane holds the request back: some eligible
+        architect has room for it, but not the room the hold keeps free."""
+        return self.chosen is None and self.held_until is not None \
+            and bool(self.excluded.get("kept_free"))
 
     def reason(self) -> str:
         if self.chosen is None:
             why = ", ".join(ruled_out(rule, n) for rule, n in self.excluded.items() if n)
-            return f"no eligible architect ({why or 'empty roster'})"
+            held = ""
+            if self.held and self.held_until is not None:
+                until = self.held_until.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+                held = f"held past its deadline until {until} UTC at the latest; "
+            return f"{held}no eligible architect ({why or 'empty roster'})"
         return f"{self.chosen}: {self.why_chosen()}"
 
     def why_chosen(self) -> str:
@@ -193,7 +210,9 @@ class Decision:
                                 "relative_load": round(r.relative_load, 3),
                                 "skill": round(r.skill, 2)} for r in self.ranked[1:]],
                 "excluded": dict(self.excluded),
-                "excluded_examples": [{"architect": a, "rule": r} for a, r in self.examples]}
+                "excluded_examples": [{"architect": a, "rule": r} for a, r in self.examples],
+                "held_until": self.held_until.isoformat()
+                if self.held and self.held_until is not None else None}
 
 
 def ruled_out(rule: str, count: int, names: Sequence[str] = ()) -> str:
@@ -251,8 +270,10 @@ class DecisionClock:
 
 
 def hard_rule(architect: Architect, demand: Demand, points_after: int,
-              clock: DecisionClock, enforce_capacity: bool = True) -> str | None:
-    """The first hard rule ``architect`` breaks for ``demand``, or None if eligible."""
+              clock: DecisionClock, enforce_capacity: bool = True, keep_free: int = 0,
+              ) -> str | None:
+    """The first hard rule ``architect`` breaks for ``demand``, or None if eligible;
+    ``keep_free``: the points a held request must leave free (domain/queue.py)."""
     if not architect.active:
         return "inactive"
     if architect.id in demand.declined_by:
@@ -261,13 +282,17 @@ def hard_rule(architect: Architect, demand: Demand, points_after: int,
         return "out_of_office"
     if enforce_capacity and points_after > architect.capacity:
         return "over_capacity"
+    if enforce_capacity and points_after + keep_free > architect.capacity:
+        return "kept_free"
     return None
 
 
 def decide(demand: Demand, roster: RosterIndex, loads: Mapping[str, Load], now: datetime,
            policy: Policy) -> Decision:
-    """Choose an architect for ``demand`` at ``now``, or nobody, and say why."""
+    """Choose an architect for ``demand`` at ``now``, or nobody, and say why. A request held in
+    the late lane (domain/queue.py) only goes to an architect who keeps room free after it."""
     weight = policy.weight_of(demand.type_key)
+    keep_free = policy.late.keep_free(demand.deadline, now)
     clock = DecisionClock(now)
     covering = roster.covering(demand.segment, demand.region)
     inactive = roster.inactive_covering(demand.segment, demand.region)
@@ -282,10 +307,10 @@ def decide(demand: Demand, roster: RosterIndex, loads: Mapping[str, Load], now: 
     for architect in covering:
         load = loads.get(architect.id) or NO_LOAD
         if (architect.active and not architect.out_of_office and architect.id not in declined
-                and load.points + weight <= architect.capacity):  # hard_rule's common case
+                and load.points + weight + keep_free <= architect.capacity):  # the common case
             eligible.append((architect, load))
             continue
-        rule = hard_rule(architect, demand, load.points + weight, clock)
+        rule = hard_rule(architect, demand, load.points + weight, clock, keep_free=keep_free)
         if rule is None:
             eligible.append((architect, load))
             continue
@@ -304,8 +329,11 @@ def decide(demand: Demand, roster: RosterIndex, loads: Mapping[str, Load], now: 
     chosen = best[0].architect_id if best else None
     ranked = tuple(best[:1]) + tuple(_why_passed_over(r, best[0], key, policy.name)
                                      for r in best[1:])
+    held_until = policy.late.held_until(demand.deadline) if keep_free and demand.deadline \
+        else None
     return Decision(demand.request_id, weight, policy.name, chosen, ranked,
-                    {rule: n for rule, n in excluded.items() if n}, tuple(examples))
+                    {rule: n for rule, n in excluded.items() if n}, tuple(examples),
+                    held_until=held_until)
 
 
 def _not_covering(roster: RosterIndex, demand: Demand) -> list[tuple[str, str]]:

@@ -7,8 +7,9 @@ someone unskilled. Matched together, the order of what counts is (each tier outw
 lower one summed over the whole problem, so the order is strict):
 
 1. serve as many requests as possible, lane by lane as the deadline queue ranks them
-   (domain/queue.py: overdue past the ageing allowance, then on time, then late), so the
-   look-ahead never weakens the queue's ageing bound and maximizes on-time assignments;
+   (domain/queue.py: on time, then overdue past the hold, then held, a held one only where
+   the architect keeps the hold's reserve free), so the look-ahead maximizes on-time
+   assignments and keeps the queue's bound;
 2. then as many assignments as possible to architects skilled (3+) in every workload;
 3. then balance: the lowest relative load after, counting the scarce skills tied up.
 
@@ -34,7 +35,7 @@ from domain.balancer import (
     _ranked,
     hard_rule,
 )
-from domain.queue import DEFAULT_AGEING, lane_of
+from domain.queue import Lane
 from domain.roster import RosterIndex
 
 # (rows, columns, [(row, column, cost)]) -> the (row, column) pairs of a minimum-cost
@@ -43,7 +44,7 @@ Solver = Callable[[int, int, Sequence[tuple[int, int, float]]], list[tuple[int, 
 DEFAULT_INTERVAL = timedelta(minutes=5)  # LOOKAHEAD_MINUTES in the app
 LIMIT = 500  # requests per re-match, first in serve order: the tiers below hold up to 999
 SLOTS = 4  # columns per architect at most
-LANE_VALUE = {"overdue": 1e12, "on_time": 1e9, "late": 1e6}
+LANE_VALUE: dict[Lane, float] = {"on_time": 1e12, "overdue": 1e9, "held": 1e6}
 SKILLED_VALUE = 1e3
 
 
@@ -62,28 +63,29 @@ class Match:
 
 
 def rematch(waiting: Sequence[Waiting], roster: RosterIndex, loads: Mapping[str, Load],
-            now: datetime, policy: Policy, solve: Solver,
-            ageing: timedelta = DEFAULT_AGEING) -> list[Match]:
+            now: datetime, policy: Policy, solve: Solver) -> list[Match]:
     """The waiting requests matched with architects who have room, in serve order."""
-    rows = sorted(waiting, key=lambda w: (_LANES.index(lane_of(w.deadline, now, ageing)),
+    rows = sorted(waiting, key=lambda w: (_LANES.index(policy.late.lane(w.deadline, now)),
                                           w.deadline, w.demand.request_id))[:LIMIT]
     clock = DecisionClock(now)
     lightest = min(policy.weights.values(), default=1)
     columns: dict[tuple[str, int], int] = {}
     entries: list[tuple[int, int, float]] = []
     for row, request in enumerate(rows):
-        lane = LANE_VALUE[lane_of(request.deadline, now, ageing)]
+        lane = LANE_VALUE[policy.late.lane(request.deadline, now)]
+        keep_free = policy.late.keep_free(request.deadline, now)
         weight = policy.weight_of(request.demand.type_key)
         wanted = request.demand.workloads
         for architect in roster.covering(request.demand.segment, request.demand.region):
             points = (loads.get(architect.id) or NO_LOAD).points
-            if hard_rule(architect, request.demand, points + weight, clock) is not None:
+            if hard_rule(architect, request.demand, points + weight, clock,
+                         keep_free=keep_free) is not None:
                 continue
             skilled = SKILLED_VALUE if roster.skilled_in[architect.id].issuperset(wanted) else 0
             spare = policy.scarcity_weight * roster.scarcity(architect, wanted)
             for slot in range(SLOTS):
                 after = points + slot * lightest + weight
-                if after > architect.capacity:
+                if after + keep_free > architect.capacity:
                     break
                 column = columns.setdefault((architect.id, slot), len(columns))
                 entries.append((row, column, -(lane + skilled
@@ -96,7 +98,7 @@ def rematch(waiting: Sequence[Waiting], roster: RosterIndex, loads: Mapping[str,
                     roster, loads, clock, policy)
 
 
-_LANES = ("overdue", "on_time", "late")
+_LANES: tuple[Lane, ...] = ("on_time", "overdue", "held")
 
 
 def _checked(rows: Sequence[Waiting], chosen: Mapping[int, str], roster: RosterIndex,
@@ -112,7 +114,9 @@ def _checked(rows: Sequence[Waiting], chosen: Mapping[int, str], roster: RosterI
             continue
         architect, weight = roster.by_id[architect_id], policy.weight_of(request.demand.type_key)
         load = loads.get(architect_id) or NO_LOAD
-        if hard_rule(architect, request.demand, points[architect_id] + weight, clock):
+        keep_free = policy.late.keep_free(request.deadline, clock.now)
+        if hard_rule(architect, request.demand, points[architect_id] + weight, clock,
+                     keep_free=keep_free):
             continue
         ranked = _ranked(architect, request.demand, replace(load, points=points[architect_id]),
                          weight, clock, roster.scarcity(architect, request.demand.workloads))

@@ -196,9 +196,10 @@ class AssignmentDesk(Protocol):
 def demand_of(request: FtaRequest, declined: frozenset[str] = frozenset()) -> Demand:
     """What the hard rules read of a request: its type, segment, region, the seller's zone,
     the workloads, the customer; ``declined``: the FTAs the engine must pass over (a manager
-    may still pick one of them by hand)."""
+    may still pick one of them by hand); its deadline, past which the late lane's rule applies
+    (domain/queue.py)."""
     values = request.values
     return Demand(str(request.id), request.type_key or "", values.get("segment", ""),
                   values.get("region", ""), request.requester.timezone,
                   tuple(w for w in values.get("workloads", "").split(",") if w),
-                  values.get("customer", ""), declined)
+                  values.get("customer", ""), declined, request.deadline)

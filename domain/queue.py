@@ -1,16 +1,22 @@
 """Which waiting request is served first when capacity frees: the one simulator and app order.
 
-Freed capacity used to go to the oldest waiting request, which under pressure had already
-missed its deadline, so every fresh request queued behind it and missed its own. Now:
+A request that has missed its deadline counts as missed however soon it is served after, while
+the capacity it takes is capacity the next requests may need to make theirs: with engagements
+of weeks, a late request served at once makes on-time ones late in turn. So, measured against
+a schedule built with hindsight (bench/balancer.py), freed capacity goes:
 
-1. overdue: requests past their deadline by more than the ageing allowance, longest overdue
-   first. They go ahead of everything, which is what bounds the wait: a request is never
-   passed over by a fresher one once it is ``ageing`` past its deadline;
-2. on time: requests that can still meet their deadline, earliest deadline first;
-3. late: past their deadline by less than the allowance, earliest deadline first.
+1. on time: to requests that can still meet their deadline, earliest deadline first;
+2. overdue: then to requests past their deadline by more than the ``hold`` (7 days: 5 business
+   days after a deadline, which falls at the end of a business day), longest overdue first,
+   with whatever room is left;
+3. held: last to requests past their deadline by less than that, earliest deadline first, and
+   only from an FTA who keeps ``reserve`` points free after it (room for the next request that
+   can still make its deadline).
 
-The bound: a request waits at most ``ageing`` past its deadline before it is first in line
-(behind only those overdue longer), so once an eligible FTA has room it is served then."""
+The bound (``LateLane``): no request waits more than ``hold`` past its deadline while an eligible
+FTA has room that no request able to meet its deadline takes. The engine cannot do better
+without making on-time requests late: under sustained overload an overdue request waits for
+room, and the FTA managers, alerted at its deadline, can assign it over capacity by hand."""
 
 from __future__ import annotations
 
@@ -18,56 +24,81 @@ import bisect
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 T = TypeVar("T")
-DEFAULT_AGEING = timedelta(hours=72)  # three days past the deadline at most, then first
+Lane = Literal["on_time", "overdue", "held"]
+DEFAULT_HOLD = timedelta(days=7)  # 5 business days past a deadline (sooner across a holiday)
+DEFAULT_RESERVE = 3  # points: a discovery workshop, the heaviest request type
+
+
+@dataclass(frozen=True)
+class LateLane:
+    """How long a late request is held back, and the room it must leave while held."""
+
+    hold: timedelta = DEFAULT_HOLD
+    reserve: int = DEFAULT_RESERVE
+
+    def lane(self, deadline: datetime | None, now: datetime) -> Lane:
+        return lane_of(deadline, now, self.hold)
+
+    def keep_free(self, deadline: datetime | None, now: datetime) -> int:
+        """The points the FTA taking the request must keep free after it: ``reserve`` while
+        it is held, else none."""
+        return self.reserve if self.lane(deadline, now) == "held" else 0
+
+    def held_until(self, deadline: datetime) -> datetime:
+        """When a held request stops being held: from then on it takes any room left."""
+        return deadline + self.hold
 
 
 @dataclass(frozen=True)
 class Lanes:
     """How a queue stands at one instant: the counts of each lane, for people and plots."""
 
-    overdue: int
     on_time: int
-    late: int
+    overdue: int
+    held: int
 
     @property
     def waiting(self) -> int:
-        return self.overdue + self.on_time + self.late
+        return self.on_time + self.overdue + self.held
 
 
-def lane_of(deadline: datetime, now: datetime, ageing: timedelta = DEFAULT_AGEING) -> str:
-    """"overdue", "on_time" or "late" (see the module's docstring)."""
-    if deadline > now:
+def lane_of(deadline: datetime | None, now: datetime, hold: timedelta = DEFAULT_HOLD) -> Lane:
+    """"on_time", "overdue" or "held" (see the module's docstring); a request without a
+    deadline is on time."""
+    if deadline is None or deadline > now:
         return "on_time"
-    return "overdue" if deadline <= now - ageing else "late"
+    return "overdue" if deadline <= now - hold else "held"
 
 
 def serve_order(by_deadline: Sequence[tuple[datetime, Hashable, T]], now: datetime,
-                ageing: timedelta = DEFAULT_AGEING) -> Iterator[T]:
+                hold: timedelta = DEFAULT_HOLD) -> Iterator[tuple[T, Lane]]:
     """The items of ``by_deadline`` (sorted by deadline, then a tie-breaker) in the order they
-    are served at ``now``. Sorted by deadline, the three lanes are contiguous: overdue first,
-    then late, then on time; only their order changes."""
-    overdue_end = bisect.bisect_right(by_deadline, now - ageing, key=lambda e: e[0])
-    late_end = bisect.bisect_right(by_deadline, now, key=lambda e: e[0])
-    for start, end in ((0, overdue_end), (late_end, len(by_deadline)),
-                       (overdue_end, late_end)):
+    are served at ``now``, each with its lane. Sorted by deadline, the lanes are contiguous:
+    overdue first, then held, then on time; only their order changes."""
+    overdue_end = bisect.bisect_right(by_deadline, now - hold, key=lambda e: e[0])
+    held_end = bisect.bisect_right(by_deadline, now, key=lambda e: e[0])
+    lanes: tuple[tuple[int, int, Lane], ...] = (
+        (held_end, len(by_deadline), "on_time"), (0, overdue_end, "overdue"),
+        (overdue_end, held_end, "held"))
+    for start, end, lane in lanes:
         for index in range(start, end):
-            yield by_deadline[index][2]
+            yield by_deadline[index][2], lane
 
 
 def order_waiting(items: Sequence[tuple[datetime, Hashable, T]], now: datetime,
-                  ageing: timedelta = DEFAULT_AGEING) -> list[T]:
+                  hold: timedelta = DEFAULT_HOLD) -> list[tuple[T, Lane]]:
     """``serve_order`` of items in any order (the app reads them from its database)."""
-    return list(serve_order(sorted(items, key=lambda e: (e[0], e[1])), now, ageing))
+    return list(serve_order(sorted(items, key=lambda e: (e[0], e[1])), now, hold))
 
 
 @dataclass
 class DeadlineQueue(Generic[T]):
     """Waiting requests kept sorted by deadline, served in ``serve_order``."""
 
-    ageing: timedelta = DEFAULT_AGEING
+    hold: timedelta = DEFAULT_HOLD
     _entries: list[tuple[datetime, str, T]] = field(default_factory=list)
 
     def add(self, deadline: datetime, key: str, item: T) -> None:
@@ -78,13 +109,13 @@ class DeadlineQueue(Generic[T]):
         if index < len(self._entries) and self._entries[index][1] == key:
             del self._entries[index]
 
-    def in_order(self, now: datetime) -> list[T]:
-        return list(serve_order(self._entries, now, self.ageing))
+    def in_order(self, now: datetime) -> list[tuple[T, Lane]]:
+        return list(serve_order(self._entries, now, self.hold))
 
     def lanes(self, now: datetime) -> Lanes:
-        overdue = bisect.bisect_right(self._entries, now - self.ageing, key=lambda e: e[0])
-        late = bisect.bisect_right(self._entries, now, key=lambda e: e[0]) - overdue
-        return Lanes(overdue, len(self._entries) - overdue - late, late)
+        overdue = bisect.bisect_right(self._entries, now - self.hold, key=lambda e: e[0])
+        held = bisect.bisect_right(self._entries, now, key=lambda e: e[0]) - overdue
+        return Lanes(len(self._entries) - overdue - held, overdue, held)
 
     def __len__(self) -> int:
         return len(self._entries)

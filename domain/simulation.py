@@ -15,7 +15,7 @@ from domain.calendar import assignment_deadline, business_days_later, business_h
 from domain.lookahead import Solver, Waiting, rematch
 from domain.metrics import summarise
 from domain.offers import OFFER_TIMEOUT_BUSINESS_HOURS
-from domain.queue import DEFAULT_AGEING, DeadlineQueue, Lanes
+from domain.queue import DeadlineQueue, Lanes
 from domain.roster import RosterIndex
 from domain.trace import Trace, TraceRequest
 
@@ -65,12 +65,12 @@ def deadline_of(request: TraceRequest) -> datetime:
 
 
 class Simulation:
-    def __init__(self, trace: Trace, policy: Policy, ageing: timedelta = DEFAULT_AGEING,
-                 lookahead: timedelta | None = None, solve: Solver | None = None,
-                 answers: Answers | None = None) -> None:
+    def __init__(self, trace: Trace, policy: Policy, lookahead: timedelta | None = None,
+                 solve: Solver | None = None, answers: Answers | None = None) -> None:
         """With ``lookahead`` (and its ``solve``), freed capacity is not served at once but
         by a re-match of the whole queue at the next look-ahead instant, as in the app. With
-        ``answers``, offers take time to answer (else they are answered at once)."""
+        ``answers``, offers take time to answer (else they are answered at once). The queue
+        is the app's (domain/queue.py), with the policy's late lane."""
         self.answers = answers
         self._declined: dict[str, set[str]] = {}  # who declined, per request
         self._offers: dict[str, list[str]] = {}  # with answers: to whom it was offered
@@ -80,8 +80,9 @@ class Simulation:
         self._rematch_due: datetime | None = None
         self.roster = RosterIndex(trace.architects)
         self.loads: dict[str, Load] = {}
-        self.queue: DeadlineQueue[TraceRequest] = DeadlineQueue(ageing)
-        self._deadlines: dict[str, datetime] = {}
+        self.queue: DeadlineQueue[TraceRequest] = DeadlineQueue(policy.late.hold)
+        self._deadlines: dict[str, datetime] = {}  # of the requests in the queue
+        self._deadline_of: dict[str, datetime] = {}
         self.result = SimulationResult(policy.name)
         self._events: list[tuple[datetime, int, str, object]] = []
         self._order = itertools.count()
@@ -111,9 +112,12 @@ class Simulation:
         if kind == "arrive":
             assert isinstance(payload, TraceRequest)
             if not self._assign(payload, moment):
-                deadline = deadline_of(payload)
-                self._deadlines[payload.demand.request_id] = deadline
-                self.queue.add(deadline, payload.demand.request_id, payload)
+                self._enqueue(payload)
+        elif kind == "unheld":  # past the hold, a waiting request takes any room there is
+            assert isinstance(payload, TraceRequest)
+            request_id = payload.demand.request_id
+            if request_id in self._deadlines and self._assign(payload, moment):
+                self.queue.remove(self._deadlines.pop(request_id), request_id)
         elif kind == "release":
             assert isinstance(payload, tuple)
             architect_id: str = payload[0]
@@ -184,9 +188,16 @@ class Simulation:
         load = self.loads[chosen]
         self.loads[chosen] = replace(load, points=load.points - decision.weight)
         if not self._assign(request, moment):  # the next FTA, or the queue
-            deadline = self._deadlines[request_id] = deadline_of(request)
-            self.queue.add(deadline, request_id, request)
+            self._enqueue(request)
         self._freed(moment, chosen)
+
+    def _enqueue(self, request: TraceRequest) -> None:
+        """Into the queue; once held past its deadline for the whole hold, it is tried again
+        at once (room may have been left free for it meanwhile)."""
+        request_id, deadline = request.demand.request_id, self._due(request)
+        self._deadlines[request_id] = deadline
+        self.queue.add(deadline, request_id, request)
+        self._at(self.policy.late.held_until(deadline), "unheld", request)
 
     def _commit(self, request: TraceRequest, decision: Decision, moment: datetime,
                 offers: list[str], held: bool = False) -> None:
@@ -214,10 +225,11 @@ class Simulation:
         assert self._solve is not None
         by_id = {r.demand.request_id: r for r in self.queue}
         waiting = [Waiting(replace(r.demand, declined_by=frozenset(
-                               self._declined.get(r.demand.request_id, ()))),
+                               self._declined.get(r.demand.request_id, ())),
+                               deadline=self._deadlines[r.demand.request_id]),
                            self._deadlines[r.demand.request_id]) for r in by_id.values()]
         for match in rematch(waiting, self.roster, self.loads, moment, self.policy,
-                             self._solve, self.queue.ageing):
+                             self._solve):
             request, chosen = by_id[match.request_id], match.decision.chosen or ""
             room = self.roster.by_id[chosen].capacity - (self.loads.get(chosen) or Load()).points
             fits = match.decision.weight <= room
@@ -238,20 +250,30 @@ class Simulation:
         queue's order (domain/queue.py), as the app's worker serves them."""
         architect = self.roster.by_id[freed]
         lightest = min(self.trace.weights.values())
-        for request in self.queue.in_order(moment):
-            load = self.loads.get(freed) or Load()
-            if load.points + lightest > architect.capacity:
+        reserve = self.policy.late.reserve
+        for request, lane in self.queue.in_order(moment):
+            room = architect.capacity - (self.loads.get(freed) or Load()).points
+            if room < lightest:
                 break
+            weight = self.policy.weight_of(request.demand.type_key)
+            fits = weight + (reserve if lane == "held" else 0) <= room
             covers = (request.demand.segment in architect.segments
                       and request.demand.region in architect.regions)
-            if covers and self._assign(request, moment):
+            if fits and covers and self._assign(request, moment):
                 request_id = request.demand.request_id
                 self.queue.remove(self._deadlines.pop(request_id), request_id)
 
     def _decide(self, request: TraceRequest, declined: frozenset[str],
                 moment: datetime) -> Decision:
-        demand = replace(request.demand, declined_by=declined)
+        demand = replace(request.demand, declined_by=declined, deadline=self._due(request))
         return decide(demand, self.roster, self.loads, moment, self.policy)
+
+    def _due(self, request: TraceRequest) -> datetime:
+        """The request's deadline, worked out once."""
+        request_id = request.demand.request_id
+        if request_id not in self._deadline_of:
+            self._deadline_of[request_id] = deadline_of(request)
+        return self._deadline_of[request_id]
 
     def _utilisation(self) -> dict[str, float]:
         return {a.id: (self.loads.get(a.id) or Load()).points / a.capacity

@@ -7,6 +7,7 @@ The statements are built once and their values bound per call (see storage/reque
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -347,7 +348,9 @@ class SqlAssignmentDesk:
                 await loads.let_go(connection, [ended.architect_id])
                 await _finish_timers(connection, ended.id, now)
             roster = await self._roster.index(connection, rows[0]["roster_version"])
-            demand = demand_of(request, _earlier_offers(rows)[1] | passed_over)
+            # a manager's re-offer is not held back in the late lane: they asked for it now
+            demand = replace(demand_of(request, _earlier_offers(rows)[1] | passed_over),
+                             deadline=None)
             decision = decide(demand, roster,
                               await loads.current(connection, now, demand.customer), now,
                               policy)

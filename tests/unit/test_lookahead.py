@@ -88,13 +88,27 @@ def test_a_skilled_architect_is_preferred_when_it_serves_no_fewer_on_time() -> N
     assert match.decision.chosen == "skilled"
 
 
-def test_the_last_room_goes_to_a_request_overdue_past_the_ageing_bound_first() -> None:
+def test_the_last_room_goes_to_a_request_that_can_still_meet_its_deadline_first() -> None:
     roster = RosterIndex([fta("only", 3, exchange=4)])
-    queue = [waiting("fresh", 10, "exchange"), waiting("overdue", -100, "exchange")]
+    queue = [waiting("overdue", -200, "exchange"), waiting("fresh", 10, "exchange")]
 
     [match] = rematch(queue, roster, {}, NOW, POLICY, min_cost_assignment)
 
-    assert match.request_id == "overdue"
+    assert match.request_id == "fresh"
+
+
+def test_a_held_request_is_matched_only_where_the_reserve_stays_free() -> None:
+    roster = RosterIndex([fta("small", 5, exchange=4), fta("big", 9, exchange=4)])
+    loads = {"big": Load(3)}
+
+    # held (5 hours late): a workshop's 3 points and the 3 kept free fit only at "big"
+    [held] = rematch([waiting("held", -5, "exchange")], roster, loads, NOW, POLICY,
+                     min_cost_assignment)
+    # past the hold, it goes where the load after is lightest (3/5 against 6/9)
+    [overdue] = rematch([waiting("overdue", -200, "exchange")], roster, loads, NOW, POLICY,
+                        min_cost_assignment)
+
+    assert (held.decision.chosen, overdue.decision.chosen) == ("big", "small")
 
 
 @pytest.mark.parametrize("answers", [None, Answers()], ids=["answered at once",

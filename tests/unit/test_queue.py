@@ -1,5 +1,6 @@
-"""The deadline queue: on-time requests earliest deadline first, late ones after them, and
-none past its deadline by more than the ageing allowance passed over by a fresher one."""
+"""The deadline queue: on-time requests earliest deadline first, then those past their deadline
+by more than the hold (longest overdue first), then the held ones, which may only take an FTA
+who keeps the reserve free."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.queue import DeadlineQueue, lane_of, order_waiting, serve_order
+from domain.queue import DEFAULT_HOLD, DeadlineQueue, LateLane, lane_of, order_waiting, serve_order
 
 NOW = datetime(2027, 2, 3, 15, 0, tzinfo=UTC)
 
@@ -20,41 +21,56 @@ def at(hours: float) -> datetime:
 def test_requests_that_can_still_meet_their_deadline_go_first_earliest_deadline_first() -> None:
     waiting = [(at(-10), "late", "late"), (at(30), "later", "later"), (at(5), "soon", "soon")]
 
-    assert order_waiting(waiting, NOW) == ["soon", "later", "late"]
+    assert order_waiting(waiting, NOW) == [("soon", "on_time"), ("later", "on_time"),
+                                           ("late", "held")]
 
 
-def test_a_request_past_its_deadline_by_more_than_the_ageing_allowance_goes_ahead_of_all() -> None:
-    waiting = [(at(-73), "aged", "aged"), (at(1), "soon", "soon"), (at(-2), "late", "late"),
-               (at(-100), "older", "older")]
+def test_past_the_hold_a_request_comes_after_the_on_time_ones_and_before_the_held_ones() -> None:
+    week = DEFAULT_HOLD / timedelta(hours=1)
+    waiting = [(at(-week - 1), "aged", "aged"), (at(1), "soon", "soon"),
+               (at(-2), "late", "late"), (at(-week - 100), "older", "older")]
 
-    assert order_waiting(waiting, NOW) == ["older", "aged", "soon", "late"]
-    assert [lane_of(d, NOW) for d, _, _ in waiting] == ["overdue", "on_time", "late", "overdue"]
+    assert [item for item, _ in order_waiting(waiting, NOW)] == ["soon", "older", "aged",
+                                                                 "late"]
+    assert [lane_of(d, NOW) for d, _, _ in waiting] == ["overdue", "on_time", "held", "overdue"]
+
+
+def test_a_held_request_must_leave_the_reserve_free_and_an_overdue_one_need_not() -> None:
+    lane = LateLane(hold=timedelta(days=7), reserve=3)
+
+    assert lane.keep_free(at(5), NOW) == 0
+    assert lane.keep_free(at(-5), NOW) == 3
+    assert lane.keep_free(at(-7 * 24 - 1), NOW) == 0
+    assert lane.keep_free(None, NOW) == 0  # no deadline: nothing to hold it for
+    assert lane.held_until(at(-5)) == at(-5 + 7 * 24)
 
 
 def test_the_queue_keeps_its_order_as_requests_come_and_go() -> None:
     queue: DeadlineQueue[str] = DeadlineQueue()
-    for hours, key in ((5, "b"), (-80, "a"), (5, "c"), (-1, "d")):
+    for hours, key in ((5, "b"), (-200, "a"), (5, "c"), (-1, "d")):
         queue.add(at(hours), key, key)
     queue.remove(at(5), "b")
 
-    assert queue.in_order(NOW) == ["a", "c", "d"]
-    assert (queue.lanes(NOW).overdue, queue.lanes(NOW).on_time, queue.lanes(NOW).late) == (1, 1, 1)
+    assert queue.in_order(NOW) == [("c", "on_time"), ("a", "overdue"), ("d", "held")]
+    lanes = queue.lanes(NOW)
+    assert (lanes.on_time, lanes.overdue, lanes.held, lanes.waiting) == (1, 1, 1, 3)
 
 
-@given(st.lists(st.integers(min_value=-300, max_value=300), max_size=40),
-       st.integers(min_value=1, max_value=200))
-def test_no_request_is_passed_over_by_a_fresher_one_once_past_the_ageing_bound(
-        deadlines: list[int], ageing_hours: int) -> None:
-    """The bound: ``ageing`` past its deadline, a request is served before every request
-    whose deadline is later, whichever lane that one is in."""
-    ageing = timedelta(hours=ageing_hours)
+@given(st.lists(st.integers(min_value=-400, max_value=300), max_size=40),
+       st.integers(min_value=1, max_value=300))
+def test_lanes_keep_their_order_and_each_lane_is_served_earliest_deadline_first(
+        deadlines: list[int], hold_hours: int) -> None:
+    """Every request once; on time before overdue before held; within each lane by deadline,
+    so no overdue request is passed over by another past the hold with a later deadline."""
+    hold = timedelta(hours=hold_hours)
     entries = sorted((at(h), f"r{i:03d}", (h, i)) for i, h in enumerate(deadlines))
-    order = list(serve_order(entries, NOW, ageing))
+    order = list(serve_order(entries, NOW, hold))
 
-    assert sorted(order) == sorted((h, i) for i, h in enumerate(deadlines))
-    for position, (hours, _) in enumerate(order):
-        if at(hours) <= NOW - ageing:
-            assert all(later >= hours for later, _ in order[position:])
-    on_time = [hours for hours, _ in order if at(hours) > NOW]
-    assert on_time == sorted(on_time)
-
+    assert sorted(item for item, _ in order) == sorted((h, i) for i, h in enumerate(deadlines))
+    ranks = {"on_time": 0, "overdue": 1, "held": 2}
+    assert [ranks[lane] for _, lane in order] == sorted(ranks[lane] for _, lane in order)
+    for (hours, _), lane in order:
+        assert lane == lane_of(at(hours), NOW, hold)
+    for wanted in ranks:
+        in_lane = [hours for (hours, _), lane in order if lane == wanted]
+        assert in_lane == sorted(in_lane)

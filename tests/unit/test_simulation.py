@@ -69,20 +69,22 @@ def test_freed_capacity_goes_to_the_request_that_can_still_meet_its_deadline_fir
     assert assigned["fresh"] < assigned["late"]
 
 
-def test_a_late_request_goes_ahead_of_fresh_ones_once_past_its_deadline_by_the_bound() -> None:
-    small = {**ARCHITECT, "capacity": 3, "out_of_office": []}
+def test_a_late_request_is_held_for_the_on_time_ones_then_takes_the_room_left() -> None:
+    small = {**ARCHITECT, "capacity": 5, "out_of_office": []}
     fresh = [request(f"f{day:02d}", f"2027-01-{day:02d}T14:00:00Z", engagement_business_days=1)
              for day in (7, 8, 11)]
     report = run(trace([small], [
         request("r1", "2027-01-04T15:30:00Z", engagement_business_days=3),
+        request("r2", "2027-01-04T15:40:00Z", type="ecif_review", engagement_business_days=3),
         request("late", "2027-01-04T16:00:00Z"), *fresh]))
     assigned = {a["request"]: a["assigned_at"] for a in report["assignments"]}
 
-    # Due Wednesday 6 January, 23:59 in New York: until 72 hours later the on-time requests
-    # go first (f07, f08); the next capacity freed after that (Monday 11th) is the late one's,
-    # though f11 could still meet its deadline.
-    assert assigned["f07"] < assigned["f08"] < assigned["late"] < assigned["f11"]
-    assert assigned["late"] == "2027-01-11T15:30:00+00:00"
+    # "late" was due Wednesday 6 January, 23:59 in New York. From Thursday 15:30 UTC the FTA
+    # has room for its 3 points, but while held it must leave 3 more free, which 5 never
+    # does: the fresh ones take the room as they come. A week after its deadline the hold
+    # ends and it takes the room there is at once.
+    assert assigned["f07"] < assigned["f08"] < assigned["f11"] < assigned["late"]
+    assert assigned["late"] == "2027-01-14T04:59:59+00:00"
 
 
 def test_out_of_office_makes_an_architect_unavailable_on_every_local_date() -> None:
