@@ -127,7 +127,8 @@ def compare_policies(quick: bool) -> list[dict[str, object]]:
                 (ANSWERED, "skilled", DEFAULT_INTERVAL, Answers())]:
             result = Simulation(trace, Policy(policy), lookahead=lookahead,
                                 solve=_solver(), answers=answers).run()
-            verdict = judge(trace, simulated_schedule(trace, result))
+            verdict = judge(trace, simulated_schedule(trace, result), result.passed_over,
+                            result.offers_pending)
             schedules[name] = (verdict.metrics, len(verdict.violations))
         schedules.update({name: (row, found.violations) for name, row in found.rows.items()})
         for name, (metrics, broken) in schedules.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,6 +21,8 @@ from domain.simulation import SimulationResult
 from domain.trace import Trace, TraceRequest
 
 SKILLED = 3  # proficiency from which an FTA counts as skilled in a workload (the issue's measure)
+# An offer awaiting its answer: (request, architect, from, until, points); not a placement
+Pending = tuple[str, str, datetime, datetime, int]
 BOUND_BUSINESS_DAYS = 5  # the issue's bound: no wait past this while an eligible FTA has room
 
 
@@ -54,7 +56,13 @@ def is_skilled(architect: Architect, request: TraceRequest) -> bool:
     return all(architect.skills.get(w, 0) >= SKILLED for w in request.demand.workloads)
 
 
-def judge(trace: Trace, schedule: Sequence[Placement]) -> Verdict:
+def judge(trace: Trace, schedule: Sequence[Placement],
+          passed_over: Mapping[str, frozenset[str]] | None = None,
+          pending: Sequence[Pending] = ()) -> Verdict:
+    """Every hard rule broken by ``schedule``, and its measures. ``passed_over``: per request,
+    the FTAs who declined it or let its offer time out in the run (not in the trace), whom
+    the bound's measure does not count as having room for it; ``pending``: the offers awaiting
+    an answer, whose points were not room, and while which their request was not waiting."""
     verdict = Verdict()
     requests = {r.demand.request_id: r for r in trace.requests}
     architects = {a.id: a for a in trace.architects}
@@ -71,7 +79,7 @@ def judge(trace: Trace, schedule: Sequence[Placement]) -> Verdict:
                                for broken in _broken_rules(architect, request, placement)]
     verdict.violations += _over_capacity(trace, schedule, requests, architects)
     verdict.metrics = measures(trace, [p for p in schedule if p.request in requests
-                                       and p.architect in architects])
+                                       and p.architect in architects], passed_over, pending)
     return verdict
 
 
@@ -114,7 +122,9 @@ def _over_capacity(trace: Trace, schedule: Sequence[Placement],
     return broken
 
 
-def measures(trace: Trace, schedule: Sequence[Placement]) -> dict[str, float]:
+def measures(trace: Trace, schedule: Sequence[Placement],
+             passed_over: Mapping[str, frozenset[str]] | None = None,
+             pending: Sequence[Pending] = ()) -> dict[str, float]:
     requests = {r.demand.request_id: r for r in trace.requests}
     architects = {a.id: a for a in trace.architects}
     waits, past = [], []
@@ -134,10 +144,13 @@ def measures(trace: Trace, schedule: Sequence[Placement]) -> dict[str, float]:
             "spread": utilisation_spread(trace, schedule),
             "p90_wait_hours": waits[int(0.9 * (len(waits) - 1))] if waits else 0.0,
             "worst_hours_past_deadline": max(past, default=0.0),
-            "worst_hours_with_room": max(waits_with_room(trace, schedule).values(), default=0.0)}
+            "worst_hours_with_room": max(waits_with_room(trace, schedule, passed_over,
+                                                         pending).values(), default=0.0)}
 
 
-def waits_with_room(trace: Trace, schedule: Sequence[Placement]) -> dict[str, float]:
+def waits_with_room(trace: Trace, schedule: Sequence[Placement],
+                    passed_over: Mapping[str, frozenset[str]] | None = None,
+                    pending: Sequence[Pending] = ()) -> dict[str, float]:
     """The bound's measure, per request: the hours it waited, more than 5 business days past
     its deadline (in the requester's calendar), while an eligible FTA (active, covering its
     segment and region, not one who declined it, in office) had room for it in the schedule;
@@ -151,6 +164,10 @@ def waits_with_room(trace: Trace, schedule: Sequence[Placement]) -> dict[str, fl
         if p.request in requests:
             spans[p.architect].append(
                 (p.start, p.end, weights.get(requests[p.request].demand.type_key, 1)))
+    offered: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for request_id, architect_id, start, end, points in pending:
+        spans[architect_id].append((start, end, points))
+        offered[request_id].append((start, end))
     end_of_quarter = datetime.combine(trace.end, time(23, 59, 59), UTC)
     found: dict[str, float] = {}
     for request in trace.requests:
@@ -162,10 +179,12 @@ def waits_with_room(trace: Trace, schedule: Sequence[Placement]) -> dict[str, fl
             continue
         points = weights.get(request.demand.type_key, 1)
         free: list[tuple[datetime, datetime]] = []
+        gone = (passed_over or {}).get(request.demand.request_id, frozenset())
         for architect in trace.architects:
-            if _eligible(architect, request):
+            if _eligible(architect, request) and architect.id not in gone:
                 free += _room(architect, spans[architect.id], points, bound, until)
-        hours = _covered(free).total_seconds() / 3600
+        hours = (_covered(free) - _overlap(free, offered[request.demand.request_id])
+                 ).total_seconds() / 3600
         if hours:
             found[request.demand.request_id] = hours
     return found
@@ -199,17 +218,27 @@ def _absence_edges(architect: Architect) -> Iterable[datetime]:
         yield datetime.combine(absence.end + timedelta(days=1), time(0), zone)
 
 
+def _overlap(stretches: list[tuple[datetime, datetime]],
+             others: list[tuple[datetime, datetime]]) -> timedelta:
+    """The length of the union of ``stretches`` that ``others`` cover."""
+    clipped = [(max(a, c), min(b, d)) for a, b in _merged(stretches) for c, d in _merged(others)
+               if max(a, c) < min(b, d)]
+    return _covered(clipped)
+
+
+def _merged(stretches: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[tuple[datetime, datetime]] = []
+    for start, stop in sorted(stretches):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((start, stop))
+    return merged
+
+
 def _covered(stretches: list[tuple[datetime, datetime]]) -> timedelta:
     """The length of the union of ``stretches``."""
-    total, reached = timedelta(), None
-    for start, stop in sorted(stretches):
-        if reached is None or start > reached:
-            total += stop - start
-            reached = stop
-        elif stop > reached:
-            total += stop - reached
-            reached = stop
-    return total
+    return sum((stop - start for start, stop in _merged(stretches)), timedelta())
 
 
 def utilisation_spread(trace: Trace, schedule: Sequence[Placement]) -> float:

@@ -91,12 +91,14 @@ class AssignmentWorker:
             await self._router.route(request_id)
 
     async def _look_ahead(self, timer: Timer, now: datetime) -> int:
-        """The look-ahead's re-match (bot/lookahead.py): each offer it makes is its own
-        transaction, so it runs outside the timer's unit of work; the next one is due one
-        interval later, whoever runs it."""
+        """The look-ahead's re-match (bot/lookahead.py), then the queue one request at a time
+        for the room it left (as the simulator does: a request past its hold takes any room
+        left): each offer is its own transaction, so it runs outside the timer's unit of
+        work; the next one is due one interval later, whoever runs it."""
         assert self._lookahead is not None
         try:
             offered = await self._lookahead.run(now)
+            await self.serve_queue(now)  # the room the matching left, one request at a time
             async with self._unit_of_work():
                 await self._timers.complete(timer.id, now)
                 await self._timers.schedule(LOOKAHEAD, NO_REQUEST, now + self._lookahead.every)

@@ -38,6 +38,9 @@ class SimulationResult:
     queue: list[tuple[datetime, Lanes]] = field(default_factory=list)
     declines: int = 0
     timeouts: int = 0  # offers never answered (with Answers)
+    passed_over: dict[str, frozenset[str]] = field(default_factory=dict)  # declined, timed out
+    # (request, architect, offered at, answered at, points): each offer awaiting its answer
+    offers_pending: list[tuple[str, str, datetime, datetime, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class Simulation:
         self.lookahead = lookahead if solve is not None else None
         self._solve = solve
         self._rematch_due: datetime | None = None
+        self._freed_since: set[str] = set()  # architects with room freed since the last one
         self.roster = RosterIndex(trace.architects)
         self.loads: dict[str, Load] = {}
         self.queue: DeadlineQueue[TraceRequest] = DeadlineQueue(policy.late.hold)
@@ -106,13 +110,14 @@ class Simulation:
         for request in self.queue:
             decision = self._decide(request, request.declined_by, self._end())
             self.result.unassigned[request.demand.request_id] = decision.reason()
+        self.result.passed_over = {r: frozenset(who) for r, who in self._declined.items() if who}
         return self.result
 
     def _handle(self, moment: datetime, kind: str, payload: object) -> None:
         if kind == "arrive":
             assert isinstance(payload, TraceRequest)
             if not self._assign(payload, moment):
-                self._enqueue(payload)
+                self._enqueue(payload, moment)
         elif kind == "unheld":  # past the hold, a waiting request takes any room there is
             assert isinstance(payload, TraceRequest)
             request_id = payload.demand.request_id
@@ -172,6 +177,8 @@ class Simulation:
         answer_at = business_hours_later(moment, hours, chosen.timezone, chosen.holiday_country,
                                          chosen.holiday_subdivision)
         self._at(answer_at, "answer", (request, decision, timed_out))
+        self.result.offers_pending.append((request.demand.request_id, chosen.id, moment,
+                                           answer_at, decision.weight))
 
     def _answered(self, moment: datetime, request: TraceRequest, decision: Decision,
                   timed_out: bool) -> None:
@@ -188,16 +195,17 @@ class Simulation:
         load = self.loads[chosen]
         self.loads[chosen] = replace(load, points=load.points - decision.weight)
         if not self._assign(request, moment):  # the next FTA, or the queue
-            self._enqueue(request)
+            self._enqueue(request, moment)
         self._freed(moment, chosen)
 
-    def _enqueue(self, request: TraceRequest) -> None:
-        """Into the queue; once held past its deadline for the whole hold, it is tried again
-        at once (room may have been left free for it meanwhile)."""
+    def _enqueue(self, request: TraceRequest, moment: datetime) -> None:
+        """Into the queue (it was just tried); once held past its deadline for the whole hold,
+        it is tried again at once (room may have been left free for it meanwhile)."""
         request_id, deadline = request.demand.request_id, self._due(request)
         self._deadlines[request_id] = deadline
         self.queue.add(deadline, request_id, request)
-        self._at(self.policy.late.held_until(deadline), "unheld", request)
+        if self.policy.late.held_until(deadline) > moment:
+            self._at(self.policy.late.held_until(deadline), "unheld", request)
 
     def _commit(self, request: TraceRequest, decision: Decision, moment: datetime,
                 offers: list[str], held: bool = False) -> None:
@@ -214,7 +222,9 @@ class Simulation:
     def _freed(self, moment: datetime, architect_id: str) -> None:
         if self.lookahead is None:
             self._retry(moment, architect_id)
-        elif self._rematch_due is None and len(self.queue):
+            return
+        self._freed_since.add(architect_id)
+        if self._rematch_due is None and len(self.queue):
             self._rematch_due = _next_instant(moment, self.lookahead)
             self._at(self._rematch_due, "rematch", None)
 
@@ -244,6 +254,9 @@ class Simulation:
                 if not self._assign(request, moment):
                     continue
             self.queue.remove(self._deadlines.pop(match.request_id), match.request_id)
+        freed, self._freed_since = sorted(self._freed_since), set()
+        for architect_id in freed:  # room the matching left: the queue in order, as the app
+            self._retry(moment, architect_id)
 
     def _retry(self, moment: datetime, freed: str) -> None:
         """Capacity freed at ``freed``: the queued requests it could take, in the deadline
