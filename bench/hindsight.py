@@ -174,10 +174,10 @@ class Hindsight:
     seconds: float
 
 
-def yardstick(trace: Trace) -> Hindsight:
+def yardstick(trace: Trace, with_bound: bool = True) -> Hindsight:
     from bench.bound import sla_bound, solver_available
 
-    bound = sla_bound(trace) if solver_available() else None
+    bound = sla_bound(trace) if with_bound and solver_available() else None
     started = time.perf_counter()
     guide = bound.on_time_share if bound else None
     rows, violations = {}, 0
@@ -203,7 +203,7 @@ def main() -> None:
         if args.scenario and scenario.name != args.scenario:
             continue
         scenario = scenario.scaled(0.25) if args.quick else scenario
-        found = yardstick(parse_trace(scenario_trace(scenario)))
+        found = yardstick(parse_trace(scenario_trace(scenario)), scenario.bound)
         bound = "n/a" if found.bound is None else f"{found.bound:.1%}"
         for name, row in found.rows.items():
             print(f"{scenario.name:<18} {bound:>8} {found.bound_seconds:>6.1f} {name:<23} "

@@ -58,11 +58,12 @@ def is_skilled(architect: Architect, request: TraceRequest) -> bool:
 
 def judge(trace: Trace, schedule: Sequence[Placement],
           passed_over: Mapping[str, frozenset[str]] | None = None,
-          pending: Sequence[Pending] = ()) -> Verdict:
+          pending: Sequence[Pending] = (), grace: timedelta = timedelta()) -> Verdict:
     """Every hard rule broken by ``schedule``, and its measures. ``passed_over``: per request,
     the FTAs who declined it or let its offer time out in the run (not in the trace), whom
     the bound's measure does not count as having room for it; ``pending``: the offers awaiting
-    an answer, whose points were not room, and while which their request was not waiting."""
+    an answer, whose points were not room, and while which their request was not waiting;
+    ``grace``: see `waits_with_room`."""
     verdict = Verdict()
     requests = {r.demand.request_id: r for r in trace.requests}
     architects = {a.id: a for a in trace.architects}
@@ -79,7 +80,8 @@ def judge(trace: Trace, schedule: Sequence[Placement],
                                for broken in _broken_rules(architect, request, placement)]
     verdict.violations += _over_capacity(trace, schedule, requests, architects)
     verdict.metrics = measures(trace, [p for p in schedule if p.request in requests
-                                       and p.architect in architects], passed_over, pending)
+                                       and p.architect in architects], passed_over, pending,
+                               grace)
     return verdict
 
 
@@ -124,7 +126,8 @@ def _over_capacity(trace: Trace, schedule: Sequence[Placement],
 
 def measures(trace: Trace, schedule: Sequence[Placement],
              passed_over: Mapping[str, frozenset[str]] | None = None,
-             pending: Sequence[Pending] = ()) -> dict[str, float]:
+             pending: Sequence[Pending] = (), grace: timedelta = timedelta(),
+             ) -> dict[str, float]:
     requests = {r.demand.request_id: r for r in trace.requests}
     architects = {a.id: a for a in trace.architects}
     waits, past = [], []
@@ -145,17 +148,20 @@ def measures(trace: Trace, schedule: Sequence[Placement],
             "p90_wait_hours": waits[int(0.9 * (len(waits) - 1))] if waits else 0.0,
             "worst_hours_past_deadline": max(past, default=0.0),
             "worst_hours_with_room": max(waits_with_room(trace, schedule, passed_over,
-                                                         pending).values(), default=0.0)}
+                                                         pending, grace).values(),
+                                         default=0.0)}
 
 
 def waits_with_room(trace: Trace, schedule: Sequence[Placement],
                     passed_over: Mapping[str, frozenset[str]] | None = None,
-                    pending: Sequence[Pending] = ()) -> dict[str, float]:
+                    pending: Sequence[Pending] = (),
+                    grace: timedelta = timedelta()) -> dict[str, float]:
     """The bound's measure, per request: the hours it waited, more than 5 business days past
     its deadline (in the requester's calendar), while an eligible FTA (active, covering its
     segment and region, not one who declined it, in office) had room for it in the schedule;
     until its start, or the end of the quarter if it never started. Room an assignment took
-    at the same instant is no room."""
+    at the same instant is no room; stretches of room no longer than ``grace`` (an engine
+    that serves the queue every few minutes sees room only at its next pass) are left out."""
     weights = trace.weights
     starts = {p.request: p.start for p in schedule}
     spans: dict[str, list[tuple[datetime, datetime, int]]] = defaultdict(list)
@@ -183,6 +189,7 @@ def waits_with_room(trace: Trace, schedule: Sequence[Placement],
         for architect in trace.architects:
             if _eligible(architect, request) and architect.id not in gone:
                 free += _room(architect, spans[architect.id], points, bound, until)
+        free = [(a, b) for a, b in _merged(free) if b - a > grace]
         hours = (_covered(free) - _overlap(free, offered[request.demand.request_id])
                  ).total_seconds() / 3600
         if hours:

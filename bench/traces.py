@@ -93,6 +93,9 @@ class Scenario:
     bursts: int = 0
     burst_share: float = 0.0
     decline_rate: float = 0.1
+    specialisms: int = 1  # workloads each FTA holds at 4-5
+    target: str = "normal"  # which of the targets applies: "normal" or "tight"
+    bound: bool = True  # the LP bound (too slow beyond a thousand requests)
 
     def scaled(self, factor: float) -> Scenario:
         return replace(self, architects=max(8, round(self.architects * factor)),
@@ -101,10 +104,13 @@ class Scenario:
 
 SCENARIOS = (
     Scenario("normal", 60, 800, seed=11),
-    Scenario("tight", 40, 700, seed=12),
+    Scenario("tight", 40, 700, seed=12, target="tight"),
     Scenario("skewed capacities", 80, 900, seed=13, skew=0.25),
     Scenario("scarce skills", 60, 800, seed=14, scarce="intune"),
-    Scenario("bursty arrivals", 60, 800, seed=15, bursts=5, burst_share=0.4),
+    Scenario("bursty arrivals", 60, 800, seed=15, bursts=5, burst_share=0.4, target="tight"),
+    Scenario("skill-rich", 60, 800, seed=18, specialisms=2),
+    Scenario("overloaded", 40, 1000, seed=17, target="tight"),
+    Scenario("large", 200, 4000, seed=16, bound=False),
 )
 
 
@@ -139,7 +145,11 @@ def _quarter_architect(draw: random.Random, n: int, scenario: Scenario, start: d
     if scenario.scarce and draw.random() < 0.06:
         specialism = scenario.scarce
     skills = {specialism: draw.randint(4, 5)}
-    for workload in draw.sample([w for w in WORKLOADS if w != specialism], draw.randint(1, 3)):
+    for workload in draw.sample([w for w in WORKLOADS if w != specialism and
+                                 w != scenario.scarce], scenario.specialisms - 1):
+        skills[workload] = draw.randint(4, 5)
+    others = [w for w in WORKLOADS if w not in skills]
+    for workload in draw.sample(others, min(len(others), draw.randint(1, 3))):
         skills[workload] = draw.randint(1, 2 if workload == scenario.scarce else 4)
     absences = []
     for _ in range(draw.choices((0, 1, 2), (0.45, 0.4, 0.15))[0]):

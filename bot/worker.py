@@ -87,7 +87,7 @@ class AssignmentWorker:
         waiting = await self._desk.waiting_by_deadline()
         for request_id, _ in order_waiting([(deadline, request_id, request_id)
                                             for deadline, request_id in waiting],
-                                           now, self._router.policy.late.hold):
+                                           now, self._router.policy.late):
             await self._router.route(request_id)
 
     async def _look_ahead(self, timer: Timer, now: datetime) -> int:

@@ -84,7 +84,7 @@ class Simulation:
         self._freed_since: set[str] = set()  # architects with room freed since the last one
         self.roster = RosterIndex(trace.architects)
         self.loads: dict[str, Load] = {}
-        self.queue: DeadlineQueue[TraceRequest] = DeadlineQueue(policy.late.hold)
+        self.queue: DeadlineQueue[TraceRequest] = DeadlineQueue(policy.late)
         self._deadlines: dict[str, datetime] = {}  # of the requests in the queue
         self._deadline_of: dict[str, datetime] = {}
         self.result = SimulationResult(policy.name)

@@ -4,19 +4,19 @@ find rule-abiding, and an LP bound no schedule can beat."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bench.balancer import ANSWERED, LOOKAHEAD, compare_policies
 from bench.hindsight import best_schedule
-from bench.judge import Placement, engagement_end, judge, simulated_schedule
+from bench.judge import Placement, engagement_end, judge, simulated_schedule, waits_with_room
 from bench.traces import SCENARIOS, scenario_trace
 from domain.balancer import POLICY_NAMES, Policy
 from domain.calendar import assignment_deadline
 from domain.metrics import summarise
-from domain.simulation import Simulation
+from domain.simulation import Answers, Simulation
 from domain.trace import Trace, parse_trace
 
 ARCHITECT = {"id": "a01", "capacity": 4, "timezone": "America/New_York",
@@ -129,3 +129,50 @@ def test_the_quick_comparison_lists_every_policy_and_hindsight_with_no_rule_brok
     assert all(row["broken"] == 0 for row in rows)
     assert all(float(row["gap_to_hindsight"]) >= 0 for row in rows  # type: ignore[arg-type]
                if row["schedule"] in ("balanced", "round_robin", "least_loaded"))
+
+
+def test_the_bound_counts_the_wait_past_five_business_days_while_the_fta_had_room() -> None:
+    trace = small_trace({}, out_of_office=[])
+    # due Wednesday 6 January; five business days later is Wednesday 13th, 23:59 in New York;
+    # started Friday 15th 04:59 New York: 29 hours with the FTA free all along
+    late = [placed(trace, "r1", "2027-01-15T09:59:59+00:00")]
+
+    assert waits_with_room(trace, late) == {"r1": pytest.approx(29.0)}
+    assert waits_with_room(trace, late, passed_over={"r1": frozenset({"a01"})}) == {}
+    assert waits_with_room(trace, [placed(trace, "r1", "2027-01-14T04:59:59+00:00")]) == {}
+
+
+def test_an_fta_away_or_full_has_no_room_and_an_offer_out_is_no_wait() -> None:
+    trace = small_trace({}, {"id": "r2", "submitted_at": "2027-01-04T16:00:00Z"},
+                        out_of_office=[{"from": "2027-01-13", "to": "2027-01-14"}])
+    late = placed(trace, "r1", "2027-01-15T09:59:59+00:00")
+    # away on 13th-14th (New York), then full from Friday 00:00 New York until r1 starts
+    full = placed(trace, "r2", "2027-01-15T10:00:00+00:00")
+    blocking = Placement("r2", "a01", datetime.fromisoformat("2027-01-15T05:00:00+00:00"),
+                         full.end)
+
+    assert waits_with_room(trace, [late, blocking]) == {}
+    offered = ("r1", "a01", datetime.fromisoformat("2027-01-14T04:59:59+00:00"),
+               datetime.fromisoformat("2027-01-15T09:59:59+00:00"), 3)
+    assert waits_with_room(small_trace({}, out_of_office=[]), [late], pending=[offered]) == {}
+
+
+def test_the_hindsight_schedule_breaks_the_bound_that_the_engine_keeps() -> None:
+    trace = quick_trace("tight")
+
+    assert waits_with_room(trace, best_schedule(trace, False).schedule)  # late ones starved
+
+
+@pytest.mark.parametrize("mode", ["at once", "answers take time", "look-ahead"])
+@pytest.mark.parametrize("policy", POLICY_NAMES)
+def test_no_request_waits_past_five_business_days_after_its_deadline_while_an_fta_has_room(
+        policy: str, mode: str) -> None:
+    trace = quick_trace("tight")
+    from matching import min_cost_assignment
+
+    lookahead = timedelta(minutes=5) if mode == "look-ahead" else None
+    result = Simulation(trace, Policy(policy), lookahead=lookahead, solve=min_cost_assignment,
+                        answers=Answers() if mode == "answers take time" else None).run()
+
+    assert waits_with_room(trace, simulated_schedule(trace, result), result.passed_over,
+                           result.offers_pending, grace=lookahead or timedelta()) == {}
