@@ -20,7 +20,7 @@ from typing import Any
 from aiohttp import ClientSession, web
 
 from bot.edge.http import clock_key, metrics_key, settings_key
-from domain.balancer import POLICY_NAMES
+from domain.balancer import POLICY_NAMES, Policy
 from domain.faq import Faq
 from domain.ftop import FtopGateway
 from domain.outbox import Outbox
@@ -105,9 +105,7 @@ async def _bot_context(app: web.Application, clock: Clock,
     from bot.telemetry import Metrics
     from bot.withdrawal import Withdrawal
     from bot.worker import AssignmentWorker
-    from domain.balancer import Policy
     from domain.outbox import Kind, RetryPolicy
-    from domain.queue import LateLane
     from domain.retention import RETRY_WINDOW
     from gateways.ftop_mirror import FtopSync
     from gateways.graph import GraphCalendar
@@ -186,11 +184,7 @@ async def _bot_context(app: web.Application, clock: Clock,
     desk_reader = app[desk_reader_key] = DeskReader(desk_reads, roles, clock,
                                                     settings.managers_timezone,
                                                     settings.ftchelp_sla_business_days)
-    policy = Policy(settings.balancer_policy, weights=dict(settings.request_weights),
-                    load_band=settings.balancer_load_band,
-                    scarcity_weight=settings.balancer_scarcity_weight,
-                    late=LateLane(timedelta(hours=settings.late_lane_hold_hours),
-                                  settings.late_lane_reserve_points))
+    policy = engine_policy(settings)
     router = OfferRouter(desk=desk, requests=requests, roster=roster,
                          timers=timers, poster=poster, clock=clock, policy=policy,
                          managers_channel_id=settings.managers_channel_id,
@@ -441,14 +435,27 @@ async def load_sample_data(settings: Settings) -> tuple[int, int]:
         await database.dispose()
 
 
-def simulate(path: Path, policy_name: str, plot: Path | None = None,
-             lookahead_minutes: float = 0.0, answer_times: bool = False) -> int:
-    """Print the JSON report of ``policy_name`` over the trace at ``path``; 2 if it is bad.
-    Progress goes to a terminal (nothing when piped); ``plot`` draws utilisation and queue;
-    the look-ahead re-matches the queue every ``lookahead_minutes`` (0: off); with
-    ``answer_times``, offers take time to answer and some time out."""
-    import plots
+def engine_policy(settings: Settings, name: str | None = None) -> Policy:
+    """The balancer's policy and late lane as the settings give them (``name``: another
+    policy with the same settings), for the app and for `simulate` alike."""
     from domain.balancer import Policy
+    from domain.queue import LateLane
+
+    return Policy(name or settings.balancer_policy, weights=dict(settings.request_weights),
+                  load_band=settings.balancer_load_band,
+                  scarcity_weight=settings.balancer_scarcity_weight,
+                  late=LateLane(timedelta(hours=settings.late_lane_hold_hours),
+                                settings.late_lane_reserve_points))
+
+
+def simulate(path: Path, policy: Policy, plot: Path | None = None,
+             lookahead_minutes: float = 0.0, answer_times: bool = False) -> int:
+    """Print the JSON report of ``policy`` over the trace at ``path`` (its weights are the
+    trace's); 2 if it is bad. Progress goes to a terminal (nothing when piped); ``plot``
+    draws utilisation and queue; the look-ahead re-matches the queue every
+    ``lookahead_minutes`` (0: off); with ``answer_times``, offers take time to answer and
+    some time out."""
+    import plots
     from domain.simulation import Answers, Simulation, report
     from domain.trace import TraceError, parse_trace
     from matching import min_cost_assignment
@@ -465,7 +472,6 @@ def simulate(path: Path, policy_name: str, plot: Path | None = None,
         kind = "Invalid trace" if isinstance(error, TraceError) else "Cannot read trace"
         print(f"{kind}: {error}", file=sys.stderr)
         return 2
-    policy = Policy(policy_name)
     result = Simulation(trace, policy, lookahead=timedelta(minutes=lookahead_minutes) or None,
                         solve=min_cost_assignment, answers=Answers() if answer_times else None
                         ).run(_progress(trace) if sys.stderr.isatty() else None)
@@ -573,7 +579,8 @@ def main(argv: list[str] | None = None) -> int:
     db.add_argument("action", choices=["upgrade"])
     sim = commands.add_parser("simulate", help="replay a trace through the balancer")
     sim.add_argument("trace", type=Path)
-    sim.add_argument("--policy", default="skilled", choices=POLICY_NAMES)
+    sim.add_argument("--policy", default=None, choices=POLICY_NAMES,
+                     help="the balancer policy (default: BALANCER_POLICY, skilled)")
     sim.add_argument("--lookahead-minutes", type=float, default=Settings.lookahead_minutes,
                      metavar="N", help="re-match the waiting queue every N minutes, as the app "
                      "does (LOOKAHEAD_MINUTES); 0: serve it one request at a time")
@@ -592,14 +599,14 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--teams-app-id", default="", type=_teams_app_id, metavar="GUID",
                       help="the Teams app's id (default: MicrosoftAppId, the bot's)")
     args = parser.parse_args(argv)
-    if args.command == "simulate":  # needs no settings: it touches no database
-        return simulate(args.trace, args.policy, args.plot, args.lookahead_minutes,
-                        args.answer_times)
     try:
         settings = Settings.from_env()
     except SettingsError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
+    if args.command == "simulate":  # the engine's settings, and no database
+        return simulate(args.trace, engine_policy(settings, args.policy), args.plot,
+                        args.lookahead_minutes, args.answer_times)
     from bot.telemetry import configure_logging
 
     configure_logging(settings.log_level, json_lines=settings.log_format == "json")

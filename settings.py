@@ -376,7 +376,10 @@ def _positive(name: str, raw: str) -> float:
 
 def _points(name: str, raw: str) -> int:
     """A whole number of points, 0 or more."""
-    value = int(raw) if raw.strip().isdigit() else -1
+    try:
+        value = int(raw)
+    except ValueError:  # "2.5", "three", and "\u00b3", which str.isdigit admits
+        value = -1
     if value < 0:
         raise SettingsError(f"{name} must be a whole number of points (0 or more), not {raw!r}")
     return value

@@ -117,6 +117,25 @@ def test_simulate_runs_the_look_ahead_and_answer_times_when_asked(tmp_path: Path
     assert refused.returncode == 2 and "--lookahead-minutes" in refused.stderr
 
 
+def test_simulate_runs_the_engine_the_settings_describe(tmp_path: Path,
+                                                       database_url: str) -> None:
+    import json
+
+    from bench.traces import SCENARIOS, scenario_trace
+
+    trace = tmp_path / "trace.json"
+    trace.write_text(json.dumps(scenario_trace(SCENARIOS[1].scaled(0.25))))  # tight
+
+    engine = json.loads(run("simulate", str(trace)).stdout)
+    balanced = json.loads(run("simulate", str(trace), BALANCER_POLICY="balanced").stdout)
+    unheld = run("simulate", str(trace), LATE_LANE_HOLD_HOURS="0", LATE_LANE_RESERVE_POINTS="0")
+    wrong = run("simulate", str(trace), LATE_LANE_RESERVE_POINTS="some")
+
+    assert (engine["policy"], balanced["policy"]) == ("skilled", "balanced")
+    assert json.loads(unheld.stdout)["assignments"] != engine["assignments"]
+    assert wrong.returncode == 2 and "LATE_LANE_RESERVE_POINTS" in wrong.stderr
+
+
 def test_sample_data_is_added_once(tmp_path: Path, database_url: str) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
     first, second = run("sample-data", DATABASE_URL=url), run("sample-data", DATABASE_URL=url)

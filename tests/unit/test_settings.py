@@ -68,6 +68,10 @@ def test_the_password_never_appears_in_the_repr() -> None:
     ({"PUBLIC_HOST": "fta-bot.contoso.com:8443"}, "PUBLIC_HOST"),
     ({"FTCHELP_SLA_BUSINESS_DAYS": "0"}, "FTCHELP_SLA_BUSINESS_DAYS"),
     ({"FTCHELP_SLA_BUSINESS_DAYS": "one"}, "FTCHELP_SLA_BUSINESS_DAYS"),
+    ({"LATE_LANE_RESERVE_POINTS": "-1"}, "LATE_LANE_RESERVE_POINTS"),
+    ({"LATE_LANE_RESERVE_POINTS": "2.5"}, "LATE_LANE_RESERVE_POINTS"),
+    ({"LATE_LANE_RESERVE_POINTS": "\u00b3"}, "LATE_LANE_RESERVE_POINTS"),
+    ({"LATE_LANE_HOLD_HOURS": "a week"}, "LATE_LANE_HOLD_HOURS"),
 ])
 def test_a_bad_value_is_refused_naming_the_setting(env, named) -> None:
     with pytest.raises(SettingsError, match=named):
@@ -84,6 +88,13 @@ def test_ftchelps_sla_is_one_business_day_unless_set_otherwise() -> None:
     assert Settings.from_env({}).ftchelp_sla_business_days == 1.0
     assert Settings.from_env({"FTCHELP_SLA_BUSINESS_DAYS": "0.5"}
                              ).ftchelp_sla_business_days == 0.5
+
+
+def test_a_late_request_is_held_a_week_keeping_three_points_free_unless_set_otherwise() -> None:
+    default = Settings.from_env({})
+    assert (default.late_lane_hold_hours, default.late_lane_reserve_points) == (168.0, 3)
+    unheld = Settings.from_env({"LATE_LANE_HOLD_HOURS": "0", "LATE_LANE_RESERVE_POINTS": "0"})
+    assert (unheld.late_lane_hold_hours, unheld.late_lane_reserve_points) == (0.0, 0)
 
 
 def test_settings_are_frozen() -> None:
