@@ -156,7 +156,9 @@ async def _bot_context(app: web.Application, clock: Clock,
                                              settings.service_url_pause_seconds))
     adapter = create_adapter(settings, connector, lambda: clock().timestamp())
     ftop = _ftop_gateway(settings, database, outbox, clock)
-    status = StatusCards(poster, requests, timers, ftop)
+    late = LateLane(timedelta(hours=settings.late_lane_hold_hours),
+                    settings.late_lane_reserve_points)
+    status = StatusCards(poster, requests, timers, ftop, desk, clock, late)
     graph = GraphCalendar(outbound, base_url=settings.graph_base_url,
                           authority=settings.graph_authority,
                           client_id=settings.graph_client_id,
@@ -189,8 +191,7 @@ async def _bot_context(app: web.Application, clock: Clock,
     policy = Policy(settings.balancer_policy, weights=dict(settings.request_weights),
                     load_band=settings.balancer_load_band,
                     scarcity_weight=settings.balancer_scarcity_weight,
-                    late=LateLane(timedelta(hours=settings.late_lane_hold_hours),
-                                  settings.late_lane_reserve_points))
+                    late=late)
     router = OfferRouter(desk=desk, requests=requests, roster=roster,
                          timers=timers, poster=poster, clock=clock, policy=policy,
                          managers_channel_id=settings.managers_channel_id,
