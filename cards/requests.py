@@ -74,7 +74,7 @@ def create_status_card(request: FtaRequest, with_managers: bool = False,
         if late is not None and now is not None and request.state is State.AWAITING_FTA \
         else None
     if past is not None:
-        body.append(paragraph(past, color="Warning"))
+        body += [paragraph(past[0], color="Warning", weight="Bolder"), paragraph(past[1])]
     elif with_managers and request.state is State.AWAITING_FTA:
         body.append(paragraph(WITH_MANAGERS, color="Warning"))
     elif request.state in NEXT_STEPS:
@@ -90,24 +90,25 @@ def create_status_card(request: FtaRequest, with_managers: bool = False,
 
 
 def _past_deadline(request: FtaRequest, late: LateLane, now: datetime,
-                   with_managers: bool) -> str | None:
-    """What happens to a request past its deadline, in the seller's words; None if it can
-    still meet it."""
+                   with_managers: bool) -> tuple[str, str] | None:
+    """What happens to a request past its deadline, in the seller's words (a headline and
+    the rest; the deadline itself is in the facts above); None if it can still meet it."""
     deadline = request.deadline
     lane = late.lane(deadline, now)
     if deadline is None or lane == "on_time":
         return None
-    missed = f"It missed its deadline ({moment(deadline)})"
     managers = "The FTA managers have it as well" if with_managers \
         else "The FTA managers were alerted at its deadline"
     if lane == "held":
-        return (f"{missed}, so it is held: it goes only to an FTA with room to spare after "
-                "it, so that requests that can still meet their deadline are not made late "
-                f"too. It is held until {moment(late.held_until(deadline))} at the latest; "
-                f"from then it goes to the first FTA with room. {managers} and may assign an "
-                "FTA by hand before then.")
-    return (f"{missed}. It now goes to the first FTA with room left after the requests that "
-            f"can still meet their deadline. {managers} and may assign an FTA by hand.")
+        return (f"It missed its deadline, so it is held until "
+                f"{moment(late.held_until(deadline))} at the latest.",
+                "Until then it goes only to an FTA with room to spare after it, so that "
+                "requests that can still meet their deadline are not made late too; from then, "
+                f"to the first FTA with room. {managers} and may assign an FTA by hand "
+                "sooner.")
+    return ("It missed its deadline.",
+            "It now goes to the first FTA with room left after the requests that can still "
+            f"meet their deadline. {managers} and may assign an FTA by hand.")
 
 
 def _withdraw_action(request: FtaRequest) -> list[Any]:

@@ -133,11 +133,12 @@ def _held_lines(now: Mapping[str, Any], names: Mapping[str, str], escalated: boo
     who = "1 FTA has" if room == 1 else f"{room} FTAs have"
     managers = ("Meanwhile the FTA managers were asked to assign it by hand." if escalated
                 else "The FTA managers are asked to assign it by hand at the next pass.")
-    text = (f"Now: held. It missed its deadline{missed}; {who} room for it, but not with the "
-            f"{reserve} points kept free for requests that can still meet their deadline. It "
-            f"is held until {moment(held_until)} at the latest; from then it takes the first "
-            f"room an FTA has left after those requests. {managers}")
-    lines: list[CardElement] = [paragraph(text, separator=True, color="Warning")]
+    lines: list[CardElement] = [
+        paragraph(f"Now: held until {moment(held_until)} at the latest. It missed its "
+                  f"deadline{missed}; {who} room for it, but not with the {reserve} points kept "
+                  "free for requests that can still meet their deadline.", separator=True),
+        paragraph(f"From then it takes the first room an FTA has left after those requests. "
+                  f"{managers}")]
     not_eligible = exclusions(now, names)
     if not_eligible:
         lines.append(paragraph(f"Not eligible: {'; '.join(not_eligible)}.", is_subtle=True,

@@ -243,10 +243,12 @@ def test_why_says_a_request_held_past_its_deadline_is_held_for_what_and_until_wh
                     if n.get("type") == "TextBlock")
 
     assert f"{request.number}: with the FTA managers" in text
-    assert "Now: held. It missed its deadline" in text
+    assert f"Now: held until {{{{DATE({until.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}, SHORT)}}}}" \
+        in text
+    assert "at the latest. It missed its deadline ({{DATE(" in text
     assert "2 FTAs have room for it, but not with the 3 points kept free for requests that " \
            "can still meet their deadline" in text
-    assert f"held until {{{{DATE({until.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}, SHORT)}}}}" in text
+    assert "From then it takes the first room an FTA has left after those requests." in text
     assert "the FTA managers were asked to assign it by hand" in text
     assert ("Not eligible: 2 have room for it but not with the points kept free for requests "
             "that can still meet their deadline (Alex, Bea); 1 has no capacity left (Cy).") \
@@ -267,12 +269,11 @@ def test_the_status_of_a_held_request_says_it_is_held_for_what_and_until_when() 
     card = json.dumps(create_status_card(request, False, None, LateLane(),
                                          _past_deadline(days=1)))
 
-    assert "It missed its deadline ({{DATE(" in card
-    assert "so it is held: it goes only to an FTA with room to spare after it" in card
     until = f"{(request.deadline + timedelta(days=7)).astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
-    assert f"It is held until {{{{DATE({until}, SHORT)}}}} {{{{TIME({until})}}}} at the latest" \
-        in card
-    assert "from then it goes to the first FTA with room" in card
+    assert (f"It missed its deadline, so it is held until {{{{DATE({until}, SHORT)}}}} "
+            f"{{{{TIME({until})}}}} at the latest.") in card
+    assert "Until then it goes only to an FTA with room to spare after it" in card
+    assert "from then, to the first FTA with room" in card
     assert "The FTA managers were alerted at its deadline" in card
 
 
@@ -281,6 +282,7 @@ def test_past_the_hold_the_status_says_it_takes_the_room_left_and_the_managers_h
                                          LateLane(), _past_deadline(days=7)))
 
     assert "held" not in card and "No FTA could be assigned automatically" not in card
+    assert "It missed its deadline." in card
     assert "It now goes to the first FTA with room left after the requests that can still " \
            "meet their deadline. The FTA managers have it as well" in card
 
