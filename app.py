@@ -154,7 +154,8 @@ async def _bot_context(app: web.Application, clock: Clock,
                                              settings.service_url_pause_seconds))
     adapter = create_adapter(settings, connector, lambda: clock().timestamp())
     ftop = _ftop_gateway(settings, database, outbox, clock)
-    status = StatusCards(poster, requests, timers, ftop)
+    policy = engine_policy(settings)
+    status = StatusCards(poster, requests, timers, ftop, desk, clock, policy.late)
     graph = GraphCalendar(outbound, base_url=settings.graph_base_url,
                           authority=settings.graph_authority,
                           client_id=settings.graph_client_id,
@@ -184,7 +185,6 @@ async def _bot_context(app: web.Application, clock: Clock,
     desk_reader = app[desk_reader_key] = DeskReader(desk_reads, roles, clock,
                                                     settings.managers_timezone,
                                                     settings.ftchelp_sla_business_days)
-    policy = engine_policy(settings)
     router = OfferRouter(desk=desk, requests=requests, roster=roster,
                          timers=timers, poster=poster, clock=clock, policy=policy,
                          managers_channel_id=settings.managers_channel_id,
@@ -438,7 +438,6 @@ async def load_sample_data(settings: Settings) -> tuple[int, int]:
 def engine_policy(settings: Settings, name: str | None = None) -> Policy:
     """The balancer's policy and late lane as the settings give them (``name``: another
     policy with the same settings), for the app and for `simulate` alike."""
-    from domain.balancer import Policy
     from domain.queue import LateLane
 
     return Policy(name or settings.balancer_policy, weights=dict(settings.request_weights),

@@ -122,7 +122,8 @@ class RosterDesk:
             if waiting else None
         escalated = await self._timers.happened(ESCALATED, request.id)
         await turn.send(card_message(create_decision_card(
-            request, offers, names, escalated, now.as_dict() if now is not None else None)))
+            request, offers, names, escalated, now.as_dict() if now is not None else None,
+            self._policy.late.reserve)))
 
     async def _roster_card(self, banner: str | None = None) -> dict[str, Any]:
         now = self._clock()

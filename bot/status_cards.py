@@ -4,6 +4,8 @@ managers' escalation and SLA cards."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from bot.channels import Poster
@@ -11,6 +13,8 @@ from bot.turn import Turn
 from cards.base import Card
 from cards.requests import create_status_card
 from domain.ftop import FtopGateway
+from domain.offers import AssignmentDesk, OfferState
+from domain.queue import LateLane
 from domain.requests import FtaRequest, RequestRepository, State
 from domain.timers import Timers
 
@@ -29,10 +33,13 @@ def managers_role(what: str) -> str:
 
 class StatusCards:
     def __init__(self, poster: Poster, requests: RequestRepository, timers: Timers,
-                 ftop: FtopGateway) -> None:
+                 ftop: FtopGateway, desk: AssignmentDesk, clock: Callable[[], datetime],
+                 late: LateLane) -> None:
+        """``late``: the engine's late lane (its policy's), which the card explains."""
         self._poster = poster
         self._requests = requests
         self._timers, self._ftop = timers, ftop
+        self._desk, self._clock, self._late = desk, clock, late
 
     async def remember_seller_card(self, request: FtaRequest, turn: Turn) -> None:
         """The card the seller just submitted from is their status card from now on."""
@@ -59,13 +66,24 @@ class StatusCards:
         await self._poster.update(request.id, SELLER, card or await self.card(request))
 
     async def card(self, request: FtaRequest) -> Card:
-        """The seller's status card: says so when the FTA managers have the request, and
-        lists the decisions recorded once an FTA has it."""
+        """The seller's status card: says so when the FTA managers have the request, what
+        happens to it past its deadline while it waits with no offer, and lists the
+        decisions recorded once an FTA has it."""
         with_managers = request.state is State.AWAITING_FTA and \
             await self._timers.happened(ESCALATED, request.id)
         record = await self._ftop.get(request.id) \
             if request.state in (State.ASSIGNED, State.WITHDRAWN) else None
-        return create_status_card(request, with_managers, record)
+        now = self._clock()
+        late = self._late if await self._waits_late(request, now) else None
+        return create_status_card(request, with_managers, record, late, now)
+
+    async def _waits_late(self, request: FtaRequest, now: datetime) -> bool:
+        """Past its deadline with no offer out: the late lane decides what happens next."""
+        if request.state is not State.AWAITING_FTA or request.deadline is None \
+                or request.deadline > now:
+            return False
+        return not any(o.state is OfferState.OFFERED
+                       for o in await self._desk.offers_for(request.id))
 
     async def replace_managers(self, request_id: int, card: dict[str, Any]) -> None:
         """Replace the managers' escalation and SLA cards of the request, once moot."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from microsoft_teams.cards import CardElement, Fact, FactSet
@@ -11,6 +12,7 @@ from cards.base import Card, build, execute, paragraph, title
 from cards.details import record_facts, request_details
 from cards.text import inert, moment
 from domain.ftop import EnterpriseAssignment
+from domain.queue import LateLane
 from domain.request_types import Queue
 from domain.requests import STATE_LABELS, WITHDRAWABLE, FtaRequest, State
 
@@ -61,11 +63,19 @@ WITH_MANAGERS = ("No FTA could be assigned automatically: nobody eligible was fr
 
 
 def create_status_card(request: FtaRequest, with_managers: bool = False,
-                       record: EnterpriseAssignment | None = None) -> Card:
+                       record: EnterpriseAssignment | None = None,
+                       late: LateLane | None = None, now: datetime | None = None) -> Card:
     """Where the request stands, what was filed, and every decision recorded on it.
-    ``with_managers``: the balancer found nobody and the FTA managers were told."""
+    ``with_managers``: the balancer found nobody and the FTA managers were told. ``late``
+    and ``now``, given while it waits with no offer: the deadline queue's late lane
+    (domain/queue.py), which past its deadline says more than being with the managers."""
     body: list[CardElement] = [title(f"{request.number}"), _facts(request)]
-    if with_managers and request.state is State.AWAITING_FTA:
+    past = _past_deadline(request, late, now, with_managers) \
+        if late is not None and now is not None and request.state is State.AWAITING_FTA \
+        else None
+    if past is not None:
+        body += [paragraph(past[0], color="Warning", weight="Bolder"), paragraph(past[1])]
+    elif with_managers and request.state is State.AWAITING_FTA:
         body.append(paragraph(WITH_MANAGERS, color="Warning"))
     elif request.state in NEXT_STEPS:
         body.append(paragraph(NEXT_STEPS[request.state], is_subtle=True))
@@ -77,6 +87,28 @@ def create_status_card(request: FtaRequest, with_managers: bool = False,
     body += [paragraph("What you asked for", weight="Bolder", separator=True),
              *request_details(request)]
     return build(body, _withdraw_action(request))
+
+
+def _past_deadline(request: FtaRequest, late: LateLane, now: datetime,
+                   with_managers: bool) -> tuple[str, str] | None:
+    """What happens to a request past its deadline, in the seller's words (a headline and
+    the rest; the deadline itself is in the facts above); None if it can still meet it."""
+    deadline = request.deadline
+    lane = late.lane(deadline, now)
+    if deadline is None or lane == "on_time":
+        return None
+    managers = "The FTA managers have it as well" if with_managers \
+        else "The FTA managers were alerted at its deadline"
+    if lane == "held":
+        return (f"It missed its deadline, so it is held until "
+                f"{moment(late.held_until(deadline))} at the latest.",
+                "Until then it goes only to an FTA with room to spare after it, so that "
+                "requests that can still meet their deadline are not made late too; from then, "
+                f"to the first FTA with room. {managers} and may assign an FTA by hand "
+                "sooner.")
+    return ("It missed its deadline.",
+            "It now goes to the first FTA with room left after the requests that can still "
+            f"meet their deadline. {managers} and may assign an FTA by hand.")
 
 
 def _withdraw_action(request: FtaRequest) -> list[Any]:

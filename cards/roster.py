@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -17,9 +17,10 @@ from microsoft_teams.cards import (
 
 from cards import verbs
 from cards.base import Card, build, execute, paragraph, title
-from cards.text import inert
+from cards.text import inert, moment
 from domain.balancer import exclusions, why_chosen
 from domain.offers import Offer, OfferState, outcome_of
+from domain.queue import DEFAULT_RESERVE
 from domain.requests import STATE_LABELS, FtaRequest, State
 from domain.roster import Architect
 
@@ -47,16 +48,22 @@ def create_roster_card(roster: Sequence[Architect], points: Mapping[str, int], t
 
 def create_decision_card(request: FtaRequest, offers: Sequence[Offer],
                          names: Mapping[str, str], escalated: bool = False,
-                         now: Mapping[str, Any] | None = None) -> Card:
+                         now: Mapping[str, Any] | None = None,
+                         reserve: int = DEFAULT_RESERVE) -> Card:
     """`why FTA-…`: where the request stands, each offer (whom, why them, who else, who was
     not eligible, how it ended) and, while it waits with no offer, who is not eligible now.
-    ``now``: the decision the balancer would take now, as stored (`Decision.as_dict`)."""
+    ``now``: the decision the balancer would take now, as stored (`Decision.as_dict`);
+    ``reserve``: the points a request held past its deadline must leave free
+    (domain/queue.py)."""
     standing = _standing(request, offers, names, escalated)
     body: list[CardElement] = [title(f"{request.number}: {standing}")]
     for number, offer in enumerate(offers, start=1):
         body += _offer_lines(number, offer, names)
     if now is not None:
-        body += _waiting_lines(now, names, escalated)
+        held_until = _instant(now.get("held_until"))
+        body += _held_lines(now, names, escalated, request.deadline, held_until, reserve) \
+            if held_until is not None and not now.get("chosen") \
+            else _waiting_lines(now, names, escalated)
     elif not offers:
         body.append(paragraph(f"It is not in the FTA queue ({STATE_LABELS[request.state]}), "
                               "so it was never offered to an FTA."))
@@ -114,6 +121,39 @@ def _waiting_lines(now: Mapping[str, Any], names: Mapping[str, str],
         lines.append(paragraph(f"Not eligible: {'; '.join(not_eligible)}.", is_subtle=True,
                                size="Small"))
     return lines
+
+
+def _held_lines(now: Mapping[str, Any], names: Mapping[str, str], escalated: bool,
+                deadline: datetime | None, held_until: datetime,
+                reserve: int) -> list[CardElement]:
+    """The late lane holds it back (domain/queue.py): past its deadline, it only goes to an
+    FTA who keeps ``reserve`` points free after it, until ``held_until``."""
+    room = int(dict(now.get("excluded", {})).get("kept_free", 0))
+    missed = f" ({moment(deadline)})" if deadline is not None else ""
+    who = "1 FTA has" if room == 1 else f"{room} FTAs have"
+    managers = ("Meanwhile the FTA managers were asked to assign it by hand." if escalated
+                else "The FTA managers are asked to assign it by hand at the next pass.")
+    lines: list[CardElement] = [
+        paragraph(f"Now: held until {moment(held_until)} at the latest. It missed its "
+                  f"deadline{missed}; {who} room for it, but not with the {reserve} points kept "
+                  "free for requests that can still meet their deadline.", separator=True),
+        paragraph(f"From then it takes the first room an FTA has left after those requests. "
+                  f"{managers}")]
+    not_eligible = exclusions(now, names)
+    if not_eligible:
+        lines.append(paragraph(f"Not eligible: {'; '.join(not_eligible)}.", is_subtle=True,
+                               size="Small"))
+    return lines
+
+
+def _instant(stored: object) -> datetime | None:
+    """An instant a stored decision holds (ISO 8601), or None if it holds none."""
+    if not isinstance(stored, str):
+        return None
+    try:
+        return datetime.fromisoformat(stored)
+    except ValueError:
+        return None
 
 
 def _sentence(text: str) -> str:

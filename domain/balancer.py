@@ -37,8 +37,11 @@ RULES = {"inactive": ("is not active", "are not active"),
          "declined": ("declined this request or let it time out",
                       "declined this request or let it time out"),
          "over_capacity": ("has no capacity left", "have no capacity left"),
-         "kept_free": ("keeps the room left for requests that can still meet their deadline",
-                       "keep the room left for requests that can still meet their deadline"),
+         # said of an FTA a request held past its deadline would leave too little room free
+         "kept_free": ("has room for it but not with the points kept free for requests that "
+                       "can still meet their deadline",
+                       "have room for it but not with the points kept free for requests that "
+                       "can still meet their deadline"),
          "not_covering": ("does not cover the request's segment and region",
                           "do not cover the request's segment and region")}
 NAMED = 3  # the architects a decision names for each rule; the rest are counted

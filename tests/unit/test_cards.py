@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +31,14 @@ from cards.requests import (
 )
 from cards.roster import create_decision_card, create_ooo_card, create_roster_card
 from cards.welcome import create_help_card, create_welcome_card
+from domain.balancer import Load, Policy, decide
 from domain.faq import FaqAnswer
 from domain.ftop import EnterpriseAssignment, Review
-from domain.offers import Offer
+from domain.offers import Offer, demand_of
+from domain.queue import LateLane
 from domain.request_types import TYPES, Queue
 from domain.requests import FtaRequest, ReceivedFile, Requester, State
-from domain.roster import Absence, Architect
+from domain.roster import Absence, Architect, RosterIndex
 from tests.support.driver import nodes
 from tests.support.requests import COMPLETE
 
@@ -118,6 +121,10 @@ CARDS: dict[str, Any] = {
     "roster": lambda: create_roster_card([ARCHITECT], {"fta-1": 3}, NOW.date(), "Saved."),
     "decision": lambda: create_decision_card(submitted("discovery_workshop"), [OFFER],
                                              {"fta-1": "Alex"}),
+    "decision_held": lambda: create_decision_card(submitted("discovery_workshop"), [],
+                                                  NAMES, True, _held_now()),
+    "status_held": lambda: create_status_card(submitted("discovery_workshop"), True, None,
+                                              LateLane(), _past_deadline(days=1)),
     "ooo": lambda: create_ooo_card(ARCHITECT, "Noted."),
     "work_engagement": lambda: create_work_card(submitted("engage_before_license"),
                                                 _record("engage_before_license")),
@@ -143,6 +150,29 @@ OFFER = Offer(42, "fta-1", 3, NOW, NOW, {
     "chosen": "fta-1", "reason": "fta-1: relative load 0.33 after assignment, skill 4.0/5",
     "runners_up": [{"architect": "fta-2", "why": "lower skill match (2.0 vs 4.0)"}],
     "excluded": {"out_of_office": 1}}, id=7)
+
+
+NAMES = {"fta-1": "Alex", "fta-2": "Bea", "fta-3": "Cy"}
+
+
+def _past_deadline(days: float) -> datetime:
+    deadline = submitted("discovery_workshop").deadline
+    assert deadline is not None
+    return deadline + timedelta(days=days)
+
+
+def _held_now(loads: tuple[int, ...] = (6, 6, 9), days: float = 1) -> dict[str, Any]:
+    """The decision the balancer takes now for a workshop (3 points) a day past its deadline,
+    with FTAs of 9 points holding ``loads``: as `why` gets it."""
+    request = submitted("discovery_workshop")
+    covering = dict(segments=frozenset({request.values["segment"]}),
+                    regions=frozenset({request.values["region"]}))
+    roster = RosterIndex([replace(ARCHITECT, id=f"fta-{n}", name=NAMES[f"fta-{n}"],
+                                  out_of_office=(), **covering) for n in (1, 2, 3)])
+    held = decide(demand_of(request), roster,
+                  {f"fta-{n}": Load(points) for n, points in enumerate(loads, start=1)},
+                  _past_deadline(days), Policy("skilled"))
+    return held.as_dict()
 
 
 def _assigned() -> FtaRequest:
@@ -202,3 +232,63 @@ def test_the_card_matches_its_snapshot(name) -> None:
         path.write_text(rendered, encoding="utf-8")
     assert path.exists(), f"no snapshot for {name}: run with UPDATE_SNAPSHOTS=1 and review it"
     assert rendered == path.read_text(encoding="utf-8")
+
+
+def test_why_says_a_request_held_past_its_deadline_is_held_for_what_and_until_when() -> None:
+    request = submitted("discovery_workshop")
+    assert request.deadline is not None
+    until = request.deadline + timedelta(days=7)
+    text = " ".join(n["text"] for n in nodes(create_decision_card(request, [], NAMES, True,
+                                                                  _held_now()))
+                    if n.get("type") == "TextBlock")
+
+    assert f"{request.number}: with the FTA managers" in text
+    assert f"Now: held until {{{{DATE({until.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}, SHORT)}}}}" \
+        in text
+    assert "at the latest. It missed its deadline ({{DATE(" in text
+    assert "2 FTAs have room for it, but not with the 3 points kept free for requests that " \
+           "can still meet their deadline" in text
+    assert "From then it takes the first room an FTA has left after those requests." in text
+    assert "the FTA managers were asked to assign it by hand" in text
+    assert ("Not eligible: 2 have room for it but not with the points kept free for requests "
+            "that can still meet their deadline (Alex, Bea); 1 has no capacity left (Cy).") \
+        in text
+
+
+def test_why_says_nobody_is_eligible_past_the_hold_not_held() -> None:
+    text = json.dumps(create_decision_card(submitted("discovery_workshop"), [], NAMES, False,
+                                           _held_now(loads=(9, 9, 9), days=8)))
+
+    assert "held" not in text
+    assert "Now: nobody is eligible; the FTA managers are asked at the next pass." in text
+
+
+def test_the_status_of_a_held_request_says_it_is_held_for_what_and_until_when() -> None:
+    request = submitted("discovery_workshop")
+    assert request.deadline is not None
+    card = json.dumps(create_status_card(request, False, None, LateLane(),
+                                         _past_deadline(days=1)))
+
+    until = f"{(request.deadline + timedelta(days=7)).astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+    assert (f"It missed its deadline, so it is held until {{{{DATE({until}, SHORT)}}}} "
+            f"{{{{TIME({until})}}}} at the latest.") in card
+    assert "Until then it goes only to an FTA with room to spare after it" in card
+    assert "from then, to the first FTA with room" in card
+    assert "The FTA managers were alerted at its deadline" in card
+
+
+def test_past_the_hold_the_status_says_it_takes_the_room_left_and_the_managers_have_it() -> None:
+    card = json.dumps(create_status_card(submitted("discovery_workshop"), True, None,
+                                         LateLane(), _past_deadline(days=7)))
+
+    assert "held" not in card and "No FTA could be assigned automatically" not in card
+    assert "It missed its deadline." in card
+    assert "It now goes to the first FTA with room left after the requests that can still " \
+           "meet their deadline. The FTA managers have it as well" in card
+
+
+def test_before_its_deadline_the_status_of_a_request_with_the_managers_is_unchanged() -> None:
+    request = submitted("discovery_workshop")
+    card = json.dumps(create_status_card(request, True, None, LateLane(), NOW))
+
+    assert "No FTA could be assigned automatically" in card and "missed" not in card
