@@ -22,15 +22,21 @@ def offers_to_fta_5(connector) -> list[dict]:  # type: ignore[no-untyped-def]
     return [c for c in cards_in(connector, "a:personal-5") if "accept_offer" in str(c)]
 
 
-async def test_marking_the_engagement_finished_frees_the_capacity_for_a_waiting_request(
-        bot, connector, database_url) -> None:
-    # FTA 5 (capacity 9) holds three Discovery Workshops (3 points each): full.
+async def full_and_one_waiting(bot, connector, database_url):  # type: ignore[no-untyped-def]
+    """FTA 5 (capacity 9) holding three Discovery Workshops (3 points each), so full, and a
+    fourth waiting: (the FTA, the seller, the first request, its work card, the fourth)."""
     architect, seller, first, work = await accepted(bot, connector, database_url,
                                                     "discovery_workshop")
     for _ in range(2):
         await submit(seller)
         await architect.press("accept_offer", offer_data(offers_to_fta_5(connector)[-1]))
-    waiting = await submit(seller)
+    return architect, seller, first, work, await submit(seller)
+
+
+async def test_marking_the_engagement_finished_frees_the_capacity_for_a_waiting_request(
+        bot, connector, database_url) -> None:
+    architect, _, first, work, waiting = await full_and_one_waiting(bot, connector,
+                                                                    database_url)
     assert len(offers_to_fta_5(connector)) == 3  # nobody could take the fourth
 
     assert "Engagement finished" in buttons(work)
@@ -60,12 +66,7 @@ async def test_only_the_assigned_fta_can_mark_the_engagement_finished(
 async def test_the_worker_offers_freed_capacity_to_the_request_that_can_still_meet_its_deadline(
         bot, connector, clock, database_url) -> None:
     # FTA 5 full with three workshops; a fourth request waits and misses its deadline.
-    architect, seller, first, _ = await accepted(bot, connector, database_url,
-                                                 "discovery_workshop")
-    for _ in range(2):
-        await submit(seller)
-        await architect.press("accept_offer", offer_data(offers_to_fta_5(connector)[-1]))
-    late = await submit(seller)
+    architect, _, first, _, late = await full_and_one_waiting(bot, connector, database_url)
     clock.advance(timedelta(days=3))  # Friday: the Tuesday request's deadline passed
     fresh = await submit(User(bot, connector, number=2))
 

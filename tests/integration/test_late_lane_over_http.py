@@ -19,7 +19,7 @@ from storage.database import open_database
 from storage.requests import SqlRequestRepository
 from tests.conftest import FIXED_NOW, MANAGERS_CHANNEL
 from tests.integration.test_assignment_work_over_http import accepted
-from tests.integration.test_engine_over_http import offers_to_fta_5, submit
+from tests.integration.test_engine_over_http import full_and_one_waiting, offers_to_fta_5, submit
 from tests.integration.test_offers_over_http import offer_data
 from tests.support.driver import User, texts_of, tick
 
@@ -52,12 +52,7 @@ def offered(connector, numbers: dict[int, str]) -> list[str]:  # type: ignore[no
 async def test_a_late_request_is_held_with_room_left_explained_then_offered_past_the_hold(
         bot, connector, clock, database_url, manager) -> None:
     # FTA 5 (capacity 9) full with three workshops; a fourth waits and misses its deadline.
-    architect, seller, first, _ = await accepted(bot, connector, database_url,
-                                                 "discovery_workshop")
-    for _ in range(2):
-        await submit(seller)
-        await architect.press("accept_offer", offer_data(offers_to_fta_5(connector)[-1]))
-    late = await submit(seller)
+    architect, seller, first, _, late = await full_and_one_waiting(bot, connector, database_url)
     deadline = await deadline_of_request(database_url, late)
     clock.advance(timedelta(days=3))  # Friday: the Tuesday request's deadline passed
     assert deadline < clock.now < deadline + DEFAULT_HOLD
