@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bench.balancer import ANSWERED, LOOKAHEAD, compare_policies
+from bench.balancer import ANSWERED, BEFORE, LOOKAHEAD, compare_policies
 from bench.hindsight import best_schedule
 from bench.judge import Placement, engagement_end, judge, simulated_schedule, waits_with_room
 from bench.traces import SCENARIOS, scenario_trace
@@ -125,7 +125,7 @@ def test_no_schedule_beats_the_lp_bound() -> None:
 def test_the_quick_comparison_lists_every_policy_and_hindsight_with_no_rule_broken() -> None:
     rows = compare_policies(quick=True)
     assert {row["schedule"] for row in rows} == {
-        *POLICY_NAMES, LOOKAHEAD, ANSWERED, "hindsight", "hindsight, skill first"}
+        BEFORE, *POLICY_NAMES, LOOKAHEAD, ANSWERED, "hindsight", "hindsight, skill first"}
     assert all(row["broken"] == 0 for row in rows)
     assert all(float(row["gap_to_hindsight"]) >= 0 for row in rows  # type: ignore[arg-type]
                if row["schedule"] in ("balanced", "round_robin", "least_loaded"))
