@@ -110,7 +110,8 @@ class OfferRouter:
         """Offer the request as the look-ahead matched it (bot/lookahead.py), if nothing
         changed meanwhile; an FTA the bot cannot reach moves it on as `route` would."""
         async with self._unit_of_work():
-            outcome = await self._desk.offer_matched(request_id, decision, self._clock())
+            outcome = await self._desk.offer_matched(request_id, decision, self._clock(),
+                                                     self._policy.late)
             if outcome.offer is None:
                 return Routed.UNCHANGED
             if await self._offer_or_move_on(outcome):

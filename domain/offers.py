@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from domain.balancer import Decision, DecisionClock, Demand, Load, Policy, hard_rule
 from domain.lookahead import LIMIT, Waiting
+from domain.queue import LateLane
 from domain.requests import FtaRequest, State
 from domain.roster import Architect, RosterIndex
 
@@ -187,8 +188,8 @@ class AssignmentDesk(Protocol):
     async def lookahead_state(self, now: datetime, limit: int = LIMIT
                               ) -> tuple[list[Waiting], RosterIndex, dict[str, Load]]: ...
 
-    async def offer_matched(self, request_id: int, decision: Decision,
-                            now: datetime) -> Outcome: ...
+    async def offer_matched(self, request_id: int, decision: Decision, now: datetime,
+                            late: LateLane | None = None) -> Outcome: ...
 
     async def points_by_architect(self, now: datetime) -> dict[str, int]: ...
 

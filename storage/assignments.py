@@ -39,6 +39,7 @@ from domain.offers import (
     demand_of,
     returned_to_managers,
 )
+from domain.queue import LateLane
 from domain.requests import FtaRequest, State
 from domain.roster import Architect, RosterIndex
 from storage import loads
@@ -186,12 +187,13 @@ class SqlAssignmentDesk:
             roster = await self._roster.index(connection, version)
         return waiting, roster, {a: Load(load.points) for a, load in found.items()}
 
-    async def offer_matched(self, request_id: int, decision: Decision,
-                            now: datetime) -> Outcome:
+    async def offer_matched(self, request_id: int, decision: Decision, now: datetime,
+                            late: LateLane | None = None) -> Outcome:
         """Offer the request to the architect the look-ahead matched it with, if nothing
         changed since it read the state: the request still waits with no live offer (so a
         manager's hand assignment or offer stands), and the architect still keeps every hard
-        rule with the load there is now. Otherwise no offer (note "changed")."""
+        rule with the load there is now (and, for a request ``late`` holds, the room it
+        keeps free). Otherwise no offer (note "changed")."""
         async with self._database.serialized() as connection:
             rows = (await connection.execute(_BEFORE_DECIDING, {"request_id": request_id})
                     ).mappings().all()
@@ -207,7 +209,9 @@ class SqlAssignmentDesk:
                     or demand.segment not in chosen.segments
                     or demand.region not in chosen.regions
                     or hard_rule(chosen, demand, load.points + decision.weight,
-                                 DecisionClock(now)) is not None):
+                                 DecisionClock(now),
+                                 keep_free=late.keep_free(request.deadline, now) if late else 0)
+                    is not None):
                 return Outcome(request, None, note="changed")
             return await self._offer(connection, request, chosen, decision, now,
                                      demand.customer)

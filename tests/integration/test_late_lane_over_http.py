@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from domain.balancer import Policy
+from domain.balancer import Policy, decide
 from domain.calendar import business_days_later
-from domain.queue import DEFAULT_HOLD
+from domain.queue import DEFAULT_HOLD, LateLane
 from domain.simulation import Simulation, deadline_of
 from domain.trace import parse_trace
+from storage.assignments import SqlAssignmentDesk
 from storage.database import open_database
 from storage.requests import SqlRequestRepository
 from tests.conftest import FIXED_NOW, MANAGERS_CHANNEL
@@ -154,3 +155,23 @@ async def test_the_apps_worker_serves_the_late_lane_in_the_simulators_order(
     # ends: it takes the room left.
     assert by_step == [["fresh"], ["late"], ["late2"]]
     assert app_steps == by_step
+
+
+async def test_a_look_ahead_match_for_a_held_request_stands_only_if_the_reserve_is_still_free(
+        bot, connector, clock, database_url) -> None:
+    architect, _, first, _, late = await full_and_one_waiting(bot, connector, database_url)
+    clock.advance(timedelta(days=3))  # past its deadline: held
+    await architect.press("engagement_finished", {"request_id": first})  # 3 points free
+    database = open_database(database_url)
+    desk = SqlAssignmentDesk(database)
+    # as the engine would match it if it held nothing back
+    [waiting], roster, loads = await desk.lookahead_state(clock.now)
+    match = decide(waiting.demand, roster, loads, clock.now,
+                   Policy("skilled", late=LateLane(reserve=0)))
+
+    held = await desk.offer_matched(late, match, clock.now, LateLane())
+    unheld = await desk.offer_matched(late, match, clock.now, LateLane(reserve=0))
+    await database.dispose()
+
+    assert (held.offer, held.note) == (None, "changed")
+    assert unheld.offer is not None and unheld.offer.architect_id == "fta-5"
