@@ -283,6 +283,9 @@ def main() -> None:
     rows = compare_policies(args.quick)
     print_comparison(rows)
     print_targets(rows)
+    if args.quick:
+        print("(--quick: quarters a quarter the size, for a smoke run; the targets are judged "
+              "on the full run)")
     print(f"Comparison run in {time.perf_counter() - started:.0f} s")
     if args.quick:
         return
