@@ -22,7 +22,7 @@ from domain.operations import ActivityLog, Entry
 from domain.outbox import UnitOfWork
 from domain.queue import order_waiting
 from domain.requests import RequestRepository, State
-from domain.sla import SLA_BREACH, SLA_KINDS, TICKET_KINDS
+from domain.sla import HOLD_ENDS, SLA_BREACH, SLA_KINDS, SLA_REMINDER, TICKET_KINDS
 from domain.timers import NO_REQUEST, Timer, Timers
 
 log = logging.getLogger(__name__)
@@ -159,10 +159,14 @@ class AssignmentWorker:
             await self._ticket_due(timer.request_id, timer.kind)
         elif timer.kind in SLA_KINDS:
             request = await self._requests.get(timer.request_id)
-            if request is not None and request.state is State.AWAITING_FTA:
+            if request is None or request.state is not State.AWAITING_FTA:
+                return
+            if timer.kind != HOLD_ENDS:
                 card = await self._router.escalations.sla_card(
                     request, breached=timer.kind == SLA_BREACH)
                 await self._poster.to_channel(self._managers, card,
                                               remember=(request.id,
                                                         managers_role(f"sla-{timer.id}")),
                                               audience="the FTA managers' channel")
+            if timer.kind != SLA_REMINDER:  # missed, or held no longer: the seller's card says
+                await self._status.show(request)

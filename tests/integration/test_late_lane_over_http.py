@@ -21,7 +21,7 @@ from storage.requests import SqlRequestRepository
 from tests.conftest import FIXED_NOW, MANAGERS_CHANNEL
 from tests.integration.test_assignment_work_over_http import accepted
 from tests.integration.test_engine_over_http import full_and_one_waiting, offers_to_fta_5, submit
-from tests.integration.test_offers_over_http import offer_data
+from tests.integration.test_offers_over_http import offer_data, updates_in
 from tests.support.driver import User, texts_of, tick
 
 
@@ -175,3 +175,21 @@ async def test_a_look_ahead_match_for_a_held_request_stands_only_if_the_reserve_
 
     assert (held.offer, held.note) == (None, "changed")
     assert unheld.offer is not None and unheld.offer.architect_id == "fta-5"
+
+
+async def test_the_sellers_card_says_so_when_the_deadline_passes_and_when_the_hold_ends(
+        bot, connector, clock, database_url) -> None:
+    _, seller, _, _, late = await full_and_one_waiting(bot, connector, database_url)
+    deadline = await deadline_of_request(database_url, late)
+
+    clock.now = deadline + timedelta(minutes=1)
+    await tick(bot)
+    at_deadline = texts_of(updates_in(connector, seller.conversation)[-1][1])
+    clock.now = deadline + DEFAULT_HOLD + timedelta(minutes=1)
+    await tick(bot)
+    past_hold = texts_of(updates_in(connector, seller.conversation)[-1][1])
+
+    assert f"FTA-2026-{late:05d}" in at_deadline
+    assert f"so it is held until {stamp(deadline + DEFAULT_HOLD)}" in at_deadline
+    assert "held until" not in past_hold
+    assert "first FTA with room left after the requests that can still meet" in past_hold
