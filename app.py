@@ -444,7 +444,8 @@ def engine_policy(settings: Settings, name: str | None = None) -> Policy:
                   load_band=settings.balancer_load_band,
                   scarcity_weight=settings.balancer_scarcity_weight,
                   late=LateLane(timedelta(hours=settings.late_lane_hold_hours),
-                                settings.late_lane_reserve_points))
+                                settings.late_lane_reserve_points),
+                  lighter_first=timedelta(hours=settings.queue_lighter_first_hours))
 
 
 def simulate(path: Path, policy: Policy, plot: Path | None = None,

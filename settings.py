@@ -85,6 +85,9 @@ class Settings:
     # the requests that can still meet their deadline leave (7 days: 5 business days)
     late_lane_hold_hours: float = 168.0
     late_lane_reserve_points: int = 3
+    # Requests that can still meet their deadline and are due within the same this-many hours
+    # go lighter engagement first (domain/queue.py); 0: earliest deadline first, always
+    queue_lighter_first_hours: float = 24.0
     # The look-ahead's re-match of the waiting queue (bot/lookahead.py), minutes apart; 0:
     # off, the worker then serves the queue one request at a time at every tick
     # Off by default: in the simulator it gained no SLA over serving the queue as capacity frees,
@@ -184,6 +187,8 @@ class Settings:
                                                 env.get("LATE_LANE_HOLD_HOURS", "168")),
             late_lane_reserve_points=_points("LATE_LANE_RESERVE_POINTS",
                                              env.get("LATE_LANE_RESERVE_POINTS", "3")),
+            queue_lighter_first_hours=_hours_or_none(
+                "QUEUE_LIGHTER_FIRST_HOURS", env.get("QUEUE_LIGHTER_FIRST_HOURS", "24")),
             lookahead_minutes=_minutes_or_off("LOOKAHEAD_MINUTES",
                                               env.get("LOOKAHEAD_MINUTES", "0")),
             account_team_channels=_channels(env.get("ACCOUNT_TEAM_CHANNELS", "")),

@@ -129,7 +129,8 @@ def compare_policies(quick: bool) -> list[dict[str, object]]:
         best = found.rows["hindsight"]["sla"]
         schedules = {}
         for name, policy, lookahead, answers in [
-                (BEFORE, Policy("balanced", late=OLDEST_FIRST), None, None),
+                (BEFORE, Policy("balanced", late=OLDEST_FIRST, lighter_first=timedelta(0)), None,
+                 None),
                 *((p, Policy(p), None, None) for p in POLICY_NAMES),
                 (LOOKAHEAD, Policy("skilled"), DEFAULT_INTERVAL, None),
                 (ANSWERED, Policy("skilled"), DEFAULT_INTERVAL, Answers())]:

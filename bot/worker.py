@@ -81,14 +81,16 @@ class AssignmentWorker:
 
     async def serve_queue(self, now: datetime) -> None:
         """Offer the waiting requests in the simulator's order (domain/queue.py): those that
-        can still meet their deadline first, earliest deadline first; then those past it by
-        more than the hold; the held ones last (the balancer keeps the hold's reserve free
-        for them: the router's policy holds the same late lane)."""
+        can still meet their deadline first, earliest deadline first (lighter first among
+        those due the same day); then those past it by more than the hold; the held ones last
+        (the balancer keeps the hold's reserve free for them: the router's policy holds the
+        same late lane)."""
+        policy = self._router.policy
         waiting = await self._desk.waiting_by_deadline()
-        for request_id, _ in order_waiting([(deadline, request_id, request_id)
-                                            for deadline, request_id in waiting],
-                                           now, self._router.policy.late):
-            await self._router.route(request_id)
+        for queued, _ in order_waiting([(q.deadline, q.request_id, q) for q in waiting], now,
+                                       policy.late, policy.lighter_first,
+                                       lambda q: policy.size_of(q.type_key)):
+            await self._router.route(queued.request_id)
 
     async def _look_ahead(self, timer: Timer, now: datetime) -> int:
         """The look-ahead's re-match (bot/lookahead.py), then the queue one request at a time

@@ -20,15 +20,24 @@ import random
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from domain.queue import LateLane
+from domain.queue import DEFAULT_LIGHTER_FIRST, LateLane
 from domain.roster import SKILLED, Architect, RosterIndex
 
 DEFAULT_WEIGHTS = {"discovery_workshop": 3, "ecif_review": 2, "migration_exception": 1,
                    "engage_before_license": 1}
+# How long each type's engagement holds the FTA's points until the FTA marks it finished
+ENGAGEMENT_BUSINESS_DAYS = {"discovery_workshop": 15, "ecif_review": 10,
+                            "migration_exception": 5, "engage_before_license": 5}
+
+
+def engagement_days(type_key: str | None) -> int:
+    """The business days a request of this type is estimated to hold its FTA's points."""
+    return ENGAGEMENT_BUSINESS_DAYS.get(type_key or "", 10)
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Each hard rule as said of one architect and of several: "1 does not", "3 do not".
 RULES = {"inactive": ("is not active", "are not active"),
@@ -100,9 +109,16 @@ class Policy:
     seed: int = 7
     scarcity_weight: float = 0.5  # relative load one architect's only-of-kind skill is worth
     late: LateLane = field(default_factory=LateLane)  # what a request past its deadline may take
+    # on-time requests due within this of each other go lighter first (domain/queue.py)
+    lighter_first: timedelta = DEFAULT_LIGHTER_FIRST
 
     def weight_of(self, type_key: str) -> int:
         return self.weights.get(type_key, 1)
+
+    def size_of(self, type_key: str) -> int:
+        """What taking the request costs an FTA, as far as it is known when it is taken: its
+        points times its type's estimated business days."""
+        return self.weight_of(type_key) * engagement_days(type_key)
 
     def primary(self, weight: int, demand: Demand | None = None,
                 roster: RosterIndex | None = None) -> Callable[[Architect, Load], float]:

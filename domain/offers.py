@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from domain.balancer import Decision, DecisionClock, Demand, Load, Policy, hard_rule
 from domain.lookahead import LIMIT, Waiting
@@ -24,8 +24,14 @@ WITHDRAWN_BY_SELLER = "the seller withdrew the request"  # an offer's end, as ma
 SENT_BACK = "sent back to the seller"
 OFFERED_BY = "offered_by"  # in a decision: the manager who re-offered the request
 REOFFERED = "a manager re-offered it to the next FTA"  # how the offer it replaced ended
-ENGAGEMENT_BUSINESS_DAYS = {"discovery_workshop": 15, "ecif_review": 10,
-                            "migration_exception": 5, "engage_before_license": 5}
+
+
+class Queued(NamedTuple):
+    """A request waiting for an FTA with no live offer, as the queue orders it."""
+
+    deadline: datetime  # its submission time when it has none
+    request_id: int
+    type_key: str
 
 
 class OfferState(StrEnum):
@@ -183,7 +189,7 @@ class AssignmentDesk(Protocol):
 
     async def waiting(self, limit: int = 50) -> list[int]: ...
 
-    async def waiting_by_deadline(self, limit: int = 200) -> list[tuple[datetime, int]]: ...
+    async def waiting_by_deadline(self, limit: int = 200) -> list[Queued]: ...
 
     async def lookahead_state(self, now: datetime, limit: int = LIMIT
                               ) -> tuple[list[Waiting], RosterIndex, dict[str, Load]]: ...

@@ -84,7 +84,8 @@ class Simulation:
         self._freed_since: set[str] = set()  # architects with room freed since the last one
         self.roster = RosterIndex(trace.architects)
         self.loads: dict[str, Load] = {}
-        self.queue: DeadlineQueue[TraceRequest] = DeadlineQueue(policy.late)
+        self.queue: DeadlineQueue[TraceRequest] = DeadlineQueue(
+            policy.late, policy.lighter_first, lambda r: self.policy.size_of(r.demand.type_key))
         self._deadlines: dict[str, datetime] = {}  # of the requests in the queue
         self._deadline_of: dict[str, datetime] = {}
         self.result = SimulationResult(policy.name)

@@ -19,13 +19,13 @@ from domain.balancer import (
     Load,
     Policy,
     decide,
+    engagement_days,
     hard_rule,
     override,
 )
 from domain.calendar import business_days_later, business_hours_later
 from domain.lookahead import LIMIT, Waiting
 from domain.offers import (
-    ENGAGEMENT_BUSINESS_DAYS,
     ENGAGEMENT_CHECK,
     EXTENSION_BUSINESS_DAYS,
     OFFERED_BY,
@@ -36,6 +36,7 @@ from domain.offers import (
     OfferError,
     OfferState,
     Outcome,
+    Queued,
     demand_of,
     returned_to_managers,
 )
@@ -173,7 +174,7 @@ class SqlAssignmentDesk:
         async with self._database.connect() as connection:
             found = await loads.counted(connection, now)
             version = None
-            for deadline, request_id in queue:
+            for deadline, request_id, _ in queue:
                 rows = (await connection.execute(_BEFORE_DECIDING, {"request_id": request_id})
                         ).mappings().all()
                 if not rows:
@@ -477,14 +478,16 @@ class SqlAssignmentDesk:
             row = (await connection.execute(_OFFER, {"offer_id": offer_id})).mappings().first()
         return offer_from(row) if row else None
 
-    async def waiting_by_deadline(self, limit: int = 200) -> list[tuple[datetime, int]]:
-        """(deadline, id) of the requests waiting for an FTA with no live offer, earliest
-        deadline first (its submission time when it has none); domain/queue.py orders them."""
-        query = (select(requests.c.deadline, requests.c.submitted_at, requests.c.id)
+    async def waiting_by_deadline(self, limit: int = 200) -> list[Queued]:
+        """The requests waiting for an FTA with no live offer, earliest deadline first;
+        domain/queue.py orders them."""
+        query = (select(requests.c.deadline, requests.c.submitted_at, requests.c.id,
+                        requests.c.type_key)
                  .where(requests.c.state == State.AWAITING_FTA, ~_HAS_LIVE_OFFER)
                  .order_by(requests.c.deadline, requests.c.id).limit(limit))
         async with self._database.connect() as connection:
-            return [(deadline or submitted, request_id) for deadline, submitted, request_id
+            return [Queued(deadline or submitted, request_id, type_key or "")
+                    for deadline, submitted, request_id, type_key
                     in (await connection.execute(query)).all()]
 
     async def waiting(self, limit: int = 50) -> list[int]:
@@ -520,9 +523,8 @@ async def _request_and_architect(connection: Connection, request_id: int,
 
 def _engagement_end(request: FtaRequest, architect: Architect, now: datetime) -> datetime:
     """When the engagement stops holding the architect's capacity."""
-    days = ENGAGEMENT_BUSINESS_DAYS.get(request.type_key or "", 10)
-    return business_days_later(now, days, architect.timezone, architect.holiday_country,
-                               architect.holiday_subdivision)
+    return business_days_later(now, engagement_days(request.type_key), architect.timezone,
+                               architect.holiday_country, architect.holiday_subdivision)
 
 
 async def _assign(connection: Connection, request_id: int,

@@ -120,3 +120,21 @@ async def test_a_withdrawn_engagement_is_never_asked_about_nor_held_again(
 
     assert not [c for c in cards_in(connector, "a:personal-5") if "finished?" in str(c)]
     assert "Your capacity stays held" not in str(held["value"])
+
+
+async def test_the_worker_offers_freed_points_to_the_lighter_request_due_the_same_day(
+        bot, connector, database_url) -> None:
+    # FTA 5 full with three workshops; a fourth workshop waits, then a migration exception
+    # (1 point, 5 business days estimated, against 3 points and 15) due the same day.
+    architect, seller, first, _, workshop = await full_and_one_waiting(bot, connector,
+                                                                       database_url)
+    migration = await submit(seller, "migration_exception")
+    offered_before = len(offers_to_fta_5(connector))
+
+    await architect.press("engagement_finished", {"request_id": first})
+    await tick(bot)
+
+    offered = [texts_of(card) for card in offers_to_fta_5(connector)[offered_before:]]
+    assert len(offered) == 1 and f"FTA-2026-{migration:05d}" in offered[0]
+    assert f"FTA-2026-{workshop:05d}" not in offered[0]
+    # 2 points left: the workshop waits for the next room, still in time for its deadline

@@ -1,6 +1,6 @@
-"""The deadline queue: on-time requests earliest deadline first, then those past their deadline
-by more than the hold (longest overdue first), then the held ones, which may only take an FTA
-who keeps the reserve free."""
+"""The deadline queue: on-time requests earliest deadline first (lighter first among those due
+the same day), then those past their deadline by more than the hold (longest overdue first),
+then the held ones, which may only take an FTA who keeps the reserve free."""
 
 from __future__ import annotations
 
@@ -23,6 +23,29 @@ def test_requests_that_can_still_meet_their_deadline_go_first_earliest_deadline_
 
     assert order_waiting(waiting, NOW) == [("soon", "on_time"), ("later", "on_time"),
                                            ("late", "held")]
+
+
+SIZES = {"workshop": 45, "review": 20, "migration": 5}  # points x estimated business days
+DAY = timedelta(hours=24)
+
+
+def size(name: str) -> int:
+    return SIZES[name.split("-")[0]]
+
+
+def test_on_time_requests_due_the_same_day_go_lighter_first_and_the_next_days_after() -> None:
+    waiting = [(at(5), "workshop", "workshop"), (at(10), "review", "review"),
+               (at(20), "migration", "migration"), (at(30), "migration-tomorrow",
+                                                    "migration-tomorrow"),
+               (at(-2), "workshop-late", "workshop-late")]
+
+    lighter = order_waiting(waiting, NOW, lighter_first=DAY, size=size)
+    by_deadline = order_waiting(waiting, NOW, lighter_first=timedelta(0), size=size)
+
+    assert [item for item, _ in lighter] == ["migration", "review", "workshop",
+                                             "migration-tomorrow", "workshop-late"]
+    assert [item for item, _ in by_deadline] == ["workshop", "review", "migration",
+                                                 "migration-tomorrow", "workshop-late"]
 
 
 def test_past_the_hold_a_request_comes_after_the_on_time_ones_and_before_the_held_ones() -> None:
@@ -74,3 +97,24 @@ def test_lanes_keep_their_order_and_each_lane_is_served_earliest_deadline_first(
     for wanted in ranks:
         in_lane = [hours for (hours, _), lane in order if lane == wanted]
         assert in_lane == sorted(in_lane)
+
+
+@given(st.lists(st.tuples(st.integers(min_value=-400, max_value=300),
+                          st.sampled_from(sorted(SIZES))), max_size=40),
+       st.integers(min_value=1, max_value=72))
+def test_lighter_first_only_reorders_on_time_requests_due_in_the_same_slot(
+        waiting: list[tuple[int, str]], slot_hours: int) -> None:
+    """The same requests in the same lanes; an on-time request is never passed over by one
+    due a slot later; within a slot, never by a heavier one; the late lanes as before."""
+    slot = timedelta(hours=slot_hours)
+    entries = sorted((at(h), f"r{i:03d}", (h, kind, i)) for i, (h, kind) in enumerate(waiting))
+    plain = list(serve_order(entries, NOW))
+    lighter = list(serve_order(entries, NOW, lighter_first=slot, size=lambda e: SIZES[e[1]]))
+
+    assert sorted(lighter) == sorted(plain)
+    assert [x for x in lighter if x[1] != "on_time"] == [x for x in plain if x[1] != "on_time"]
+    on_time = [(at(h) - NOW) // slot for (h, _, _), lane in lighter if lane == "on_time"]
+    assert on_time == sorted(on_time)
+    keys = [((at(h) - NOW) // slot, SIZES[kind]) for (h, kind, _), lane in lighter
+            if lane == "on_time"]
+    assert keys == sorted(keys)

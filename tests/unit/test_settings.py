@@ -97,6 +97,13 @@ def test_a_late_request_is_held_a_week_keeping_three_points_free_unless_set_othe
     assert (unheld.late_lane_hold_hours, unheld.late_lane_reserve_points) == (0.0, 0)
 
 
+def test_requests_due_within_a_day_go_lighter_first_unless_set_otherwise() -> None:
+    assert Settings.from_env({}).queue_lighter_first_hours == 24.0
+    assert Settings.from_env({"QUEUE_LIGHTER_FIRST_HOURS": "0"}).queue_lighter_first_hours == 0
+    with pytest.raises(SettingsError, match="QUEUE_LIGHTER_FIRST_HOURS"):
+        Settings.from_env({"QUEUE_LIGHTER_FIRST_HOURS": "soon"})
+
+
 def test_settings_are_frozen() -> None:
     settings = Settings.from_env({})
     with pytest.raises(AttributeError):

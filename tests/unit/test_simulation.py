@@ -69,6 +69,22 @@ def test_freed_capacity_goes_to_the_request_that_can_still_meet_its_deadline_fir
     assert assigned["fresh"] < assigned["late"]
 
 
+def test_freed_points_go_to_the_lighter_request_due_the_same_day() -> None:
+    small = {**ARCHITECT, "capacity": 3, "out_of_office": []}
+    raw = trace([small], [
+        request("r1", "2027-01-04T15:30:00Z", engagement_business_days=1),
+        request("r2", "2027-01-04T16:00:00Z"),  # a workshop: 3 points x 15 days, due Tuesday
+        request("r3", "2027-01-04T17:00:00Z", type="migration_exception")])  # 1 x 5, Tuesday
+    lighter = {a["request"]: a["assigned_at"] for a in run(raw)["assignments"]}
+    by_deadline = {a["request"]: a["assigned_at"] for a in simulate(
+        parse_trace(raw), Policy("balanced", lighter_first=timedelta(0)))["assignments"]}
+
+    assert lighter["r3"] == "2027-01-05T15:30:00+00:00"  # when r1 ends
+    assert lighter["r2"] > lighter["r3"]  # 2 points left: the workshop waits
+    assert by_deadline["r2"] == "2027-01-05T15:30:00+00:00"
+    assert by_deadline["r3"] > by_deadline["r2"]
+
+
 def test_a_late_request_is_held_for_the_on_time_ones_then_takes_the_room_left() -> None:
     small = {**ARCHITECT, "capacity": 5, "out_of_office": []}
     fresh = [request(f"f{day:02d}", f"2027-01-{day:02d}T14:00:00Z", engagement_business_days=1)
