@@ -216,7 +216,7 @@ def plot_utilisation(path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.dates import date2num
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 
     trace = parse_trace(synthetic_trace(24, 900, seed=5, capacity=(4, 14)))
     results = {p: Simulation(trace, Policy(p)).run() for p in POLICY_NAMES}
@@ -232,7 +232,7 @@ def plot_utilisation(path: Path) -> None:
                           linewidth=0.6, alpha=0.35)
         axis.plot(days, [statistics.fmean(u.values()) for _, u in samples], color="black",
                   linewidth=2, label="mean")
-        axis.xaxis_date()
+        _concise_dates(axis, AutoDateLocator(), ConciseDateFormatter)
         axis.set_title(f"{policy}: each FTA's load / capacity")
         axis.set_ylim(0, 1.05)
         axis.legend(loc="lower right")
@@ -241,11 +241,18 @@ def plot_utilisation(path: Path) -> None:
         spread.plot(date2num([m for m, _ in result.utilisation]),
                     [statistics.pstdev(u.values()) for _, u in result.utilisation],
                     label=policy, linewidth=1.5)
-    spread.xaxis_date()
+    _concise_dates(spread, AutoDateLocator(), ConciseDateFormatter)
     spread.set_title("Spread of utilisation across FTAs (standard deviation; lower is fairer)")
     spread.legend(ncol=4)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
+
+
+def _concise_dates(axis: Any, locator: Any, formatter: Any) -> None:
+    """Dates on the x axis, labelled briefly enough not to run into each other."""
+    axis.xaxis_date()
+    axis.xaxis.set_major_locator(locator)
+    axis.xaxis.set_major_formatter(formatter(locator))
 
 
 def main() -> None:
