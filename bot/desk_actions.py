@@ -241,8 +241,8 @@ class DeskActions:
             await self._save(request)
             assert request.deadline is not None  # just extended
             await self._timers.cancel(request.id, SLA_KINDS, now)
-            await self._timers.schedule_all(request.id, sla_timers(
-                request.deadline, self._reminders, self._policy.late.hold))
+            await self._timers.schedule_all(request.id, sla_timers(request.deadline,
+                                                                   self._reminders))
             await self._status.show(request)
             await self._poster.to_person(request.requester.id,
                                          create_deadline_moved_card(request),

@@ -85,8 +85,8 @@ class OfferRouter:
     async def submitted(self, request: FtaRequest) -> None:
         """A request joined the FTA queue: set its SLA timers and offer it."""
         if request.deadline is not None:
-            await self._timers.schedule_all(request.id, sla_timers(
-                request.deadline, self._reminders, self._policy.late.hold))
+            await self._timers.schedule_all(request.id, sla_timers(request.deadline,
+                                                                   self._reminders))
         await self.route(request.id)
 
     async def route(self, request_id: int) -> Routed:

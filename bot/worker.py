@@ -170,5 +170,10 @@ class AssignmentWorker:
                                               remember=(request.id,
                                                         managers_role(f"sla-{timer.id}")),
                                               audience="the FTA managers' channel")
+            hold = self._router.policy.late.hold
+            if timer.kind == SLA_BREACH and hold and request.deadline is not None:
+                # set here, not at submission: requests filed before it existed get it too,
+                # and it follows the hold as it is now, which the seller's card shows
+                await self._timers.schedule(HOLD_ENDS, request.id, request.deadline + hold)
             if timer.kind != SLA_REMINDER:  # missed, or held no longer: the seller's card says
                 await self._status.show(request)

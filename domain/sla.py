@@ -10,7 +10,7 @@ from domain.calendar import BUSINESS_END, BUSINESS_START, business_hours_later
 
 SLA_REMINDER = "sla_reminder"  # the timer kinds of the FTA queue's SLA
 SLA_BREACH = "sla_breach"
-HOLD_ENDS = "late_hold_ends"  # the late lane's hold ends (domain/queue.py)
+HOLD_ENDS = "late_hold_ends"  # the late lane's hold ends (domain/queue.py), set at the breach
 SLA_KINDS = (SLA_REMINDER, SLA_BREACH, HOLD_ENDS)
 TICKET_AT_RISK = "ticket_sla_at_risk"  # FTCHelp's own (timer kinds fit 30 characters)
 TICKET_BREACH = "ticket_sla_breach"
@@ -23,13 +23,12 @@ _PRIORITY_RANK = {"high": 0, "normal": 1, "low": 2}
 _NEVER = datetime.max.replace(tzinfo=UTC)
 
 
-def sla_timers(deadline: datetime, reminder_hours: Iterable[float],
-               hold: timedelta | None = None) -> list[tuple[str, datetime]]:
-    """The FTA queue's timers for ``deadline``: a reminder so many hours before, the breach
-    at the deadline itself and, with the late lane's ``hold``, the hold's end (at both, the
-    seller's card says what happens now)."""
+def sla_timers(deadline: datetime, reminder_hours: Iterable[float]) -> list[tuple[str, datetime]]:
+    """The FTA queue's timers for ``deadline``: a reminder so many hours before, and the
+    breach at the deadline itself (which sets the late lane's ``HOLD_ENDS``, with the hold
+    as it is then)."""
     return [*((SLA_REMINDER, deadline - timedelta(hours=hours)) for hours in reminder_hours),
-            (SLA_BREACH, deadline), *([(HOLD_ENDS, deadline + hold)] if hold else [])]
+            (SLA_BREACH, deadline)]
 
 
 def business_day_hours() -> float:

@@ -21,7 +21,7 @@ from storage.requests import SqlRequestRepository
 from tests.conftest import FIXED_NOW, MANAGERS_CHANNEL
 from tests.integration.test_assignment_work_over_http import accepted
 from tests.integration.test_engine_over_http import full_and_one_waiting, offers_to_fta_5, submit
-from tests.integration.test_offers_over_http import offer_data, updates_in
+from tests.integration.test_offers_over_http import cards_in, offer_data, updates_in
 from tests.support.driver import User, texts_of, tick
 
 
@@ -185,6 +185,7 @@ async def test_the_sellers_card_says_so_when_the_deadline_passes_and_when_the_ho
     clock.now = deadline + timedelta(minutes=1)
     await tick(bot)
     at_deadline = texts_of(updates_in(connector, seller.conversation)[-1][1])
+    alerts = len(cards_in(connector, MANAGERS_CHANNEL))
     clock.now = deadline + DEFAULT_HOLD + timedelta(minutes=1)
     await tick(bot)
     past_hold = texts_of(updates_in(connector, seller.conversation)[-1][1])
@@ -193,3 +194,5 @@ async def test_the_sellers_card_says_so_when_the_deadline_passes_and_when_the_ho
     assert f"so it is held until {stamp(deadline + DEFAULT_HOLD)}" in at_deadline
     assert "held until" not in past_hold
     assert "first FTA with room left after the requests that can still meet" in past_hold
+    assert not [card for card in cards_in(connector, MANAGERS_CHANNEL)[alerts:]  # alerted at
+                if f"FTA-2026-{late:05d}" in texts_of(card)]  # the deadline, not again

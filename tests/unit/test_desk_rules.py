@@ -21,7 +21,6 @@ from domain.operations import Entry
 from domain.requests import FtaRequest, Requester, RequestError, State
 from domain.roster import Absence, Architect
 from domain.sla import (
-    HOLD_ENDS,
     SLA_BREACH,
     SLA_REMINDER,
     TICKET_AT_RISK,
@@ -197,8 +196,6 @@ def test_the_sla_timers_follow_the_deadline() -> None:
     assert sla_timers(deadline, (24, 4)) == [(SLA_REMINDER, deadline - timedelta(hours=24)),
                                              (SLA_REMINDER, deadline - timedelta(hours=4)),
                                              (SLA_BREACH, deadline)]
-    assert sla_timers(deadline, (), timedelta(days=7)) == [
-        (SLA_BREACH, deadline), (HOLD_ENDS, deadline + timedelta(days=7))]
 
 
 def test_ftchelps_sla_counts_business_hours_of_the_sellers_calendar() -> None:
