@@ -27,9 +27,8 @@ from domain.requests import (
     StaleRequest,
 )
 from domain.roster import Architect, Roster
+from domain.sla import SLA_KINDS
 from domain.timers import Timers
-
-SLA_TIMERS = ("sla_reminder", "sla_breach")  # set again when the seller resubmits
 
 
 class SendBack:
@@ -59,7 +58,7 @@ class SendBack:
                                          f"{SEND_BACK_KINDS[str(kind)]}: {reason}",
                                          self._clock())
                 await self._requests.save(request)
-                for timer in SLA_TIMERS:
+                for timer in SLA_KINDS:  # set again when the seller resubmits
                     await self._timers.forget(timer, request.id)
                 await self._tell_seller(request)
         except (OfferError, StaleRequest):
