@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import uuid
 from collections.abc import Mapping
@@ -373,7 +374,7 @@ def _positive(name: str, raw: str) -> float:
         value = float(raw)
     except ValueError:
         value = -1
-    if value <= 0:
+    if not 0 < value < math.inf:  # nan and inf too: a timedelta of either fails at start-up
         raise SettingsError(f"{name} must be a positive number (of hours or seconds), "
                             f"not {raw!r}")
     return value

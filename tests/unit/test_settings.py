@@ -72,6 +72,8 @@ def test_the_password_never_appears_in_the_repr() -> None:
     ({"LATE_LANE_RESERVE_POINTS": "2.5"}, "LATE_LANE_RESERVE_POINTS"),
     ({"LATE_LANE_RESERVE_POINTS": "\u00b3"}, "LATE_LANE_RESERVE_POINTS"),
     ({"LATE_LANE_HOLD_HOURS": "a week"}, "LATE_LANE_HOLD_HOURS"),
+    ({"LATE_LANE_HOLD_HOURS": "inf"}, "LATE_LANE_HOLD_HOURS"),
+    ({"QUEUE_LIGHTER_FIRST_HOURS": "nan"}, "QUEUE_LIGHTER_FIRST_HOURS"),
 ])
 def test_a_bad_value_is_refused_naming_the_setting(env, named) -> None:
     with pytest.raises(SettingsError, match=named):
