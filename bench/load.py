@@ -108,9 +108,10 @@ def state_of(card: dict[str, Any]) -> dict[str, Any]:
 
 
 async def ready_draft(bot: Bot, service: str, user: dict[str, str]) -> dict[str, Any]:
-    """A Discovery Workshop draft, typed and ready to submit: the submit turn's data."""
-    opened = await bot.post(card_action(service, user, "open_request", {}))
-    chosen = await bot.post(card_action(service, user, "choose_request_type", {
+    """A Discovery Workshop draft, typed and ready to submit: the submit turn's data (pressed
+    again, as a seller would, while a busy instance asks to)."""
+    opened = await bot.press(lambda: card_action(service, user, "open_request", {}))
+    chosen = await bot.press(lambda: card_action(service, user, "choose_request_type", {
         **state_of(opened["value"]), "request_type": "discovery_workshop"}))
     # Each seller's own customer: one customer for all would send every request to the same
     # FTA (the balancer keeps a customer with the architect already working with it).
