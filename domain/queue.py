@@ -10,8 +10,8 @@ a schedule built with hindsight (bench/balancer.py), freed capacity goes:
    lighter engagement first (points x the type's estimated business days): the points a freed
    FTA has then make more deadlines, and a heavier request still goes before any due the next
    day. Measured on the quarters of bench/balancer.py, this is worth most where the queue is
-   long (0.8-1.3 points of SLA on the large and overloaded quarters, within 0.5 either way on
-   the others);
+   long (with the default policy, +0.8 points of SLA on the large quarter and +0.7 on the
+   overloaded one; within 0.5 either way on the others);
 2. overdue: then to requests past their deadline by more than the ``hold`` (7 days: 5 business
    days after a deadline, which falls at the end of a business day), longest overdue first,
    with whatever room is left;
