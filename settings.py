@@ -184,14 +184,14 @@ class Settings:
                                          env.get("BALANCER_LOAD_BAND", "0.10")),
             balancer_scarcity_weight=_positive("BALANCER_SCARCITY_WEIGHT",
                                                env.get("BALANCER_SCARCITY_WEIGHT", "0.5")),
-            late_lane_hold_hours=_hours_or_none("LATE_LANE_HOLD_HOURS",
-                                                env.get("LATE_LANE_HOLD_HOURS", "168")),
+            late_lane_hold_hours=_off_or_positive("LATE_LANE_HOLD_HOURS",
+                                                  env.get("LATE_LANE_HOLD_HOURS", "168")),
             late_lane_reserve_points=_points("LATE_LANE_RESERVE_POINTS",
                                              env.get("LATE_LANE_RESERVE_POINTS", "3")),
-            queue_lighter_first_hours=_hours_or_none(
+            queue_lighter_first_hours=_off_or_positive(
                 "QUEUE_LIGHTER_FIRST_HOURS", env.get("QUEUE_LIGHTER_FIRST_HOURS", "24")),
-            lookahead_minutes=_minutes_or_off("LOOKAHEAD_MINUTES",
-                                              env.get("LOOKAHEAD_MINUTES", "0")),
+            lookahead_minutes=_off_or_positive("LOOKAHEAD_MINUTES",
+                                               env.get("LOOKAHEAD_MINUTES", "0")),
             account_team_channels=_channels(env.get("ACCOUNT_TEAM_CHANNELS", "")),
             graph_base_url=_https("GRAPH_BASE_URL", env.get(
                 "GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0"), allow_loopback_http=True),
@@ -391,13 +391,8 @@ def _points(name: str, raw: str) -> int:
     return value
 
 
-def _hours_or_none(name: str, raw: str) -> float:
-    """A number of hours, 0 or more."""
-    return 0.0 if raw.strip() in ("0", "0.0") else _positive(name, raw)
-
-
-def _minutes_or_off(name: str, raw: str) -> float:
-    """A positive number of minutes, or 0 for off."""
+def _off_or_positive(name: str, raw: str) -> float:
+    """A positive number (of hours or minutes), or 0 for off."""
     return 0.0 if raw.strip() in ("0", "0.0") else _positive(name, raw)
 
 
