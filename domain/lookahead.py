@@ -35,7 +35,7 @@ from domain.balancer import (
     _ranked,
     hard_rule,
 )
-from domain.queue import Lane
+from domain.queue import Lane, order_waiting
 from domain.roster import RosterIndex
 
 # (rows, columns, [(row, column, cost)]) -> the (row, column) pairs of a minimum-cost
@@ -64,9 +64,11 @@ class Match:
 
 def rematch(waiting: Sequence[Waiting], roster: RosterIndex, loads: Mapping[str, Load],
             now: datetime, policy: Policy, solve: Solver) -> list[Match]:
-    """The waiting requests matched with architects who have room, in serve order."""
-    rows = sorted(waiting, key=lambda w: (_LANES.index(policy.late.lane(w.deadline, now)),
-                                          w.deadline, w.demand.request_id))[:LIMIT]
+    """The waiting requests matched with architects who have room, in serve order (the
+    deadline queue's, domain/queue.py)."""
+    rows = [w for w, _ in order_waiting([(w.deadline, w.demand.request_id, w) for w in waiting],
+                                        now, policy.late, policy.lighter_first,
+                                        lambda w: policy.size_of(w.demand.type_key))][:LIMIT]
     clock = DecisionClock(now)
     lightest = min(policy.weights.values(), default=1)
     columns: dict[tuple[str, int], int] = {}
@@ -96,9 +98,6 @@ def rematch(waiting: Sequence[Waiting], roster: RosterIndex, loads: Mapping[str,
     chosen = dict(solve(len(rows), len(columns), entries))
     return _checked(rows, {row: owner[column] for row, column in chosen.items()},
                     roster, loads, clock, policy)
-
-
-_LANES: tuple[Lane, ...] = ("on_time", "overdue", "held")
 
 
 def _checked(rows: Sequence[Waiting], chosen: Mapping[int, str], roster: RosterIndex,
