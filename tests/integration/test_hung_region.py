@@ -24,6 +24,7 @@ from tests.support.requests import COMPLETE
 
 HUNG, HEALTHY = "emea", "amer"
 CARD = "application/vnd.microsoft.card.adaptive"
+PAUSE = 2.0  # seconds a service URL is left alone once its circuit opens (the `quick` app)
 
 
 def help_cards(connector: FakeConnector, number: int, region: str = HEALTHY) -> list[float]:
@@ -68,14 +69,15 @@ async def hung_turns(bot, connector):  # type: ignore[no-untyped-def]
 @pytest.fixture
 async def quick(aiohttp_client, settings: Settings, database_url: str, clock):  # type: ignore[no-untyped-def]
     """The real app with short send time-outs: at most 3 calls in flight to one service URL,
-    2 unanswered calls in a row open its circuit for half a second."""
+    2 unanswered calls in a row open its circuit for PAUSE seconds (long enough that a turn
+    on a loaded machine still falls inside it)."""
     from app import create_app
 
     if database_url.startswith("postgresql"):
         await reset_postgres(database_url)
     return await aiohttp_client(create_app(replace(
         settings, outbox_send_timeout_seconds=0.3, service_url_max_calls=3,
-        service_url_failures_to_open=2, service_url_pause_seconds=0.5), clock=clock))
+        service_url_failures_to_open=2, service_url_pause_seconds=PAUSE), clock=clock))
 
 
 async def test_a_healthy_region_is_answered_and_its_reply_delivered_within_a_second(
@@ -137,11 +139,13 @@ async def test_a_region_that_stopped_answering_is_left_alone_until_its_pause_end
         await posted(quick, asks_help(connector, HUNG, number))
     assert connector.calls_to_hung == 2  # unanswered twice in a row: the circuit opens
 
-    status, took = await posted(quick, asks_help(connector, HUNG, 7))
-    assert (status, took < 0.2, connector.calls_to_hung) == (201, True, 2)
+    opened = time.monotonic()
+    status, _ = await posted(quick, asks_help(connector, HUNG, 7))
+    assert time.monotonic() - opened < PAUSE, "the turn outlasted the pause: nothing was tested"
+    assert (status, connector.calls_to_hung) == (201, 2)  # answered, and the region not called
 
     connector.release_regions()  # the region is back
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(PAUSE)
     await posted(quick, asks_help(connector, HUNG, 8))
     assert help_cards(connector, 8, HUNG)
 
