@@ -3,13 +3,22 @@ the fake Teams connector, and the real app served over HTTP."""
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import MetaData, Table, insert, make_url, select, text
+from sqlalchemy.engine import Connection
 
 from settings import Settings
 from storage import migrate
@@ -37,6 +46,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 async def reset_postgres(url: str) -> None:
+    """Leave the PostgreSQL database at ``url`` empty: no tables, no migrations."""
     database = open_database(url)
     async with database.engine.begin() as connection:
         await connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -44,10 +54,92 @@ async def reset_postgres(url: str) -> None:
     await database.dispose()
 
 
+async def empty_database(url: str) -> None:
+    """Leave the database at ``url`` at the newest migration, holding only the rows the
+    migrations themselves put in, as a fresh install has it. Migrating costs a PostgreSQL test
+    0.4 s, so it is done once: a migrated PostgreSQL database is emptied table by table
+    (0.04 s), and a new SQLite file is a copy of one migrated at the start of the run."""
+    if url.startswith("sqlite"):
+        _copy_migrated_sqlite(Path(make_url(url).database or ""))
+        return
+    database = open_database(url)
+    try:
+        async with database.engine.begin() as connection:
+            if _migrated.tables and await connection.run_sync(_at_newest_migration):
+                await connection.run_sync(_migrated.restore)
+                return
+    finally:
+        await database.dispose()
+    await reset_postgres(url)
+    database = open_database(url)
+    try:
+        await migrate.upgrade(database)
+        async with database.engine.connect() as connection:
+            await connection.run_sync(_migrated.remember)
+    finally:
+        await database.dispose()
+
+
+class _MigratedContent:
+    """Every table of a freshly migrated PostgreSQL database, and the rows the migrations put
+    in, read once a run."""
+
+    def __init__(self) -> None:
+        self.tables: list[str] = []
+        self.seeds: list[tuple[Table, list[dict[str, Any]]]] = []
+
+    def remember(self, connection: Connection) -> None:
+        metadata = MetaData()
+        metadata.reflect(connection)
+        self.tables = [name for name in metadata.tables if name != "alembic_version"]
+        self.seeds = [(table, [dict(row) for row in connection.execute(select(table)).mappings()])
+                      for name, table in metadata.tables.items() if name in self.tables]
+        self.seeds = [(table, rows) for table, rows in self.seeds if rows]
+
+    def restore(self, connection: Connection) -> None:
+        names = ", ".join(f'"{name}"' for name in self.tables)
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        for table, rows in self.seeds:
+            connection.execute(insert(table), rows)
+
+
+_migrated = _MigratedContent()
+
+
+def _at_newest_migration(connection: Connection) -> bool:
+    current = MigrationContext.configure(connection).get_current_revision()
+    return current == migrate.newest_revision()
+
+
+def _copy_migrated_sqlite(path: Path) -> None:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_migrated_sqlite_file(), path)
+
+
+@cache
+def _migrated_sqlite_file() -> Path:
+    """A SQLite file at the newest migration, made once a run (in a thread of its own: the
+    caller may be inside the test's event loop)."""
+    folder = tempfile.mkdtemp(prefix="migrated-")
+    atexit.register(shutil.rmtree, folder, True)
+    path = Path(folder) / "migrated.db"
+
+    async def migrated() -> None:
+        database = open_database(f"sqlite+aiosqlite:///{path}")
+        try:
+            await migrate.upgrade(database)
+        finally:
+            await database.dispose()
+
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, migrated()).result()
+    return path
+
+
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[Database]:
-    if database_url.startswith("postgresql"):
-        await reset_postgres(database_url)
+    await empty_database(database_url)
     opened = open_database(database_url)
     await migrate.upgrade(opened)
     yield opened
@@ -101,6 +193,5 @@ async def bot(aiohttp_client, settings: Settings, database_url: str,  # type: ig
     """The real app (adapter, handler, storage) served on loopback, clock fixed."""
     from app import create_app
 
-    if database_url.startswith("postgresql"):
-        await reset_postgres(database_url)
+    await empty_database(database_url)
     return await aiohttp_client(create_app(settings, clock=clock))

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from bot.edge.http import BUSY, RETRY_AFTER_SECONDS, admission_key
 from settings import Settings
-from tests.conftest import reset_postgres
+from tests.conftest import empty_database
 from tests.support.activities import card_action, message
 from tests.support.driver import User, card_state, texts_of
 
@@ -18,8 +18,7 @@ async def test_turns_that_cannot_start_in_time_are_refused_and_lose_nothing(
         aiohttp_client, settings: Settings, database_url: str, clock, connector) -> None:
     from app import create_app
 
-    if database_url.startswith("postgresql"):
-        await reset_postgres(database_url)
+    await empty_database(database_url)
     client = await aiohttp_client(create_app(
         replace(settings, max_concurrent_turns=1, turn_queue_seconds=0.2), clock=clock))
     waiting = User(client, connector, number=2)

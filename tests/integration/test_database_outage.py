@@ -14,7 +14,7 @@ import pytest
 
 from bot.edge.http import RETRY_AFTER_SECONDS, UNAVAILABLE
 from settings import Settings
-from tests.conftest import POSTGRES_URL, reset_postgres
+from tests.conftest import POSTGRES_URL, empty_database
 from tests.integration.test_outbox_crash import until
 from tests.support.activities import card_action, message
 from tests.support.driver import User, card_state, texts_of
@@ -37,7 +37,7 @@ async def test_turns_during_a_database_outage_ask_to_try_again_and_lose_nothing(
         line: DatabaseLine, aiohttp_client, settings: Settings, clock, connector) -> None:
     from app import create_app
 
-    await reset_postgres(POSTGRES_URL)
+    await empty_database(POSTGRES_URL)
     app = create_app(replace(settings, database_url=via(POSTGRES_URL, line.port)), clock=clock)
     client = await aiohttp_client(app)
     seller = User(client, connector, number=7)
@@ -71,7 +71,7 @@ async def test_a_send_whose_record_fails_is_recorded_once_the_database_is_back(
         line: DatabaseLine, aiohttp_client, settings: Settings, clock, connector) -> None:
     from app import create_app, outbox_key
 
-    await reset_postgres(POSTGRES_URL)
+    await empty_database(POSTGRES_URL)
     app = create_app(replace(settings, database_url=via(POSTGRES_URL, line.port),
                              outbox_lease_seconds=30), clock=clock)
     client = await aiohttp_client(app)
@@ -102,7 +102,7 @@ async def test_a_turn_after_the_database_dropped_its_connections_goes_through(
     next turn's first statement finds one dead and claims again on a new connection."""
     from app import create_app
 
-    await reset_postgres(POSTGRES_URL)
+    await empty_database(POSTGRES_URL)
     app = create_app(replace(settings, database_url=via(POSTGRES_URL, line.port)), clock=clock)
     client = await aiohttp_client(app)
     seller = User(client, connector, number=9)

@@ -18,7 +18,7 @@ from domain.conversations import ConversationAddress
 from settings import Settings
 from storage import sample_data
 from storage.conversations import SqlConversationDirectory
-from tests.conftest import FTCHELP_CHANNEL, MANAGERS_CHANNEL, reset_postgres
+from tests.conftest import FTCHELP_CHANNEL, MANAGERS_CHANNEL, empty_database
 from tests.support.activities import person
 from tests.support.entra import (
     APP_ID,
@@ -79,8 +79,7 @@ async def remember_channel(client: Any, service_url: str, channel: str = MANAGER
 @pytest.fixture
 async def desk(aiohttp_client, settings, database_url, clock, connector, entra,  # type: ignore[no-untyped-def]
                identity):
-    if database_url.startswith("postgresql"):
-        await reset_postgres(database_url)
+    await empty_database(database_url)
     client = await aiohttp_client(create_app(secured(settings, entra, identity), clock=clock))
     await remember_channel(client, connector.url)
     connector.rosters[TEAM] = [{"id": "29:user-7", "name": "Mona Manager",

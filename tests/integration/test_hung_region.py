@@ -15,7 +15,7 @@ from app import outbox_key
 from cards import verbs
 from domain.outbox import Kind, Notice
 from settings import Settings
-from tests.conftest import reset_postgres
+from tests.conftest import empty_database
 from tests.integration.test_offers_over_http import cards_in, fta, load_roster
 from tests.support.activities import BOT_ID, TENANT, card_action, message, person
 from tests.support.connector import FakeConnector
@@ -73,8 +73,7 @@ async def quick(aiohttp_client, settings: Settings, database_url: str, clock):  
     on a loaded machine still falls inside it)."""
     from app import create_app
 
-    if database_url.startswith("postgresql"):
-        await reset_postgres(database_url)
+    await empty_database(database_url)
     return await aiohttp_client(create_app(replace(
         settings, outbox_send_timeout_seconds=0.3, service_url_max_calls=3,
         service_url_failures_to_open=2, service_url_pause_seconds=PAUSE), clock=clock))
@@ -194,8 +193,7 @@ async def test_notices_beyond_a_hung_regions_call_slots_wait_in_the_outbox_not_i
     ahead of them hang: they are put back and tried again later."""
     from app import create_app
 
-    if database_url.startswith("postgresql"):
-        await reset_postgres(database_url)
+    await empty_database(database_url)
     bot = await aiohttp_client(create_app(replace(settings, service_url_max_calls=2),
                                           clock=clock))
     connector.hang_region(HUNG)

@@ -293,10 +293,9 @@ async def test_a_typed_link_is_held_to_the_same_hosts_as_a_file_sent(seller, dat
 async def test_typed_links_follow_the_configured_file_hosts(
         aiohttp_client, settings, connector, database_url, clock) -> None:
     from app import create_app
-    from tests.conftest import reset_postgres
+    from tests.conftest import empty_database
 
-    if database_url.startswith("postgresql"):
-        await reset_postgres(database_url)
+    await empty_database(database_url)
     bot = await aiohttp_client(create_app(replace(settings, file_hosts=("files.contoso.com",)),
                                           clock=clock))
     seller = User(bot, connector, number=1)
