@@ -14,6 +14,7 @@ INSTALL_LOCKED = -m pip install --quiet --require-hashes --no-deps -r
 LOCK_FLAGS = --quiet --universal --python-version 3.11 --generate-hashes --upgrade
 PORT ?= 3978
 PLAYGROUND_PORT ?= 56150
+TEST_WORKERS ?= auto
 DEMO_DB ?= sqlite+aiosqlite:///$(CURDIR)/var/demo.db
 DEMO_ENV = DATABASE_URL=$(DEMO_DB) FTCHELP_CHANNEL_ID=ftchelp-channel-id \
 	FTA_MANAGERS_CHANNEL_ID=team-id ACCOUNT_TEAM_CHANNELS='*=team-id'
@@ -66,8 +67,11 @@ typecheck: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/mypy
 	npm run --silent check:web
 
+# The suite runs on every core (pytest-xdist, a PostgreSQL database per worker), a test file per
+# worker; then the tests marked `alone` (they time things or load several processes) run one by one.
 test: $(VENV)/.installed node_modules/.installed web/dist/.built lint typecheck
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not alone"
+	$(PY) -m pytest -m alone
 	$(MAKE) conformance
 
 # SqlStorage against botbuilder-testing's StorageBaseTests (SQLite, and PostgreSQL when

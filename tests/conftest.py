@@ -19,13 +19,40 @@ import pytest
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, Table, insert, make_url, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from settings import Settings
 from storage import migrate
 from storage.database import Database, open_database
 from tests.support.connector import FakeConnector
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+def _own_database(url: str) -> str:
+    """``url``, or under pytest-xdist a database of this worker's own beside it (test_gw0,
+    test_gw1, ...; made the first time), so that workers never empty each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    shared = make_url(url)
+    own = shared.set(database=f"{shared.database}_{worker}")
+
+    async def create_if_missing() -> None:
+        engine = create_async_engine(shared, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as connection:
+                found = await connection.scalar(
+                    text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                    {"name": own.database})
+                if not found:
+                    await connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(create_if_missing())
+    return own.render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _own_database(os.environ.get("TEST_DATABASE_URL", ""))
 FTCHELP_CHANNEL = "19:ftchelp@thread.tacv2"
 MANAGERS_CHANNEL = "19:fta-managers@thread.tacv2"
 ACCOUNT_TEAM_CHANNEL = "19:atu-enterprise-na@thread.tacv2"

@@ -7,11 +7,15 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
+import pytest
+
 from bot.edge.http import BUSY, RETRY_AFTER_SECONDS, admission_key
 from settings import Settings
 from tests.conftest import empty_database
 from tests.support.activities import card_action, message
 from tests.support.driver import User, card_state, texts_of
+
+pytestmark = pytest.mark.alone  # a 0.2 s queue's patience: run with the machine to itself
 
 
 async def test_turns_that_cannot_start_in_time_are_refused_and_lose_nothing(

@@ -22,7 +22,8 @@ from tests.support.relay import DatabaseLine, via
 from tests.support.requests import COMPLETE
 
 pytestmark = [pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set"),
-              pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)]
+              pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
+              pytest.mark.alone]  # it times outages: run with the machine to itself
 
 
 @pytest.fixture

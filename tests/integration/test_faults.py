@@ -10,6 +10,8 @@ import pytest
 from tests.conftest import POSTGRES_URL
 from tests.support.bench import bench_report
 
+pytestmark = pytest.mark.alone  # several processes killed and cut: run with the machine to itself
+
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
 def test_a_killed_instance_and_a_cut_database_lose_and_repeat_nothing() -> None:

@@ -22,6 +22,8 @@ from tests.support.connector import FakeConnector
 from tests.support.driver import User, card_state, delivered
 from tests.support.requests import COMPLETE
 
+pytestmark = pytest.mark.alone  # it measures time: run with the machine to itself
+
 HUNG, HEALTHY = "emea", "amer"
 CARD = "application/vnd.microsoft.card.adaptive"
 PAUSE = 2.0  # seconds a service URL is left alone once its circuit opens (the `quick` app)

@@ -8,11 +8,14 @@ import time
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from tests.e2e import harness
 from tests.support.connector import FakeConnector
 from tests.support.driver import User, card_state
 from tests.support.requests import COMPLETE
+
+pytestmark = pytest.mark.alone  # a process killed mid-send: run with the machine to itself
 
 LEASE_SECONDS = "2"
 

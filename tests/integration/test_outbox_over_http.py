@@ -32,7 +32,8 @@ from tests.support.graph import FakeGraph
 from tests.support.outbox import dispatcher_for, drain
 from tests.support.requests import COMPLETE
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = [pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+              pytest.mark.alone]  # it measures send rates: run with the machine to itself
 FTA_MAIL = "fta5@contoso.com"
 SELLER_CHAT, FTA_CHAT = "a:personal-1", "a:personal-5"
 

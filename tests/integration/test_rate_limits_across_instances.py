@@ -20,6 +20,8 @@ from storage.database import Database
 from storage.outbox import SqlOutbox
 from tests.support.connector import FakeConnector
 
+pytestmark = pytest.mark.alone  # it measures time: run with the machine to itself
+
 TENANT, BUSY, TENANT_RATE = "tenant-1", "a:busy", 10
 BUSY_NOTICES, OTHER_NOTICES = 24, 36
 

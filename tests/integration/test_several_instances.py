@@ -9,6 +9,8 @@ import pytest
 from tests.conftest import POSTGRES_URL
 from tests.support.bench import bench_report
 
+pytestmark = pytest.mark.alone  # three instances and a load: run with the machine to itself
+
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
 def test_three_instances_assign_300_concurrent_requests_exactly_once() -> None:

@@ -17,6 +17,8 @@ from tests.integration.test_authentication import APP_ID, post, secured_settings
 from tests.integration.test_hung_region import until
 from tests.support.identity import IdentityProvider
 
+pytestmark = pytest.mark.alone  # it measures time: run with the machine to itself
+
 # Authentication happens before any database work: one database is enough.
 on_sqlite = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 TIME_OUT = 0.5
