@@ -38,6 +38,15 @@ def playground(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield ui
 
 
+@pytest.fixture(scope="session", autouse=True)
+def patient_assertions() -> None:
+    """A chat round trip through the Playground can take seconds when the suite loads both
+    cores: assertions wait up to 15 s (Playwright's default is 5), as actions wait 20 s."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright

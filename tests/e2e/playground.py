@@ -20,6 +20,22 @@ def choose(page: Page, label: str | re.Pattern[str], option: str | re.Pattern[st
     page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
 
 
+def settled(page: Page, quiet_ms: int = 1000, within_ms: int = 20_000) -> None:
+    """Wait until the bot has stopped sending: the Playground's log panel, which lists every
+    activity both ways, has not grown for ``quiet_ms``. A card that a late update re-renders
+    loses what was picked on it, as it would for a person in Teams."""
+    log = page.get_by_text(re.compile("Connecting to your application")).first
+    last, quiet = log.inner_text(), 0
+    for _ in range(within_ms // 100):
+        page.wait_for_timeout(100)
+        now = log.inner_text()
+        quiet = quiet + 100 if now == last else 0
+        last = now
+        if quiet >= quiet_ms:
+            return
+    raise AssertionError(f"the bot was still sending after {within_ms} ms")
+
+
 def type_into(page: Page, label: str, text: str) -> None:
     page.get_by_label(label, exact=True).last.fill(text)
 

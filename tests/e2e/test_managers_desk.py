@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e import harness
 from tests.e2e.conftest import card_screenshot
-from tests.e2e.playground import choose, type_into
+from tests.e2e.playground import choose, settled, type_into
 from tests.e2e.test_lifecycle import file_and_get_the_offer
 from tests.e2e.test_request_intake import file_inquiry
 
@@ -65,6 +65,7 @@ def test_a_manager_acts_on_the_sla_alert_and_on_a_request_from_its_view(page: Pa
     page.get_by_role("button", name="Re-offer to the next FTA").last.click()
     expect(page.get_by_text("Nobody else is eligible: assign it by hand.").last).to_be_visible()
     card_screenshot(page, re.compile("Nobody else is eligible"), "desk-reoffer-nobody-card")
+    settled(page)  # the alert is updated in place after the re-offer: pick once it is drawn
     choose(page, "Assign by hand to", re.compile(r"^Megan Bowen"))
     page.get_by_role("button", name="Assign").last.click()
     expect(page.get_by_text(re.compile(r"FTA-\d{4}-\d{5} assigned to Megan Bowen")).last
@@ -84,6 +85,7 @@ def test_a_manager_reassigns_an_accepted_request_from_its_view(page: Page) -> No
     post_to_bot(page, f"status {number}")
     expect(page.get_by_text("Reassign to another FTA").last).to_be_visible()
     card_screenshot(page, re.compile("Reassign to another FTA"), "desk-manager-view-assigned")
+    settled(page)
     choose(page, "New FTA", re.compile(r"^Megan Bowen"))
     type_into(page, "Reason (the FTAs and the record keep it)", "Alex is on leave next week")
     page.get_by_role("button", name="Reassign").last.click()
