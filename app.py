@@ -264,6 +264,7 @@ async def _bot_context(app: web.Application, clock: Clock,
     await worker.schedule_purge()
     await worker.schedule_lookahead()
     await worker.schedule_digest()
+    await worker.schedule_hold_ends()
     running = [asyncio.create_task(worker.run_forever(settings.worker_interval_seconds)),
                asyncio.create_task(dispatcher.run_forever())]
     yield

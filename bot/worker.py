@@ -129,6 +129,15 @@ class AssignmentWorker:
         if self._purge is not None:
             await self._timers.ensure(PURGE, self._clock())
 
+    async def schedule_hold_ends(self) -> None:
+        """At start-up: requests whose deadline passed before the breach set the late lane's
+        hold end get it now, so that their seller's card is redrawn when the hold ends rather
+        than saying "held until" for ever."""
+        hold = self._router.policy.late.hold
+        if hold and (added := await self._timers.schedule_missing_hold_ends(hold)):
+            log.info("late lane: the hold's end scheduled for %d requests past their deadline",
+                     added)
+
     async def run_forever(self, interval_seconds: float) -> None:
         while True:
             await asyncio.sleep(interval_seconds)

@@ -45,6 +45,12 @@ class Timers(Protocol):
         the deadline they counted down to moved, or what they chased was done."""
         ...
 
+    async def schedule_missing_hold_ends(self, hold: timedelta) -> int:
+        """Each request still waiting for an FTA whose deadline's breach has run without
+        setting the late lane's hold end (it ran before releases that set it) gets it, due at
+        its deadline plus ``hold``; how many did. Safe to run from every instance at once."""
+        ...
+
     async def claim_due(self, now: datetime, lease: timedelta = ...,
                         limit: int = 20) -> list[Timer]: ...
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, insert, or_, select, update
 
+from domain.requests import State
+from domain.sla import HOLD_ENDS, SLA_BREACH
 from domain.timers import NO_REQUEST, Timer
 from storage.database import Database
-from storage.tables import timers
+from storage.tables import requests, timers
 
 _ADD = insert(timers)
 
@@ -63,6 +65,25 @@ class SqlTimers:
             await connection.execute(update(timers).where(
                 timers.c.request_id == request_id, timers.c.kind.in_(list(kinds)),
                 timers.c.done_at.is_(None)).values(done_at=now))
+
+    async def schedule_missing_hold_ends(self, hold: timedelta) -> int:
+        breach, hold_end = timers.alias("breach"), timers.alias("hold_end")
+        missing = (
+            select(requests.c.id, requests.c.deadline)
+            .join(breach, and_(breach.c.request_id == requests.c.id,
+                               breach.c.kind == SLA_BREACH,
+                               breach.c.due_at == requests.c.deadline,
+                               breach.c.done_at.is_not(None)))
+            .where(requests.c.state == State.AWAITING_FTA,
+                   ~exists().where(hold_end.c.request_id == requests.c.id,
+                                   hold_end.c.kind == HOLD_ENDS)))
+        async with self._database.serialized() as connection:  # instances starting together
+            rows = (await connection.execute(missing)).all()
+            if rows:
+                await connection.execute(_ADD, [
+                    {"kind": HOLD_ENDS, "request_id": row.id, "offer_id": None,
+                     "due_at": row.deadline + hold, "leased_by": ""} for row in rows])
+        return len(rows)
 
     async def claim_due(self, now: datetime, lease: timedelta = timedelta(minutes=2),
                         limit: int = 20) -> list[Timer]:

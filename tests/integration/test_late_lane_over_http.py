@@ -9,15 +9,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from domain.balancer import Policy, decide
 from domain.calendar import business_days_later
 from domain.queue import DEFAULT_HOLD, LateLane
 from domain.simulation import Simulation, deadline_of
+from domain.sla import HOLD_ENDS
 from domain.trace import parse_trace
 from storage.assignments import SqlAssignmentDesk
 from storage.database import open_database
 from storage.requests import SqlRequestRepository
+from storage.tables import timers
+from storage.timers import SqlTimers
 from tests.conftest import FIXED_NOW, MANAGERS_CHANNEL
 from tests.integration.test_assignment_work_over_http import accepted
 from tests.integration.test_engine_over_http import full_and_one_waiting, offers_to_fta_5, submit
@@ -196,3 +200,47 @@ async def test_the_sellers_card_says_so_when_the_deadline_passes_and_when_the_ho
     assert "first FTA with room left after the requests that can still meet" in past_hold
     assert not [card for card in cards_in(connector, MANAGERS_CHANNEL)[alerts:]  # alerted at
                 if f"FTA-2026-{late:05d}" in texts_of(card)]  # the deadline, not again
+
+
+async def hold_ends_of(database_url: str, request_id: int) -> list[datetime]:
+    database = open_database(database_url)
+    async with database.connect() as connection:
+        due = (await connection.execute(select(timers.c.due_at).where(
+            timers.c.kind == HOLD_ENDS, timers.c.request_id == request_id))).scalars().all()
+    await database.dispose()
+    return list(due)
+
+
+async def test_a_request_past_its_deadline_before_releases_kept_the_hold_end_gets_it_at_start(
+        bot, connector, clock, database_url, aiohttp_client, settings) -> None:
+    """A release before the hold's end existed ran the breach without setting it: the next
+    start sets it, so the seller's card still drops "held until" once the hold is over."""
+    from app import create_app, worker_key
+
+    _, seller, _, _, late = await full_and_one_waiting(bot, connector, database_url)
+    deadline = await deadline_of_request(database_url, late)
+    clock.now = deadline + timedelta(minutes=1)
+    await tick(bot)  # the breach: the card says "held until", and the hold's end is set
+    database = open_database(database_url)
+    await SqlTimers(database, worker="test").forget(HOLD_ENDS, late)  # as older releases left it
+    await database.dispose()
+
+    restarted = await aiohttp_client(create_app(settings, clock=clock))
+    assert await hold_ends_of(database_url, late) == [deadline + DEFAULT_HOLD]
+    await restarted.server.app[worker_key].schedule_hold_ends()  # as a second instance starts
+    assert await hold_ends_of(database_url, late) == [deadline + DEFAULT_HOLD]
+    clock.now = deadline + DEFAULT_HOLD + timedelta(minutes=1)
+    await tick(restarted)
+
+    past_hold = texts_of(updates_in(connector, seller.conversation)[-1][1])
+    assert f"FTA-2026-{late:05d}" in past_hold and "held until" not in past_hold
+    assert "first FTA with room left after the requests that can still meet" in past_hold
+
+
+async def test_no_hold_end_is_added_at_start_for_a_request_whose_deadline_is_ahead(
+        bot, connector, clock, database_url, aiohttp_client, settings) -> None:
+    from app import create_app
+
+    *_, late = await full_and_one_waiting(bot, connector, database_url)
+    await aiohttp_client(create_app(settings, clock=clock))
+    assert await hold_ends_of(database_url, late) == []
