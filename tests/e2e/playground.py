@@ -21,14 +21,20 @@ def choose(page: Page, label: str | re.Pattern[str], option: str | re.Pattern[st
 
 
 def settled(page: Page, quiet_ms: int = 1000, within_ms: int = 20_000) -> None:
-    """Wait until the bot has stopped sending: the Playground's log panel, which lists every
-    activity both ways, has not grown for ``quiet_ms``. A card that a late update re-renders
-    loses what was picked on it, as it would for a person in Teams."""
-    log = page.get_by_text(re.compile("Connecting to your application")).first
-    last, quiet = log.inner_text(), 0
+    """Wait until the bot has stopped sending: the Playground's log panel, one entry for each
+    activity either way, has had no new entry for ``quiet_ms``. A card that a late update
+    re-renders loses what was picked on it, as it would for a person in Teams."""
+    line = page.get_by_text(re.compile("Connecting to your application")).first
+    panel = line.locator("xpath=../..")  # the entry holding that line, then the panel
+
+    def entries() -> int:
+        return int(panel.evaluate("panel => panel.children.length"))
+
+    last, quiet = entries(), 0
+    assert last > 3, "not the log panel: it should hold the start-up lines and the activities"
     for _ in range(within_ms // 100):
         page.wait_for_timeout(100)
-        now = log.inner_text()
+        now = entries()
         quiet = quiet + 100 if now == last else 0
         last = now
         if quiet >= quiet_ms:
