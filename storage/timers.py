@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, exists, insert, or_, select, update
+from sqlalchemy import delete, exists, insert, or_, select, update
 
 from domain.requests import State
 from domain.sla import HOLD_ENDS, SLA_BREACH
@@ -68,13 +68,13 @@ class SqlTimers:
 
     async def schedule_missing_hold_ends(self, hold: timedelta) -> int:
         breach, hold_end = timers.alias("breach"), timers.alias("hold_end")
+        ran = exists().where(  # claimed and done: it ran (a cancelled one was never claimed)
+            breach.c.request_id == requests.c.id, breach.c.kind == SLA_BREACH,
+            breach.c.due_at == requests.c.deadline, breach.c.done_at.is_not(None),
+            breach.c.leased_by != "")
         missing = (
             select(requests.c.id, requests.c.deadline)
-            .join(breach, and_(breach.c.request_id == requests.c.id,
-                               breach.c.kind == SLA_BREACH,
-                               breach.c.due_at == requests.c.deadline,
-                               breach.c.done_at.is_not(None)))
-            .where(requests.c.state == State.AWAITING_FTA,
+            .where(requests.c.state == State.AWAITING_FTA, ran,
                    ~exists().where(hold_end.c.request_id == requests.c.id,
                                    hold_end.c.kind == HOLD_ENDS)))
         async with self._database.serialized() as connection:  # instances starting together
