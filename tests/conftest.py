@@ -19,6 +19,7 @@ import pytest
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, Table, insert, make_url, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from settings import Settings
@@ -48,7 +49,11 @@ def _own_database(url: str) -> str:
         finally:
             await engine.dispose()
 
-    asyncio.run(create_if_missing())
+    try:
+        asyncio.run(create_if_missing())
+    except (OSError, SQLAlchemyError) as error:
+        raise pytest.UsageError(f"TEST_DATABASE_URL is set, but this worker's database "
+                                f"{own.database} could not be made there: {error}") from error
     return own.render_as_string(hide_password=False)
 
 
