@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -73,6 +74,19 @@ class Process:
                 time.sleep(0.3)
         raise TimeoutError(f"{self.name} not ready at {url}: {self.log.read_text()[-2000:]}")
 
+    def listening_port(self, seconds: float = 60) -> int:
+        """The port of the first "Listening on <port>" line the process writes."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            said = re.search(rb"Listening on (\d+)", self.log.read_bytes())
+            if said:
+                return int(said.group(1))
+            if self._process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited: {self.log.read_text()[-2000:]}")
+            time.sleep(0.1)
+        raise TimeoutError(f"{self.name} never said where it listens: "
+                           f"{self.log.read_text()[-2000:]}")
+
     def kill(self) -> None:
         """SIGKILL, as an out-of-memory killer or a lost machine would: no clean-up runs."""
         os.killpg(self._process.pid, signal.SIGKILL)
@@ -101,20 +115,32 @@ def start_bot(workdir: Path, port: int, extra_env: dict[str, str] | None = None)
     subprocess.run([sys.executable, "app.py", "roster", "import",
                     str(ROOT / "storage" / "sample_roster.yaml")], cwd=ROOT, env=env,
                    check=True, capture_output=True, timeout=60)
-    bot = Process("bot", [sys.executable, "app.py", "serve"], env, workdir / "bot.log",
-                  url=f"http://127.0.0.1:{port}")
-    bot.wait_for(f"http://127.0.0.1:{port}/healthz")
-    return bot
+    for attempt in range(3):
+        env["PORT"] = str(port)
+        bot = Process("bot", [sys.executable, "app.py", "serve"], env, workdir / "bot.log",
+                      url=f"http://127.0.0.1:{port}")
+        try:
+            bot.wait_for(f"http://127.0.0.1:{port}/healthz")
+            return bot
+        except RuntimeError as exited:  # another process took the port after it was probed
+            if "address already in use" not in str(exited) or attempt == 2:
+                raise
+            port = free_port()
+    raise AssertionError("unreachable")
 
 
-def start_playground(workdir: Path, bot_port: int, port: int) -> Process:
+def start_playground(workdir: Path, bot_port: int, port: int) -> tuple[Process, int]:
+    """The Playground, asked to listen on ``port``, and the port it listens on: when another
+    process took that port meanwhile (two test workers pick ports at once), it takes another
+    and says which."""
     command = [str(PLAYGROUND), "-e", f"http://127.0.0.1:{bot_port}/api/messages",
                "-c", "msteams", "--dt", "-p", str(port)]
     env = {**os.environ, "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(PLAYGROUND_CONFIG),
            "M365_AGENTS_PLAYGROUND_LOGFILE": str(workdir / "playground-devtools.log")}
     playground = Process("playground", command, env, workdir / "playground.log")
+    port = playground.listening_port()
     playground.wait_for(f"http://127.0.0.1:{port}/")
-    return playground
+    return playground, port
 
 
 @contextmanager
@@ -122,14 +148,14 @@ def bot_and_playground(workdir: Path, extra_env: dict[str, str] | None = None,
                        sample_data: bool = False) -> Iterator[tuple[str, str]]:
     """The bot (SQLite, anonymous; the demo's sample requests too if asked) and the Playground
     pointed at it, both stopped on the way out: yields the bot's and the UI's URLs."""
-    bot_port, ui_port = free_port(), free_port()
-    bot = start_bot(workdir, bot_port, extra_env)
+    bot = start_bot(workdir, free_port(), extra_env)
+    bot_port, ui_port = int(bot.env["PORT"]), free_port()
     try:
         if sample_data:
             subprocess.run([sys.executable, "app.py", "sample-data"], cwd=ROOT,
                            env={**os.environ, "DATABASE_URL": bot.env["DATABASE_URL"]},
                            check=True, capture_output=True, timeout=60)
-        ui = start_playground(workdir, bot_port, ui_port)
+        ui, ui_port = start_playground(workdir, bot_port, ui_port)
     except Exception:
         bot.stop()
         raise
