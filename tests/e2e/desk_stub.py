@@ -13,7 +13,6 @@ from typing import Any
 from aiohttp import web
 
 from bot.desk_page import add_desk_page_routes
-from tests.e2e.harness import free_port
 
 NOW = datetime(2026, 11, 30, 21, 0, tzinfo=UTC)
 ALL_ROLES = ["manager", "ftchelp", "admin"]
@@ -199,21 +198,22 @@ class Served:
     """The stub's app on a loopback port, in a thread of its own (Playwright's API is sync)."""
 
     def __init__(self, stub: DeskStub) -> None:
-        self.stub, self.port = stub, free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._loop = asyncio.new_event_loop()
+        self.stub, self.port = stub, 0  # the system's choice, bound at once: no other
+        self._loop = asyncio.new_event_loop()  # process can take it in between
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         if not self._ready.wait(10):
             raise TimeoutError("the desk stub did not start")
+        self.url = f"http://127.0.0.1:{self.port}"
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         self._runner = web.AppRunner(stub_app(self.stub), access_log=None)
         self._loop.run_until_complete(self._runner.setup())
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
         self._loop.run_until_complete(site.start())
+        self.port = int(self._runner.addresses[0][1])
         self._ready.set()
         self._loop.run_forever()
 
